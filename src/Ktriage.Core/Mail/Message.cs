@@ -1,0 +1,54 @@
+namespace Ktriage.Core.Mail;
+
+/// <summary>A decoded e-mail address.</summary>
+public sealed record MailAddress(string Name, string Email)
+{
+    public override string ToString() =>
+        string.IsNullOrEmpty(Name) ? Email : string.IsNullOrEmpty(Email) ? Name : $"{Name} <{Email}>";
+
+    /// <summary>Name when present, else the address: how lore shows an author.</summary>
+    public string Display => string.IsNullOrWhiteSpace(Name) ? Email : Name;
+}
+
+/// <summary>A text attachment kept as text: text/x-patch, text/x-diff, and other inline text parts after the first.</summary>
+public sealed record TextAttachment(string? FileName, string ContentType, string Text);
+
+/// <summary>A parsed message: the Mail layer's output and the input of every Understanding function.</summary>
+public sealed class Message
+{
+    /// <summary>Normalized Message-ID: no angle brackets, no whitespace. Synthetic ids are stable (derived from the content hash).</summary>
+    public required string MessageId { get; init; }
+    public bool SyntheticId { get; init; }
+
+    /// <summary>Referenced ids in public-inbox order (References, then In-Reply-To), deduplicated, self and sender addresses removed.</summary>
+    public required IReadOnlyList<string> References { get; init; }
+
+    /// <summary>Direct parent: In-Reply-To when present, else the last References entry.</summary>
+    public string? InReplyTo { get; init; }
+
+    public MailAddress? From { get; init; }
+    public IReadOnlyList<MailAddress> To { get; init; } = [];
+    public IReadOnlyList<MailAddress> Cc { get; init; } = [];
+
+    /// <summary>The message's Date, or the fallback (git commit time) when the header is missing or broken.</summary>
+    public required DateTimeOffset Date { get; init; }
+    public bool DateFromHeader { get; init; } = true;
+
+    /// <summary>Decoded subject ("" when missing).</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>The main text: the text/plain body (the text part of multipart/alternative, never HTML), decoded.</summary>
+    public required string Body { get; init; }
+
+    /// <summary>text/x-patch, text/x-diff and further text/plain parts, decoded, in message order.</summary>
+    public IReadOnlyList<TextAttachment> Attachments { get; init; } = [];
+
+    /// <summary>SHA-256 (hex) of the raw bytes: byte-identical re-deliveries are one message.</summary>
+    public required string ContentHash { get; init; }
+
+    /// <summary>The raw bytes as received.</summary>
+    public required byte[] Raw { get; init; }
+
+    /// <summary>Body followed by every text attachment: what crash and diff scanners read.</summary>
+    public string AllText => Attachments.Count == 0 ? Body : Body + "\n" + string.Join("\n", Attachments.Select(a => a.Text));
+}
