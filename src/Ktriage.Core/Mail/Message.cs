@@ -20,6 +20,9 @@ public sealed class Message
     public required string MessageId { get; init; }
     public bool SyntheticId { get; init; }
 
+    /// <summary>Further ids of this message (a second Message-ID header value, X-Alt-Message-ID): they thread like the main id.</summary>
+    public IReadOnlyList<string> OtherIds { get; init; } = [];
+
     /// <summary>Referenced ids in public-inbox order (References, then In-Reply-To), deduplicated, self and sender addresses removed.</summary>
     public required IReadOnlyList<string> References { get; init; }
 
