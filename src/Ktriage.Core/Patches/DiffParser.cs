@@ -95,6 +95,12 @@ public static partial class DiffParser
                 ReadPathsAndHunks(lines, ref i, b);
                 return b.Build(DiffFormat.Git);
             }
+            else if (l.StartsWith("@@ -", StringComparison.Ordinal))
+            {
+                // Hunks straight after the git header (---/+++ lost): patchwork accepts these, so do we.
+                while (i < lines.Length && lines[i].StartsWith("@@", StringComparison.Ordinal) && ReadHunk(lines, ref i, b)) { }
+                return b.Build(DiffFormat.Git);
+            }
             else break;
             i++;
         }

@@ -56,8 +56,9 @@ public static class PatchId
 
             if (binary)
             {
+                // As in git, the "diff" line that ends a binary section is itself not hashed.
                 if (line.StartsWith("diff ", StringComparison.Ordinal)) { binary = false; before = -1; }
-                else continue;
+                continue;
             }
 
             if (before == 0 && after == 0)

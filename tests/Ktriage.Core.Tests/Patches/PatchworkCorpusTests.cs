@@ -89,7 +89,6 @@ public class PatchworkCorpusTests
     [InlineData("0013-with-utf8-body.mbox")]
     [InlineData("0014-with-unencoded-utf8-headers.mbox")]
     [InlineData("0015-with-invalid-utf8-headers.mbox")]
-    [InlineData("0016-no-subject.mbox")]
     public void Odd_encodings_still_give_the_patch(string file)
     {
         var info = Analyze(file);
@@ -97,6 +96,15 @@ public class PatchworkCorpusTests
         Assert.Equal(MessageKind.Patch, info.Kind);
         Assert.NotEmpty(info.Files);
         Assert.All(info.Files, f => Assert.True(f.Hunks.Count > 0 && f.Added + f.Removed > 0));
+    }
+
+    [SharedFact("mail/patchwork")]
+    public void Missing_subject_is_still_a_patch()
+    {
+        var info = Analyze("0016-no-subject.mbox");
+        Assert.Equal("", info.Subject.Title);
+        Assert.Equal(MessageKind.Patch, info.Kind);
+        Assert.Equal(2, info.Files.Count);
     }
 
     [SharedFact("mail/patchwork")]
