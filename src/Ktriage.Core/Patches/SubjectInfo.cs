@@ -62,7 +62,10 @@ public sealed record SubjectInfo(
             break;
         }
 
-        var title = rest.Trim().ToString();
+        // "[Patch 2/2]: title" – a colon after the tags is not part of the title.
+        var title = rest.Trim().TrimStart(':').Trim().ToString();
+        // "[net,v2,1/2]": patchwork-style tags without the word PATCH still number a patch.
+        isPatch |= counterStated;
         // "PATCH: foo" / "PATCH foo" without brackets (old style).
         if (!isPatch && title.StartsWith("PATCH", StringComparison.Ordinal) && title.Length > 5 && title[5] is ':' or ' ')
         {
@@ -118,6 +121,19 @@ public sealed record SubjectInfo(
     }
 
     static List<string> Tokens(string inner)
+    {
+        var list = RawTokens(inner);
+        // Mercurial patchbomb counters: "[PATCH 1 of 2]".
+        for (var k = 0; k + 2 < list.Count; k++)
+            if (list[k + 1].Equals("of", StringComparison.OrdinalIgnoreCase) && int.TryParse(list[k], out _) && int.TryParse(list[k + 2], out _))
+            {
+                list[k] = $"{list[k]}/{list[k + 2]}";
+                list.RemoveRange(k + 1, 2);
+            }
+        return list;
+    }
+
+    static List<string> RawTokens(string inner)
     {
         var list = new List<string>();
         foreach (var raw in inner.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries))

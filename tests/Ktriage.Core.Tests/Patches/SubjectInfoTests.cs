@@ -9,6 +9,8 @@ public class SubjectInfoTests
     [InlineData("[PATCH 0/2 v2] series title", 2, 0, 2, "series title")]
     [InlineData("[PATCHv3] net: one", 3, 1, 1, "net: one")]
     [InlineData("[PATCH 6/5] extra patch", 1, 6, 5, "extra patch")]
+    [InlineData("[PATCH 0 of 2] Sample Mercurial patches", 1, 0, 2, "Sample Mercurial patches")]
+    [InlineData("[net,v2,1/2] net: ieee802154: remove", 2, 1, 2, "net: ieee802154: remove")]
     [InlineData("[PATCH V4 01/11] padded counter", 4, 1, 11, "padded counter")]
     [InlineData("Re: [PATCH v2 3/5] mm: fix foo", 2, 3, 5, "mm: fix foo")]
     public void Version_counter_and_title(string subject, int version, int counter, int total, string title)
