@@ -81,10 +81,17 @@ public static class AmMbox
         return sb.ToString();
     }
 
+    static string FixTrailers(SeriesPatch patch, Message message, AmOptions options) =>
+        FixTrailers(message.Body, patch.Collected.Select(c => c.Trailer), message.MessageId, [.. message.To, .. message.Cc], options);
+
     /// <summary>b4's fix_trailers: body trailers, then follow-ups, extras, Cc's and our sign-off, optionally reordered.</summary>
-    static string FixTrailers(SeriesPatch patch, Message message, AmOptions options)
+    /// <param name="body">a patch mail body or a commit message body (without its subject line).</param>
+    /// <param name="collected">follow-up trailers to add.</param>
+    /// <param name="messageId">the patch's Message-ID, for AddLink/AddMessageId.</param>
+    /// <param name="recipients">To and Cc, for CopyCcs.</param>
+    internal static string FixTrailers(string body, IEnumerable<Trailer> collected, string? messageId, IReadOnlyList<MailAddress> recipients, AmOptions options)
     {
-        var parts = TrailerParser.Split(message.Body);
+        var parts = TrailerParser.Split(body);
         var btrailers = parts.Trailers.ToList();
         var identity = options.Identity;
         var sob = identity is null ? null : Trailer.Create("Signed-off-by", $"{identity.Name} <{identity.Email}>");
@@ -96,14 +103,14 @@ public static class AmMbox
             addSob = true;
         }
 
-        var added = patch.Collected.Select(c => c.Trailer).ToList();
+        var added = collected.ToList();
         if (sob is not null && added.FindIndex(t => t.SameAs(sob)) is var ai and >= 0) { added.RemoveAt(ai); addSob = true; }
-        if (options.AddLink) added.Add(Trailer.Create("Link", options.LinkPrefix + message.MessageId));
-        if (options.AddMessageId) added.Add(Trailer.Create("Message-ID", $"<{message.MessageId}>"));
+        if (options.AddLink && messageId is not null) added.Add(Trailer.Create("Link", options.LinkPrefix + messageId));
+        if (options.AddMessageId && messageId is not null) added.Add(Trailer.Create("Message-ID", $"<{messageId}>"));
         if (options.CopyCcs)
         {
             // Sorted by domain then local part, as b4 does; addresses already named in a trailer are skipped.
-            var dests = message.To.Concat(message.Cc)
+            var dests = recipients
                 .OrderBy(a => a.Email.Contains('@') ? a.Email[(a.Email.IndexOf('@') + 1)..] + a.Email[..a.Email.IndexOf('@')] : a.Email, StringComparer.Ordinal);
             foreach (var a in dests)
             {
