@@ -308,7 +308,10 @@ public static class SeriesBuilder
 
         static SeriesStatus Status(List<SeriesPatch> patches, List<ReviewSignal> coverSignals, bool superseded)
         {
-            if (coverSignals.Any(s => s.Kind == SignalKind.Applied) || (patches.Count > 0 && patches.All(p => p.Signals.Any(s => s.Kind == SignalKind.Applied))))
+            // Applied on the cover, or on every patch actually posted in this revision (a partial reroll's
+            // inherited patches were dealt with in the earlier posting).
+            var posted = patches.Where(p => p.InheritedFromVersion is null).ToList();
+            if (coverSignals.Any(s => s.Kind == SignalKind.Applied) || (posted.Count > 0 && posted.All(p => p.Signals.Any(s => s.Kind == SignalKind.Applied))))
                 return SeriesStatus.Accepted;
             if (superseded) return SeriesStatus.Superseded;
             bool Has(SeriesPatch p, params SignalKind[] kinds) =>
