@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using Ktriage.Core.Mail;
 
@@ -29,8 +28,8 @@ public sealed class MboxSource : IMessageSource
         var full = Path.GetFullPath(path);
         return new MboxSource(full, SourceFactory.ListNameFromFile(full), () =>
         {
-            Stream s = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
-            return gzip ? new GZipStream(s, CompressionMode.Decompress) : s;
+            var s = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            return gzip ? new GzipCheckedStream(s) : s;
         }, variant);
     }
 
