@@ -163,7 +163,7 @@ public static partial class DiffParser
         int oldStart = Num(m.Groups[1].Value), oldCount = m.Groups[2].Success ? Num(m.Groups[2].Value) : 1;
         int newStart = Num(m.Groups[3].Value), newCount = m.Groups[4].Success ? Num(m.Groups[4].Value) : 1;
         var context = m.Groups[5].Value.Trim();
-        if (FunctionNames.FromHunkContext(context) is { } ctxFn) b.Functions.Add(ctxFn);
+        if (FunctionNames.FromHunkContext(context, b.NewPath ?? b.OldPath) is { } ctxFn) b.Functions.Add(ctxFn);
         i++;
         int oldLeft = oldCount, newLeft = newCount, added = 0, removed = 0;
         var lastKind = ' ';
@@ -183,8 +183,13 @@ public static partial class DiffParser
                     i++;
                     continue;
                 default:
-                    // Truncated or mangled hunk: stop here rather than swallow prose.
-                    goto done;
+                    // A line that lost its leading space (web archives, some mailers): like patchwork, count it as
+                    // context while the hunk still expects lines – but never swallow the next file or hunk.
+                    if (l.StartsWith("diff ", StringComparison.Ordinal) || l.StartsWith("@@ ", StringComparison.Ordinal)
+                        || l.StartsWith("Index: ", StringComparison.Ordinal))
+                        goto done;
+                    oldLeft--; newLeft--;
+                    break;
             }
             if (l.Length > 0 && FunctionNames.FromDefinition(l.AsSpan(1)) is { } defFn) b.Functions.Add(defFn);
             lastKind = kind;

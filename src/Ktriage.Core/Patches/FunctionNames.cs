@@ -14,12 +14,14 @@ public static class FunctionNames
     };
 
     /// <summary>The function named by a hunk header context, or null (struct bodies, labels, prose).</summary>
-    public static string? FromHunkContext(string context)
+    /// <param name="path">the file, when known: labels are functions in assembly, but goto targets ("out:") in C.</param>
+    public static string? FromHunkContext(string context, string? path = null)
     {
         if (string.IsNullOrWhiteSpace(context)) return null;
         var c = context.AsSpan().Trim();
-        // Assembly hunks: the context is the enclosing label ("kvmppc_hdsi:").
-        if (c[^1] == ':' && c.Length > 1 && IsIdentifier(c[..^1]) && !char.IsAsciiDigit(c[0])) return c[..^1].ToString();
+        var asm = path is null || path.EndsWith(".S", StringComparison.Ordinal) || path.EndsWith(".s", StringComparison.Ordinal)
+            || path.EndsWith(".asm", StringComparison.OrdinalIgnoreCase);
+        if (c[^1] == ':' && c.Length > 1 && IsIdentifier(c[..^1]) && !char.IsAsciiDigit(c[0])) return asm ? c[..^1].ToString() : null;
         return NameBeforeParen(c, requireType: false);
     }
 
