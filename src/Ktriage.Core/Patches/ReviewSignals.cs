@@ -35,6 +35,8 @@ public static partial class ReviewSignals
     [GeneratedRegex(@"^\s*nack\b|\bnacked\b", Opts)]
     private static partial Regex NackPhrase();
 
+    static readonly string[] Keywords = ["applied", "queued", "pushed", "merged", "picked", "for me", "tested", "confirm", "lgtm", "looks good", "nack", "reviewed", "acked"];
+
     /// <param name="text">the reply's own text: quoted lines and the signature already removed.</param>
     /// <param name="trailers">follow-up trailers found in the reply.</param>
     public static List<ReviewSignal> Find(string text, IReadOnlyList<Trailer> trailers, string? sender)
@@ -52,6 +54,8 @@ public static partial class ReviewSignals
             };
             if (kind is { } k) signals.Add(new ReviewSignal(k, true, t.AsString(true), t.Value));
         }
+        // Most replies contain none of the phrases: a plain substring check spares the regexes.
+        if (!Keywords.Any(k => text.Contains(k, StringComparison.OrdinalIgnoreCase))) return signals;
         // Phrases span wrapped lines: scan sentences of re-joined paragraphs.
         foreach (var line in SentencesOf(text))
         {
