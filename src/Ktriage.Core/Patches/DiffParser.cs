@@ -211,7 +211,6 @@ public static partial class DiffParser
                 i++;
             else break;
         }
-        // Keep the trailing blank line out of the diff text only if nothing else follows; harmless either way.
     }
 
     static bool IsBase85Line(string l)

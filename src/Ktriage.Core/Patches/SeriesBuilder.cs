@@ -61,12 +61,14 @@ public static class SeriesBuilder
         public Item? PreviousHint;
         public DateTimeOffset First;
         public readonly List<(Item Reply, bool ToCover, Item Target)> Followups = [];
-        public PatchSeriesBuilderSeries? Series;
+        public Lineage? Series;
         public Item Lead => Cover ?? Patches.OrderBy(p => p.Info.Subject.Counter).First();
-        public string Email => Lead.Email;
+        /// <summary>The sender of the posting (cover, else first patch), fixed when the group is created.</summary>
+        public string Email = "";
     }
 
-    sealed class PatchSeriesBuilderSeries
+    /// <summary>The revisions found to be one series.</summary>
+    sealed class Lineage
     {
         public readonly List<Group> Groups = [];
     }
@@ -74,6 +76,7 @@ public static class SeriesBuilder
     sealed class Context(List<Item> items, Dictionary<string, Item> byId, SeriesOptions options)
     {
         readonly List<Group> groups = [];
+        readonly Dictionary<string, List<Group>> unthreadedByEmail = [];
 
         public void MarkMembers()
         {
@@ -124,7 +127,7 @@ public static class SeriesBuilder
         void AssignCover(Item c)
         {
             var s = c.Info.Subject;
-            var g = NewGroup(c.M.Date);
+            var g = NewGroup(c.M.Date, c.Email);
             g.Cover = c;
             g.Version = s.Version;
             g.VersionStated = s.VersionStated;
@@ -132,6 +135,7 @@ public static class SeriesBuilder
             var anc = MemberAncestor(c);
             g.Threaded = anc is not null || c.M.InReplyTo is not null;
             g.PreviousHint = anc;
+            if (!g.Threaded) Unthreaded(g.Email).Add(g);
             c.Group = g;
         }
 
@@ -145,16 +149,16 @@ public static class SeriesBuilder
             Group? target = null;
             if (anc?.Group is { } ag && Fits(ag, p, viaCover: anc.IsCover)) target = ag;
             if (target is null && anc is null)
-                target = groups.FirstOrDefault(g => !g.Threaded && g.Email == p.Email && Fits(g, p, viaCover: false)
-                    && (p.M.Date - g.First).Duration() <= UnthreadedWindow);
+                target = Unthreaded(p.Email).FirstOrDefault(g => Fits(g, p, viaCover: false) && (p.M.Date - g.First).Duration() <= UnthreadedWindow);
             if (target is null)
             {
-                target = NewGroup(p.M.Date);
+                target = NewGroup(p.M.Date, p.Email);
                 target.Version = s.Version;
                 target.VersionStated = s.VersionStated;
                 target.Total = s.CounterStated ? s.Total : 1;
                 target.Threaded = anc is not null || p.M.InReplyTo is not null;
                 target.PreviousHint = anc;
+                if (!target.Threaded) Unthreaded(p.Email).Add(target);
             }
             target.Patches.Add(p);
             target.Counters.Add(CounterOf(target, p));
@@ -181,11 +185,17 @@ public static class SeriesBuilder
             return true;
         }
 
-        Group NewGroup(DateTimeOffset date)
+        Group NewGroup(DateTimeOffset date, string email)
         {
-            var g = new Group { First = date };
+            var g = new Group { First = date, Email = email };
             groups.Add(g);
             return g;
+        }
+
+        List<Group> Unthreaded(string email)
+        {
+            if (!unthreadedByEmail.TryGetValue(email, out var list)) unthreadedByEmail[email] = list = [];
+            return list;
         }
 
         public void CollectFollowups()
@@ -202,21 +212,22 @@ public static class SeriesBuilder
         {
             // Union revisions: explicit threading to an earlier posting, then same author + matching titles.
             var ordered = groups.Where(g => g.Cover is not null || g.Patches.Count > 0).OrderBy(g => g.First).ToList();
+            var seenByEmail = new Dictionary<string, List<Group>>();
             foreach (var g in ordered)
             {
+                if (!seenByEmail.TryGetValue(g.Email, out var earlier)) seenByEmail[g.Email] = earlier = [];
                 if (g.PreviousHint?.Group is { } prev && prev != g && prev.Series is not null && prev.Email == g.Email)
-                {
                     Join(prev.Series, g);
-                    continue;
-                }
-                var match = ordered.TakeWhile(o => o != g).Where(o => o.Series is not null && o.Email == g.Email && SameTopic(o, g)).LastOrDefault();
-                if (match is not null) Join(match.Series!, g);
-                else Join(new PatchSeriesBuilderSeries(), g);
+                else if (earlier.LastOrDefault(o => SameTopic(o, g)) is { } match)
+                    Join(match.Series!, g);
+                else
+                    Join(new Lineage(), g);
+                earlier.Add(g);
             }
             return ordered.Select(g => g.Series!).Distinct().Select(Materialize).ToList();
         }
 
-        static void Join(PatchSeriesBuilderSeries s, Group g)
+        static void Join(Lineage s, Group g)
         {
             s.Groups.Add(g);
             g.Series = s;
@@ -231,7 +242,7 @@ public static class SeriesBuilder
             return b.Patches.Any(p => titles.Contains(p.Info.Subject.Normalized));
         }
 
-        PatchSeries Materialize(PatchSeriesBuilderSeries s)
+        PatchSeries Materialize(Lineage s)
         {
             var revs = s.Groups.OrderBy(g => g.Version).ThenBy(g => g.First).ToList();
             var built = new List<SeriesRevision>();
