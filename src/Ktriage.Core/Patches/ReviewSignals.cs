@@ -79,7 +79,19 @@ public static partial class ReviewSignals
         return signals;
     }
 
-    static string? TrySignal(Regex re, string sentence) => re.IsMatch(sentence) ? sentence.Trim() : null;
+    /// <summary>The sentence around the match, at most ~200 characters of it (flattened text can lack full stops).</summary>
+    static string? TrySignal(Regex re, string sentence)
+    {
+        var m = re.Match(sentence);
+        if (!m.Success) return null;
+        if (sentence.Length <= 200) return sentence.Trim();
+        var start = Math.Max(0, m.Index - 100);
+        var end = Math.Min(sentence.Length, m.Index + m.Length + 100);
+        // Start at a quote or line-ish boundary when one is near, so evidence reads naturally.
+        var cut = sentence.LastIndexOfAny(['>', '\n'], m.Index > 0 ? m.Index - 1 : 0);
+        if (cut >= start) start = cut + 1;
+        return sentence[start..end].Trim();
+    }
 
     /// <summary>Paragraphs joined into single lines, then cut into sentences (kept short as evidence).</summary>
     static IEnumerable<string> SentencesOf(string text)
