@@ -29,13 +29,19 @@ public static partial class ReviewSignals
 
     // "Applied, thanks", "Thanks, applied to net-next", "applied to the foo tree", "queued for 6.8", "pushed to…".
     // "I applied it and tested" is a tester talking: only maintainer phrasing counts.
-    [GeneratedRegex(@"(^\s*(applied|queued|pushed|merged)\b|\bthanks[,!.]?\s+(applied|queued|merged)\b|\b(has|have)\s+been\s+(applied|queued|merged|picked\s+up)\b|\b(applied|queued(\s+up)?|pushed|picked\s+up)\s+(it\s+|this\s+|them\s+)?(to|into|onto|for)\s+(the\s+)?\S+)", Opts)]
+    [GeneratedRegex(@"(\b(i'll|i\s+will|will)\s+(plan\s+to\s+)?(take|queue|apply|pick\s+up)\s+(these|this|them|it|the\s+series)\b|^\s*(applied|queued|pushed|merged)\b|\bthanks[,!.]?\s+(applied|queued|merged)\b|\b(has|have)\s+been\s+(applied|queued|merged|picked\s+up)\b|\b(applied|queued(\s+up)?|pushed|picked\s+up)\s+(it\s+|this\s+|them\s+)?(to|into|onto|for)\s+(the\s+)?\S+)", Opts)]
     private static partial Regex AppliedPhrase();
 
     [GeneratedRegex(@"^\s*nack\b|\bnacked\b", Opts)]
     private static partial Regex NackPhrase();
 
-    static readonly string[] Keywords = ["applied", "queued", "pushed", "merged", "picked", "for me", "tested", "confirm", "lgtm", "looks good", "nack", "reviewed", "acked"];
+    [GeneratedRegex(@"\b(these|them|series|all\s+(of\s+)?(them|these|patches))\b", Opts)]
+    private static partial Regex Plural();
+
+    /// <summary>"Applied these, thanks" / "I'll take the series": the signal covers every patch of the posting.</summary>
+    public static bool MeansWholeSeries(string evidence) => Plural().IsMatch(evidence);
+
+    static readonly string[] Keywords = ["applied", "queued", "pushed", "merged", "picked", "for me", "tested", "confirm", "lgtm", "looks good", "nack", "reviewed", "acked", "take", "apply"];
 
     /// <param name="text">the reply's own text: quoted lines and the signature already removed.</param>
     /// <param name="trailers">follow-up trailers found in the reply.</param>

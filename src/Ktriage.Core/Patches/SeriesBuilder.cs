@@ -310,19 +310,24 @@ public static class SeriesBuilder
             var title = g.Cover is { CoverInferred: false } c0 ? c0.Info.Subject.Title
                 : g.Cover is { } ci ? ci.M.Subject
                 : patches.OrderBy(x => x.Counter).First().Title;
-            var status = Status(patches, coverSignals, superseded);
+            var status = Status(patches, coverSignals, g.Cover is not null, superseded);
             return new SeriesRevision(
                 g.Version, lead.Info.Subject.IsResend || g.Patches.Any(x => x.Info.Subject.IsResend), lead.Info.Subject.IsRfc,
                 title, lead.M.From, lead.M.Date, g.Cover?.M.MessageId, g.Cover?.CoverInferred ?? false, expected,
                 patches, missing, coverTrailers, coverSignals, status);
         }
 
-        static SeriesStatus Status(List<SeriesPatch> patches, List<ReviewSignal> coverSignals, bool superseded)
+        static SeriesStatus Status(List<SeriesPatch> patches, List<ReviewSignal> coverSignals, bool hasCover, bool superseded)
         {
             // Applied on the cover, or on every patch actually posted in this revision (a partial reroll's
             // inherited patches were dealt with in the earlier posting).
             var posted = patches.Where(p => p.InheritedFromVersion is null).ToList();
-            if (coverSignals.Any(s => s.Kind == SignalKind.Applied) || (posted.Count > 0 && posted.All(p => p.Signals.Any(s => s.Kind == SignalKind.Applied))))
+            static bool Applied(SeriesPatch p) => p.Signals.Any(s => s.Kind == SignalKind.Applied);
+            if (coverSignals.Any(s => s.Kind == SignalKind.Applied) || (posted.Count > 0 && posted.All(Applied)))
+                return SeriesStatus.Accepted;
+            // Without a cover, maintainers answer the first patch for the whole series (b4 ty does), or say so.
+            if (!hasCover && posted.Count > 0 && (Applied(posted[0])
+                || posted.SelectMany(p => p.Signals).Any(s => s.Kind == SignalKind.Applied && ReviewSignals.MeansWholeSeries(s.Evidence))))
                 return SeriesStatus.Accepted;
             if (superseded) return SeriesStatus.Superseded;
             bool Has(SeriesPatch p, params SignalKind[] kinds) =>

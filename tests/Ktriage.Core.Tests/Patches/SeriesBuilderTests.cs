@@ -100,3 +100,39 @@ public class SeriesBuilderTests
         Assert.Equal(SeriesStatus.Tested, SeriesBuilder.Build(messages).Single().Status);
     }
 }
+
+/// <summary>Seed 001's shape: two patches without a cover, 2/2 threaded under 1/2, a review on each.</summary>
+public class NoCoverSeriesTests
+{
+    static readonly PatchSeries Series = SeriesBuilder.Build(MboxReader.Fixture("no-cover-reviews.mbox")).Single();
+
+    [Fact]
+    public void Both_patches_form_one_revision_without_a_cover()
+    {
+        var rev = Assert.Single(Series.Revisions);
+        Assert.Null(rev.CoverMessageId);
+        Assert.Equal("2 of 2 present", rev.Completeness);
+        Assert.Equal("lockd: Do not start the lockd thread before we've set nlmsvc_rqst->rq_task", rev.Title);
+    }
+
+    [Fact]
+    public void Each_review_stays_on_the_patch_it_answers()
+    {
+        // 2/2 is a reply to 1/2: a review of 2/2 must not count for 1/2, nor the other way round.
+        Assert.All(Series.Latest.Patches, p =>
+        {
+            var c = Assert.Single(p.Collected);
+            Assert.Equal("Reviewed-by: Jeff Layton <jlayton@primarydata.com>", c.Trailer.AsString());
+            Assert.Equal(p.Counter == 1 ? "j1@x" : "j2@x", c.MessageId);
+        });
+    }
+
+    [Fact]
+    public void Maintainer_taking_these_accepts_the_series()
+    {
+        var p2 = Series.Latest.Patches[1];
+        Assert.Contains(p2.Signals, s => s.Kind == SignalKind.Applied && s.Evidence.Contains("take these for 3.18"));
+        Assert.DoesNotContain(Series.Latest.Patches[0].Signals, s => s.Kind == SignalKind.Applied);
+        Assert.Equal(SeriesStatus.Accepted, Series.Status);
+    }
+}
