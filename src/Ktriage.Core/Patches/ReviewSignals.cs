@@ -27,9 +27,10 @@ public static partial class ReviewSignals
     [GeneratedRegex(@"(^|[\s,.(])(lgtm|looks\s+good\s+to\s+me)\b", Opts)]
     private static partial Regex ReviewedPhrase();
 
-    // "Applied, thanks", "Thanks, applied to net-next", "applied to the foo tree", "queued for 6.8", "pushed to…".
-    // "I applied it and tested" is a tester talking: only maintainer phrasing counts.
-    [GeneratedRegex(@"(\b(i'll|i\s+will|will)\s+(plan\s+to\s+)?(take|queue|apply|pick\s+up)\s+(these|this|them|it|the\s+series)\b|^\s*(applied|queued|pushed|merged)\b|\bthanks[,!.]?\s+(applied|queued|merged)\b|\b(has|have)\s+been\s+(applied|queued|merged|picked\s+up)\b|\b(applied|queued(\s+up)?|pushed|picked\s+up)\s+(it\s+|this\s+|them\s+)?(to|into|onto|for)\s+(the\s+)?\S+)", Opts)]
+    // "Applied, thanks", "Thanks, applied to net-next", "Queued up for 6.8", "has been merged into torvalds/linux.git",
+    // "I've applied it to for-next", "I'll take these for 3.18". Not "I applied it locally" (a tester), not
+    // "If your patch is applied to the wrong tree" (a bot), not "syzbot will apply it".
+    [GeneratedRegex(@"(^\s*(applied|queued|pushed|merged|picked\s+up)\b|\bthanks[,!.]?\s+(applied|queued|merged|picked\s+up)\b|\b(has|have)\s+been\s+(applied|queued|merged|picked\s+up)\s+(to|into|in|for)\b|\b(i've|i\s+have|we've|we\s+have)\s+(now\s+)?(applied|queued|picked\s+up)\s+((it|this|these|them|the\s+series|the\s+patch(es)?)\s+)?(to|into|for)\s+(the\s+)?(\S*(next|fixes|queue|for-|linus|master|main|staging|/)\S*|\d+\.\d+\S*)|\b(i'll|i\s+will|i'm\s+going\s+to)\s+(plan\s+to\s+)?(take|queue|apply|pick\s+up)\s+(these|this|them|it|the\s+series)\b)", Opts)]
     private static partial Regex AppliedPhrase();
 
     [GeneratedRegex(@"^\s*nack\b|\bnacked\b", Opts)]

@@ -79,6 +79,11 @@ public class PatchAnalyzerTests
     [InlineData("Queued for 6.8, thanks.", true)]
     [InlineData("I applied it locally and it fixes the crash.", false)]
     [InlineData("Once this is applied we can remove the hack.", false)]
+    [InlineData("I've applied it to for-next.", true)]
+    [InlineData("This patch has been merged into torvalds/linux.git: https://git.kernel.org/torvalds/c/364eb618", true)]
+    [InlineData("[If your patch is applied to the wrong git tree, kindly drop us a note.", false)]
+    [InlineData("If you attach or paste a git patch, syzbot will apply it before testing.", false)]
+    [InlineData("I've applied the patch to my tree and the warning is gone.", false)]
     public void Applied_means_a_maintainer_took_it(string text, bool applied)
     {
         var info = Analyze("From: M <m@x.org>\nSubject: Re: [PATCH] x\nMessage-ID: <a@x>\nIn-Reply-To: <p@x>", "> patch\n\n" + text + "\n");
