@@ -128,7 +128,8 @@ public sealed class GitRepoSource : IMessageSource
             }
             try
             {
-                var input = new BatchReader(cat.StandardOutput.BaseStream);
+                Git.EnlargePipe(cat.StandardOutput.BaseStream);
+                var input = new BatchReader(cat.StandardOutput.BaseStream, 1 << 18);
                 foreach (var req in requests.GetConsumingEnumerable(ct))
                 {
                     var at = new SourceLocator(origin, Blob: Git.IsHexOid(req.ObjectName) ? req.ObjectName : null, Commit: req.Commit);
