@@ -54,10 +54,11 @@ internal static class Git
         try { if (!p.HasExited) p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } catch (System.ComponentModel.Win32Exception) { }
     }
 
-    /// <summary>First line of git's stderr, for one-line problem reports.</summary>
+    /// <summary>The line of git's stderr that says why it stopped ("fatal: …", else the first), for one-line reports.</summary>
     public static string FirstLine(string stderr)
     {
-        var line = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = lines.FirstOrDefault(l => l.StartsWith("fatal:", StringComparison.Ordinal)) ?? lines.FirstOrDefault();
         return string.IsNullOrEmpty(line) ? "no message from git" : line;
     }
 
