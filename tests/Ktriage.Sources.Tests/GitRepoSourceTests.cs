@@ -117,6 +117,22 @@ public class GitRepoSourceTests
     }
 
     [Fact]
+    public async Task V1RepoWhoseLastMessageWasDeletedIsStillReadAsV1()
+    {
+        // The tip's tree is empty, so the layout cannot be seen there: the paths in the history decide.
+        using var tmp = new TempDir();
+        var b = new GitRepoBuilder(tmp["v1inbox"]);
+        const string p1 = "ab/cdef0123456789abcdef0123456789abcdef01";
+        b.CommitV1(new Dictionary<string, string> { [p1] = GitRepoBuilder.Message(1) }, p1);
+        b.CommitV1(new Dictionary<string, string>(), p1);
+
+        var items = await new GitRepoSource(b.GitDir, "v1").AllAsync();
+
+        Assert.Equal([RawKind.Message, RawKind.Deletion], items.Select(i => i.Kind));
+        Assert.Equal(GitRepoBuilder.Message(1), items[1].Text());
+    }
+
+    [Fact]
     public async Task MissingBlobIsReportedWithItsCommitAndReadingGoesOn()
     {
         using var tmp = new TempDir();

@@ -26,9 +26,9 @@ public class LorePageTests
         void Union(string a, string b) { parent.TryAdd(a, a); parent.TryAdd(b, b); parent[Find(a)] = Find(b); }
         foreach (var m in mails)
         {
-            Union(m.MessageId, m.MessageId);
-            if (m.InReplyTo is { } irt) Union(m.MessageId, irt);
-            foreach (var r in m.References) Union(m.MessageId, r);
+            Union(m.MessageId!, m.MessageId!);
+            if (m.InReplyTo is { } irt) Union(m.MessageId!, irt);
+            foreach (var r in m.References) Union(m.MessageId!, r);
         }
         return parent.Keys.Select(Find).Distinct().Count();
     }

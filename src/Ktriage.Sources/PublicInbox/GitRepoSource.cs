@@ -73,8 +73,9 @@ public sealed class GitRepoSource : IMessageSource
         var (code, names, err) = await Git.RunAsync(Origin, ct, "ls-tree", "--name-only", head);
         if (code != 0) throw new SourceException($"{Origin}: cannot read the tree of {head}: {Git.FirstLine(err)}");
         var entries = names.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (entries.Contains("m") || entries.Contains("d")) return RepoLayout.V2;
         if (entries.Any(e => e.Length == 2 && Git.IsHexOid(e + new string('0', 38)))) return RepoLayout.V1;
-        return RepoLayout.V2;
+        return RepoLayout.Unknown;
     }
 
     /// <summary>One pass of the two git processes over a commit range. Two dedicated threads do blocking pipe I/O:
