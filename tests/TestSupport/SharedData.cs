@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Ktriage.TestSupport;
 
 /// <summary>Locates the project's ../shared data (real corpora) and the repository root.</summary>

@@ -20,6 +20,9 @@ public sealed class Message
     public required string MessageId { get; init; }
     public bool SyntheticId { get; init; }
 
+    /// <summary>Further ids of this message (a second Message-ID header value, X-Alt-Message-ID): they thread like the main id.</summary>
+    public IReadOnlyList<string> OtherIds { get; init; } = [];
+
     /// <summary>Referenced ids in public-inbox order (References, then In-Reply-To), deduplicated, self and sender addresses removed.</summary>
     public required IReadOnlyList<string> References { get; init; }
 
@@ -48,6 +51,19 @@ public sealed class Message
 
     /// <summary>The raw bytes as received.</summary>
     public required byte[] Raw { get; init; }
+
+    /// <summary>Hash of the decoded text (line-end blanks ignored): two copies of one Message-ID with the same
+    /// BodyHash are one message delivered twice (e.g. to two lists), even when To/Cc differ.</summary>
+    public string BodyHash => bodyHash ??= ComputeBodyHash();
+    string? bodyHash;
+
+    string ComputeBodyHash()
+    {
+        var sb = new System.Text.StringBuilder(AllText.Length);
+        foreach (var line in AllText.Replace("\r", "").Split('\n')) sb.Append(line.TrimEnd()).Append('\n');
+        var text = sb.ToString().TrimEnd('\n');
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
 
     /// <summary>Body followed by every text attachment: what crash and diff scanners read.</summary>
     public string AllText => Attachments.Count == 0 ? Body : Body + "\n" + string.Join("\n", Attachments.Select(a => a.Text));

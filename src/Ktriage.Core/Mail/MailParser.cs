@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using System.Text;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace Ktriage.Core.Mail;
+
+/// <summary>Bytes → <see cref="Message"/> with MimeKit. Tolerant: broken headers, dates and charsets never fail a message.</summary>
+public static class MailParser
+{
+    static readonly ParserOptions Options = new()
+    {
+        // Latin-1 maps every byte to a char, so undeclared 8-bit headers decode instead of failing.
+        CharsetEncoding = Encoding.Latin1,
+        AllowAddressesWithoutDomain = true,
+        AddressParserComplianceMode = RfcComplianceMode.Loose,
+        ParameterComplianceMode = RfcComplianceMode.Loose,
+        Rfc2047ComplianceMode = RfcComplianceMode.Loose,
+        RespectContentLength = false,
+    };
+
+    static MailParser() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    public static Message Parse(RawMessage raw) => Parse(raw.Bytes, raw.CommitTime);
+
+    /// <param name="bytes">the message as stored.</param>
+    /// <param name="fallbackDate">used when Date is missing or unparseable (git commit time).</param>
+    public static Message Parse(byte[] bytes, DateTimeOffset? fallbackDate = null)
+    {
+        var contentHash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        MimeMessage mime;
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            mime = MimeMessage.Load(Options, stream);
+        }
+        catch (FormatException)
+        {
+            // Not even a header block: keep the bytes as the body so nothing is lost.
+            mime = new MimeMessage { Body = new TextPart("plain") { Text = Encoding.Latin1.GetString(bytes) } };
+        }
+
+        var headers = mime.Headers;
+        var ownIds = headers.Where(h => h.Id == HeaderId.MessageId).SelectMany(h => MessageIds.OwnIds(RawValue(h))).Distinct().ToList();
+        var altIds = headers.Where(h => h.Field.Equals("X-Alt-Message-ID", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(h => MessageIds.OwnIds(RawValue(h))).Where(id => !ownIds.Contains(id)).Distinct().ToList();
+        var synthetic = ownIds.Count == 0;
+        var messageId = synthetic ? $"{contentHash[..24]}@ktriage.synthetic" : ownIds[0];
+
+        var from = Addresses(mime.From).FirstOrDefault();
+        var to = Addresses(mime.To);
+        var cc = Addresses(mime.Cc);
+
+        var (date, fromHeader) = DateOf(headers, fallbackDate);
+        var (body, attachments) = TextParts(mime);
+
+        return new Message
+        {
+            MessageId = messageId,
+            SyntheticId = synthetic,
+            OtherIds = [.. ownIds.Skip(1), .. altIds],
+            References = References(headers, [.. ownIds, .. altIds], mime),
+            InReplyTo = Parent(headers),
+            From = from,
+            To = to,
+            Cc = cc,
+            Date = date,
+            DateFromHeader = fromHeader,
+            Subject = Clean(mime.Subject),
+            Body = body,
+            Attachments = attachments,
+            ContentHash = contentHash,
+            Raw = bytes,
+        };
+    }
+
+    /// <summary>public-inbox's references(): References then In-Reply-To, without duplicates, the message's own
+    /// ids, sender/recipient addresses (git send-email once stored addresses there) or 'y'/'n' answers.</summary>
+    static IReadOnlyList<string> References(HeaderList headers, List<string> ownIds, MimeMessage mime)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { "y", "n" };
+        foreach (var a in mime.From.Mailboxes.Concat(mime.To.Mailboxes).Concat(mime.Cc.Mailboxes))
+            if (!string.IsNullOrEmpty(a.Address)) seen.Add(a.Address);
+        var refs = new List<string>();
+        foreach (var field in new[] { HeaderId.References, HeaderId.InReplyTo })
+            foreach (var h in headers.Where(h => h.Id == field))
+                foreach (var id in MessageIds.AllIn(RawValue(h)))
+                    if (seen.Add(id)) refs.Add(id);
+        refs.RemoveAll(r => r.Length > MessageIds.MaxLength || ownIds.Contains(r));
+        return refs;
+    }
+
+    static string? Parent(HeaderList headers)
+    {
+        var irt = headers.Where(h => h.Id == HeaderId.InReplyTo).SelectMany(h => MessageIds.AllIn(RawValue(h))).LastOrDefault();
+        return irt ?? headers.Where(h => h.Id == HeaderId.References).SelectMany(h => MessageIds.AllIn(RawValue(h))).LastOrDefault();
+    }
+
+    /// <summary>The header's bytes as written (Latin-1 keeps every byte), not RFC 2047-decoded.</summary>
+    static string RawValue(Header h) => Encoding.Latin1.GetString(h.RawValue);
+
+    static (DateTimeOffset, bool) DateOf(HeaderList headers, DateTimeOffset? fallback)
+    {
+        var value = headers[HeaderId.Date];
+        if (value is not null && DateUtils.TryParse(value, out var d) && d.Year is >= 1970 and < 2200)
+            return (d, true);
+        return (fallback ?? DateTimeOffset.UnixEpoch, false);
+    }
+
+    static IReadOnlyList<MailAddress> Addresses(InternetAddressList list)
+    {
+        var result = new List<MailAddress>();
+        foreach (var mb in list.Mailboxes)
+            result.Add(new MailAddress(Clean(mb.Name), mb.Address ?? ""));
+        return result;
+    }
+
+    /// <summary>Body = first inline text/plain part (the text side of multipart/alternative; HTML never);
+    /// patches and further text parts become attachments, in message order.</summary>
+    static (string Body, IReadOnlyList<TextAttachment> Attachments) TextParts(MimeMessage mime)
+    {
+        string? body = null;
+        var attachments = new List<TextAttachment>();
+        foreach (var entity in mime.BodyParts)
+        {
+            switch (entity)
+            {
+                case TextPart text when text.IsHtml:
+                    continue;
+                case TextPart text:
+                {
+                    var decoded = Decode(text);
+                    var type = text.ContentType.MimeType.ToLowerInvariant();
+                    if (body is null && type == "text/plain" && !text.IsAttachment) body = decoded;
+                    else attachments.Add(new TextAttachment(text.FileName, type, decoded));
+                    break;
+                }
+                case MessagePart { Message: { } inner }:
+                {
+                    var (innerBody, innerAttachments) = TextParts(inner);
+                    attachments.Add(new TextAttachment(null, "message/rfc822", innerBody));
+                    attachments.AddRange(innerAttachments);
+                    break;
+                }
+            }
+        }
+        // A lone text part that is not text/plain (e.g. text/x-patch as the whole body) is still the body.
+        if (body is null && attachments.Count > 0 && mime.Body is TextPart { IsAttachment: false })
+        {
+            body = attachments[0].Text;
+            attachments.RemoveAt(0);
+        }
+        return (body ?? "", attachments);
+    }
+
+    /// <summary>Decodes a text part with its declared charset; unknown, missing or invalid charsets fall back to
+    /// UTF-8, and to Latin-1 when the bytes are not valid UTF-8.</summary>
+    internal static string Decode(TextPart part)
+    {
+        byte[] content;
+        try
+        {
+            using var ms = new MemoryStream();
+            part.Content?.DecodeTo(ms);
+            content = ms.ToArray();
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or IOException)
+        {
+            return "";
+        }
+        var charset = part.ContentType.Charset;
+        Encoding? declared = null;
+        if (!string.IsNullOrWhiteSpace(charset))
+        {
+            try { declared = Encoding.GetEncoding(charset.Trim().Trim('"')); }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException) { }
+        }
+        if (declared is not null && declared.CodePage != Encoding.UTF8.CodePage && declared.CodePage != 20127 /* us-ascii */)
+            return declared.GetString(content);
+        try { return StrictUtf8.GetString(content); }
+        catch (DecoderFallbackException) { return Encoding.Latin1.GetString(content); }
+    }
+
+    static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
+
+    static string Clean(string? s) =>
+        string.IsNullOrEmpty(s) ? "" : s.Replace("\r", "").Replace("\n", " ").Replace("\t", " ").Trim();
+}

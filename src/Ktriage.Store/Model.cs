@@ -1,0 +1,30 @@
+namespace Ktriage.Store;
+
+/// <summary>A stored message as listed by <c>ktriage messages</c> (one per distinct message; copies folded).</summary>
+public sealed record MessageRow(
+    long Id,
+    string MessageId,
+    string? Blob,
+    string List,
+    long ThreadId,
+    string Subject,
+    string From,
+    string FromEmail,
+    DateTimeOffset Date,
+    string? InReplyTo,
+    IReadOnlyList<string> References,
+    int Copies,
+    bool SharedId);
+
+/// <summary>One stored copy of a message: the bytes exactly as received and where they came from.</summary>
+public sealed record CopyRow(long MessageRowId, string List, string Origin, string? Blob, string? Commit, byte[] Raw);
+
+/// <summary>What an ingest batch did with one item.</summary>
+public enum AddOutcome { Added, NewCopy, Duplicate, Deleted, NotFound }
+
+public sealed record StoreStats(long Messages, long Copies, long Threads, long Lists, long Problems, IReadOnlyDictionary<string, long> Extra);
+
+public sealed record ProblemRow(string Origin, string Locator, string Problem, DateTimeOffset At);
+
+/// <summary>A user-facing store error (bad database path, newer schema...): the message says what to do.</summary>
+public sealed class StoreException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,99 @@
+using Ktriage.Core.Mail;
+using Microsoft.Data.Sqlite;
+
+namespace Ktriage.Store.Sqlite;
+
+/// <summary>The embedded default store: one SQLite file in WAL mode, so readers can query while an ingest runs.</summary>
+public sealed partial class SqliteArchiveStore : IArchiveStore
+{
+    readonly SqliteConnection db;
+    public string Path { get; }
+
+    SqliteArchiveStore(string path, SqliteConnection connection)
+    {
+        Path = path;
+        db = connection;
+    }
+
+    /// <summary>Opens (creating when needed) the database at <paramref name="path"/> and applies pending migrations.</summary>
+    public static SqliteArchiveStore Open(string path, bool readOnly = false)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new StoreException($"{path}: is a directory, expected a database file");
+        if (!readOnly) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        else if (!File.Exists(full)) throw new StoreException($"{path}: no such database (run 'ktriage ingest' first)");
+        var cs = new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 60,
+        }.ToString();
+        var conn = new SqliteConnection(cs);
+        try
+        {
+            conn.Open();
+            using (var check = conn.CreateCommand())
+            {
+                // Fails early with SQLITE_NOTADB on a file that is not a database.
+                check.CommandText = "PRAGMA schema_version";
+                check.ExecuteScalar();
+            }
+            Exec(conn, "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;");
+            if (!readOnly)
+            {
+                // WAL + synchronous=NORMAL: a killed process never corrupts the file or loses a committed batch.
+                Exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+                Migrate(conn, path);
+            }
+        }
+        catch (SqliteException e)
+        {
+            conn.Dispose();
+            throw new StoreException($"{path}: cannot open database: {e.SqliteErrorCode switch { 26 => "file is not a database", _ => e.Message }}", e);
+        }
+        return new SqliteArchiveStore(full, conn);
+    }
+
+    static void Migrate(SqliteConnection conn, string path)
+    {
+        var version = Convert.ToInt32(Scalar(conn, "PRAGMA user_version"));
+        var migrations = SqliteSchema.Migrations;
+        if (version > migrations.Length)
+            throw new StoreException($"{path}: database schema {version} is newer than this ktriage ({migrations.Length}); upgrade ktriage");
+        for (var v = version; v < migrations.Length; v++)
+        {
+            using var tx = conn.BeginTransaction();
+            using (var cmd = conn.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = migrations[v] + $";PRAGMA user_version={v + 1};";
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    internal static void Exec(SqliteConnection conn, string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    internal static object? Scalar(SqliteConnection conn, string sql, params (string, object?)[] args)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        return cmd.ExecuteScalar();
+    }
+
+    public string? GetCheckpoint(string origin) =>
+        Scalar(db, "SELECT value FROM checkpoints WHERE origin=$o", ("$o", origin)) as string;
+
+    public IIngestBatch BeginBatch() => new SqliteIngestBatch(db);
+
+    public void Dispose() => db.Dispose();
+}

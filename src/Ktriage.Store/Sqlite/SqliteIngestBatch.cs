@@ -1,0 +1,152 @@
+using Ktriage.Core.Mail;
+using Microsoft.Data.Sqlite;
+
+namespace Ktriage.Store.Sqlite;
+
+/// <summary>One write transaction. Statements are prepared once per batch: ingest runs thousands of messages through it.</summary>
+internal sealed class SqliteIngestBatch : IIngestBatch
+{
+    readonly SqliteConnection db;
+    readonly SqliteTransaction tx;
+    readonly Dictionary<string, SqliteCommand> commands = [];
+    readonly Dictionary<string, long> listIds = [];
+    long nextTid;
+    bool done;
+
+    public SqliteIngestBatch(SqliteConnection db)
+    {
+        this.db = db;
+        // IMMEDIATE: take the write lock now, so two ingests serialize instead of failing mid-batch.
+        tx = db.BeginTransaction(deferred: false);
+        nextTid = Convert.ToInt64(Cmd("SELECT coalesce(max(tid), 0) + 1 FROM ids").ExecuteScalar());
+    }
+
+    SqliteCommand Cmd(string sql)
+    {
+        if (commands.TryGetValue(sql, out var cmd)) return cmd;
+        cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        commands[sql] = cmd;
+        return cmd;
+    }
+
+    static SqliteCommand Bind(SqliteCommand cmd, params object?[] values)
+    {
+        if (cmd.Parameters.Count != values.Length)
+        {
+            cmd.Parameters.Clear();
+            for (var i = 0; i < values.Length; i++) cmd.Parameters.Add(new SqliteParameter($"$p{i}", null));
+        }
+        for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+        return cmd;
+    }
+
+    long ListId(string name)
+    {
+        if (listIds.TryGetValue(name, out var id)) return id;
+        Bind(Cmd("INSERT INTO lists(name) VALUES($p0) ON CONFLICT(name) DO NOTHING"), name).ExecuteNonQuery();
+        id = Convert.ToInt64(Bind(Cmd("SELECT id FROM lists WHERE name=$p0"), name).ExecuteScalar());
+        listIds[name] = id;
+        return id;
+    }
+
+    public AddOutcome Add(Message m, RawMessage raw, string list)
+    {
+        var listId = ListId(list);
+        if (Bind(Cmd("SELECT 1 FROM copies WHERE content_hash=$p0"), m.ContentHash).ExecuteScalar() is not null)
+            return AddOutcome.Duplicate;
+
+        var existing = Bind(Cmd("SELECT id FROM messages WHERE message_id=$p0 AND body_hash=$p1"), m.MessageId, m.BodyHash).ExecuteScalar();
+        AddOutcome outcome;
+        long rowId;
+        if (existing is not null)
+        {
+            rowId = Convert.ToInt64(existing);
+            outcome = AddOutcome.NewCopy;
+        }
+        else
+        {
+            var tid = AssignThread(m);
+            rowId = Convert.ToInt64(Bind(Cmd("""
+                INSERT INTO messages(message_id, body_hash, synthetic_id, thread_id, list_id, subject, from_name, from_email,
+                    to_addrs, cc_addrs, date, date_from_header, in_reply_to, refs)
+                VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6,$p7,$p8,$p9,$p10,$p11,$p12,$p13) RETURNING id
+                """),
+                m.MessageId, m.BodyHash, m.SyntheticId ? 1 : 0, tid, listId, m.Subject, m.From?.Name ?? "", m.From?.Email ?? "",
+                string.Join(", ", m.To), string.Join(", ", m.Cc), m.Date.ToUnixTimeSeconds(), m.DateFromHeader ? 1 : 0,
+                m.InReplyTo, string.Join(' ', m.References)).ExecuteScalar());
+            Bind(Cmd("INSERT INTO message_fts(rowid, subject, author, body) VALUES($p0,$p1,$p2,$p3)"),
+                rowId, m.Subject, m.From?.ToString() ?? "", m.AllText).ExecuteNonQuery();
+            outcome = AddOutcome.Added;
+        }
+        Bind(Cmd("INSERT INTO copies(message, content_hash, list_id, origin, blob, git_commit, raw) VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6)"),
+            rowId, m.ContentHash, listId, raw.Locator.Origin, raw.Locator.Blob, raw.Locator.Commit, raw.Bytes).ExecuteNonQuery();
+        return outcome;
+    }
+
+    /// <summary>Union of the message's ids and references into one thread, as public-inbox's tid: the oldest
+    /// thread wins and the others are relabelled. Referenced-but-missing ids become ghosts (ids rows only).</summary>
+    long AssignThread(Message m)
+    {
+        var all = new List<string>(1 + m.OtherIds.Count + m.References.Count) { m.MessageId };
+        all.AddRange(m.OtherIds);
+        all.AddRange(m.References);
+        var tids = new SortedSet<long>();
+        var known = new HashSet<string>();
+        var lookup = Cmd("SELECT tid FROM ids WHERE mid=$p0");
+        foreach (var id in all)
+        {
+            if (Bind(lookup, id).ExecuteScalar() is { } t) { tids.Add(Convert.ToInt64(t)); known.Add(id); }
+        }
+        var tid = tids.Count > 0 ? tids.Min : nextTid++;
+        foreach (var loser in tids.Where(t => t != tid))
+        {
+            Bind(Cmd("UPDATE ids SET tid=$p0 WHERE tid=$p1"), tid, loser).ExecuteNonQuery();
+            Bind(Cmd("UPDATE messages SET thread_id=$p0 WHERE thread_id=$p1"), tid, loser).ExecuteNonQuery();
+        }
+        var insert = Cmd("INSERT INTO ids(mid, tid) VALUES($p0,$p1) ON CONFLICT(mid) DO NOTHING");
+        foreach (var id in all)
+            if (!known.Contains(id)) Bind(insert, id, tid).ExecuteNonQuery();
+        return tid;
+    }
+
+    public AddOutcome Delete(Message m, RawMessage raw, string list)
+    {
+        // public-inbox deletes by content: the `d` blob is the message that was removed.
+        var row = Bind(Cmd("SELECT message FROM copies WHERE content_hash=$p0"), m.ContentHash).ExecuteScalar();
+        if (row is null)
+        {
+            row = Bind(Cmd("SELECT id FROM messages WHERE message_id=$p0 AND body_hash=$p1"), m.MessageId, m.BodyHash).ExecuteScalar();
+            if (row is null) return AddOutcome.NotFound;
+            Bind(Cmd("DELETE FROM copies WHERE message=$p0"), row).ExecuteNonQuery();
+        }
+        else Bind(Cmd("DELETE FROM copies WHERE content_hash=$p0"), m.ContentHash).ExecuteNonQuery();
+        if (Bind(Cmd("SELECT 1 FROM copies WHERE message=$p0"), row).ExecuteScalar() is null)
+        {
+            Bind(Cmd("DELETE FROM message_fts WHERE rowid=$p0"), row).ExecuteNonQuery();
+            Bind(Cmd("DELETE FROM messages WHERE id=$p0"), row).ExecuteNonQuery();
+        }
+        return AddOutcome.Deleted;
+    }
+
+    public void Problem(RawMessage raw) =>
+        Bind(Cmd("INSERT INTO problems(origin, locator, problem, at) VALUES($p0,$p1,$p2,$p3) ON CONFLICT(origin, locator) DO UPDATE SET problem=excluded.problem, at=excluded.at"),
+            raw.Locator.Origin, raw.Locator.ToString(), raw.Problem ?? "unreadable", DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ExecuteNonQuery();
+
+    public void SetCheckpoint(string origin, string value) =>
+        Bind(Cmd("INSERT INTO checkpoints(origin, value) VALUES($p0,$p1) ON CONFLICT(origin) DO UPDATE SET value=excluded.value"), origin, value).ExecuteNonQuery();
+
+    public void Commit()
+    {
+        tx.Commit();
+        done = true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in commands.Values) c.Dispose();
+        if (!done) tx.Rollback();
+        tx.Dispose();
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Data.Sqlite;
+
+namespace Ktriage.Store.Sqlite;
+
+public sealed partial class SqliteArchiveStore
+{
+    // One row per distinct message; the first copy gives blob and list.
+    const string SelectMessage = """
+        SELECT m.id, m.message_id,
+               (SELECT c.blob FROM copies c WHERE c.message = m.id ORDER BY c.id LIMIT 1),
+               l.name, m.thread_id, m.subject, m.from_name, m.from_email, m.date, m.in_reply_to, m.refs,
+               (SELECT count(*) FROM copies c WHERE c.message = m.id),
+               EXISTS(SELECT 1 FROM messages o WHERE o.message_id = m.message_id AND o.id <> m.id)
+        FROM messages m JOIN lists l ON l.id = m.list_id
+        """;
+
+    static MessageRow ReadMessage(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetInt64(4),
+        r.GetString(5), r.GetString(6), r.GetString(7), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(8)),
+        r.IsDBNull(9) ? null : r.GetString(9),
+        r.GetString(10).Split(' ', StringSplitOptions.RemoveEmptyEntries), r.GetInt32(11), r.GetInt64(12) != 0);
+
+    IEnumerable<MessageRow> Query(string where, params (string, object?)[] args)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = SelectMessage + " " + where;
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) yield return ReadMessage(r);
+    }
+
+    public IEnumerable<MessageRow> Messages(string? list = null) => list is null
+        ? Query("ORDER BY m.id")
+        : Query("WHERE m.id IN (SELECT c.message FROM copies c JOIN lists cl ON cl.id = c.list_id WHERE cl.name = $l) ORDER BY m.id", ("$l", list));
+
+    public IReadOnlyList<MessageRow> FindMessages(string messageId) =>
+        Query("WHERE m.message_id = $id ORDER BY m.id", ("$id", Core.Mail.MessageIds.Normalize(messageId))).ToList();
+
+    public IReadOnlyList<MessageRow> ThreadMessages(long threadId) =>
+        Query("WHERE m.thread_id = $t ORDER BY m.date, m.id", ("$t", threadId)).ToList();
+
+    public IReadOnlyList<CopyRow> Copies(long messageRowId)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT c.message, l.name, c.origin, c.blob, c.git_commit, c.raw FROM copies c JOIN lists l ON l.id = c.list_id WHERE c.message = $m ORDER BY c.id";
+        cmd.Parameters.AddWithValue("$m", messageRowId);
+        using var r = cmd.ExecuteReader();
+        var list = new List<CopyRow>();
+        while (r.Read())
+            list.Add(new CopyRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetString(4), (byte[])r.GetValue(5)));
+        return list;
+    }
+
+    public IReadOnlyList<string> SimilarIds(string fragment, int limit)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT DISTINCT message_id FROM messages WHERE instr(message_id, $f) > 0 LIMIT $n";
+        cmd.Parameters.AddWithValue("$f", fragment);
+        cmd.Parameters.AddWithValue("$n", limit);
+        using var r = cmd.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read()) list.Add(r.GetString(0));
+        return list;
+    }
+
+    public IReadOnlyList<MessageRow> Search(string ftsQuery, int limit) =>
+        Query("JOIN (SELECT rowid AS hit, rank FROM message_fts WHERE message_fts MATCH $q ORDER BY rank LIMIT $n) f ON f.hit = m.id ORDER BY f.rank",
+            ("$q", ftsQuery), ("$n", limit)).ToList();
+
+    public IReadOnlyList<ProblemRow> Problems(int limit)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT origin, locator, problem, at FROM problems ORDER BY id LIMIT $n";
+        cmd.Parameters.AddWithValue("$n", limit);
+        using var r = cmd.ExecuteReader();
+        var list = new List<ProblemRow>();
+        while (r.Read()) list.Add(new ProblemRow(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(3))));
+        return list;
+    }
+
+    public StoreStats Stats()
+    {
+        long Count(string sql) => Convert.ToInt64(Scalar(db, sql));
+        return new StoreStats(
+            Count("SELECT count(*) FROM messages"),
+            Count("SELECT count(*) FROM copies"),
+            Count("SELECT count(DISTINCT thread_id) FROM messages"),
+            Count("SELECT count(*) FROM lists"),
+            Count("SELECT count(*) FROM problems"),
+            new Dictionary<string, long>());
+    }
+}

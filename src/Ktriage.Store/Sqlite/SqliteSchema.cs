@@ -1,0 +1,54 @@
+namespace Ktriage.Store.Sqlite;
+
+/// <summary>Schema migrations, applied in order; PRAGMA user_version records the last one applied.</summary>
+internal static class SqliteSchema
+{
+    public static readonly string[] Migrations =
+    [
+        // 1: archive core
+        """
+        CREATE TABLE lists(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE messages(
+            id INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL,
+            body_hash TEXT NOT NULL,
+            synthetic_id INTEGER NOT NULL DEFAULT 0,
+            thread_id INTEGER NOT NULL,
+            list_id INTEGER NOT NULL REFERENCES lists(id),
+            subject TEXT NOT NULL,
+            from_name TEXT NOT NULL,
+            from_email TEXT NOT NULL,
+            to_addrs TEXT NOT NULL,
+            cc_addrs TEXT NOT NULL,
+            date INTEGER NOT NULL,
+            date_from_header INTEGER NOT NULL,
+            in_reply_to TEXT,
+            refs TEXT NOT NULL,
+            UNIQUE(message_id, body_hash));
+        CREATE INDEX messages_thread ON messages(thread_id, date);
+        CREATE INDEX messages_list_date ON messages(list_id, date);
+        -- Every stored copy, byte for byte. content_hash makes byte-identical re-deliveries one row.
+        CREATE TABLE copies(
+            id INTEGER PRIMARY KEY,
+            message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL UNIQUE,
+            list_id INTEGER NOT NULL REFERENCES lists(id),
+            origin TEXT NOT NULL,
+            blob TEXT,
+            git_commit TEXT,
+            raw BLOB NOT NULL);
+        CREATE INDEX copies_message ON copies(message);
+        CREATE INDEX copies_list ON copies(list_id, message);
+        -- Every Message-ID ever seen (messages and ghosts referenced by them) → thread: public-inbox's tid.
+        CREATE TABLE ids(mid TEXT PRIMARY KEY, tid INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX ids_tid ON ids(tid);
+        CREATE TABLE checkpoints(origin TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE problems(id INTEGER PRIMARY KEY, origin TEXT NOT NULL, locator TEXT NOT NULL, problem TEXT NOT NULL,
+            at INTEGER NOT NULL, UNIQUE(origin, locator));
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- Contentless: the text lives in copies.raw; the index only needs to answer MATCH.
+        CREATE VIRTUAL TABLE message_fts USING fts5(subject, author, body,
+            content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+        """,
+    ];
+}
