@@ -12,7 +12,51 @@ internal static class LinuxOopses
     static StackFormat Trace(params string[] skip) => new() { Parts = [CallTrace, ParseStackTrace], Skip = skip };
     static StackFormat RipTrace(params string[] skip) => new() { Parts = [RipFrame, CallTrace, ParseStackTrace], Skip = skip };
 
-    static OopsFormat[] Lockdep(string kw) =>
+    static OopsFormat[] Lockdep(string kw) => kw == "INFO" ? OldLockdep : NewLockdep(kw);
+
+    // Lockdep before 4.x printed "[ INFO: … ]" banners; titles come from the first "at:" after the key line.
+    static readonly OopsFormat[] OldLockdep =
+    [
+        new()
+        {
+            Title = C(@"INFO: possible circular locking dependency detected"),
+            Report = C(@"INFO: possible circular locking dependency detected \]?(?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+            Fmt = "possible deadlock in %[1]v",
+        },
+        new()
+        {
+            Title = C(@"INFO: possible irq lock inversion dependency detected"),
+            Report = C(@"INFO: possible irq lock inversion dependency detected \]?(?:.*\n)+?.*just changed the state of lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+            Fmt = "possible deadlock in %[1]v",
+        },
+        new()
+        {
+            Title = C(@"INFO: .*-safe -> .*-unsafe lock order detected"),
+            Report = C(@"INFO: .*-safe -> .*-unsafe lock order detected \]?(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+            Fmt = "possible deadlock in %[1]v",
+        },
+        new()
+        {
+            Title = C(@"INFO: possible recursive locking detected"),
+            Report = C(@"INFO: possible recursive locking detected \]?(?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+            Fmt = "possible deadlock in %[1]v",
+        },
+        new()
+        {
+            Title = C(@"INFO: inconsistent lock state"),
+            Report = C(@"INFO: inconsistent lock state \]?(?:.*\n)+?.*takes(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+            Fmt = "inconsistent lock state in %[1]v",
+        },
+        new()
+        {
+            Title = C(@"INFO: suspicious RCU usage"),
+            Report = C(@"INFO: suspicious RCU usage(?:.*\n)+?.*?{{SRC}}"),
+            Fmt = "INFO: suspicious RCU usage in %[2]v",
+            Stack = Trace("rcu", "kmem", "slab"),
+        },
+    ];
+
+    static OopsFormat[] NewLockdep(string kw) =>
     [
         new()
         {
@@ -47,9 +91,8 @@ internal static class LinuxOopses
         new()
         {
             Title = C($"{kw}: inconsistent lock state"),
-            Report = C($@"{kw}: inconsistent lock state(?:.*\n)+?.*takes(?:.*\n)+?.*at: (?:{{{{PC}}}} +)?{{{{FUNC}}}}"),
             Fmt = "inconsistent lock state in %[1]v",
-            Stack = new() { Parts = [C("at: (?:{{PC}} +)?{{FUNC}}")] },
+            Stack = new() { Parts = [C("takes"), C("at: (?:{{PC}} +)?{{FUNC}}"), ParseStackTrace] },
         },
         new()
         {
@@ -79,7 +122,7 @@ internal static class LinuxOopses
         },
         new()
         {
-            Title = C($"{kw}: nested lock was not taken"),
+            Title = C($"{kw}: [Nn]ested lock was not taken"),
             Fmt = "WARNING: nested lock was not taken in %[1]v",
             Stack = Trace(),
         },
@@ -135,7 +178,8 @@ internal static class LinuxOopses
                 Alt = ["KMSAN origin in %[3]v"],
                 Stack = new()
                 {
-                    Parts = [CallTrace, ParseStackTrace, C("(Local variable .* created at:|Uninit was created at:)"), ParseStackTrace],
+                    Parts = [C("BUG: KMSAN:"), ParseStackTrace, C("(Local variable .* created at:|Uninit was created at:)"), ParseStackTrace],
+                    Parts2 = [CallTrace, ParseStackTrace, C("(Local variable .* created at:|Uninit was created at:)"), ParseStackTrace],
                     Skip = ["alloc_skb", "usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg", "usb_interrupt_msg", "usb_control_msg"],
                 },
                 NoStackTrace = true,
@@ -148,7 +192,8 @@ internal static class LinuxOopses
                 Alt = ["KMSAN origin in %[4]v"],
                 Stack = new()
                 {
-                    Parts = [CallTrace, ParseStackTrace, C("(Local variable .* created at:|Uninit was created at:)"), ParseStackTrace],
+                    Parts = [C("BUG: KMSAN:"), ParseStackTrace, C("(Local variable .* created at:|Uninit was created at:)"), ParseStackTrace],
+                    Parts2 = [CallTrace, ParseStackTrace, C("(Local variable .* created at:|Uninit was created at:)"), ParseStackTrace],
                     Skip = ["alloc_skb", "netlink_ack", "netlink_rcv_skb"],
                 },
                 NoStackTrace = true,
@@ -316,7 +361,7 @@ internal static class LinuxOopses
                 Title = C(@"BUG: .*stack guard page was hit at"),
                 Fmt = "BUG: stack guard page was hit in %[1]v",
                 Alt = ["stack-overflow in %[1]v"],
-                Stack = new() { Parts = [RipFrame, CallTrace, ParseStackTrace], Extractor = LinuxStackParams.StallFrameExtractor },
+                Stack = RipTrace(),
             },
             new()
             {
@@ -386,7 +431,7 @@ internal static class LinuxOopses
             },
             new()
             {
-                Title = C(@"WARNING: .*lib/refcount\.c.* refcount_"),
+                Title = C(@"WARNING: .*lib/refcount\.c"),
                 Fmt = "WARNING: refcount bug in %[1]v",
                 Stack = Trace("refcount", "kobject_"),
             },
@@ -407,6 +452,12 @@ internal static class LinuxOopses
                 Title = C(@"WARNING: .*mm/vmalloc\.c.*__vmalloc_node"),
                 Fmt = "WARNING: zero-size vmalloc in %[1]v",
                 Stack = Trace("vmalloc"),
+            },
+            new()
+            {
+                Title = C(@"WARNING: (?:.* )?{{SRC}} at {{FUNC}}"),
+                Fmt = "WARNING in %[3]v",
+                Stack = RipTrace(),
             },
             new()
             {
@@ -441,6 +492,8 @@ internal static class LinuxOopses
             C(@"(?i)warning: unable to open an initial console"),
             // public-inbox's web view, not the kernel.
             C(@"WARNING: multiple messages have this Message-ID"),
+            C(@"(?i)warning: .* uses wireless extensions"),
+            C(@"XFS \(\w+\): WARNING"),
         ]),
 
         new("INFO:",
@@ -498,7 +551,7 @@ internal static class LinuxOopses
             C(@"INFO: lockdep is turned off"),
             C(@"INFO: Stall ended before state dump start"),
             C(@"INFO: NMI handler .* took too long to run"),
-            C(@"_INFO::"),
+            C(@"_INFO:"),
             C(@"INFO: sys_.* is not present in /proc/kallsyms"),
             C(@"INFO: no syscalls can create resource"),
             C(@"INFO: rcu_(?:preempt|sched|bh) detected expedited stalls on CPUs/tasks"),
@@ -645,6 +698,12 @@ internal static class LinuxOopses
             {
                 Title = C(@"UBSAN: array-index-out-of-bounds in"),
                 Fmt = "UBSAN: array-index-out-of-bounds in %[1]v",
+                Stack = Trace("ubsan", "overflow"),
+            },
+            new()
+            {
+                Title = C(@"UBSAN: Undefined behaviour in"),
+                Fmt = "UBSAN: undefined-behaviour in %[1]v",
                 Stack = Trace("ubsan", "overflow"),
             },
             new()

@@ -37,7 +37,7 @@ internal static class LinuxStackParams
         "warn_alloc", "warn_bogus", "__warn", "alloc_page", "k?v?(?:m|z|c)alloc", "krealloc", "kmem_cache",
         "allocate_slab", "folio_(?:alloc|unlock)", "filemap_alloc_folio", "__filemap_get_folio",
         "find_or_create_page", "do_read_cache_folio", "read_cache_page", "pagecache_get_page",
-        "grab_cache_page_write_begin", "slab_", "debug_object", "timer_is_static_object",
+        "grab_cache_page_write_begin", "alloc_frozen_pages", "slab_", "debug_object", "timer_is_static_object",
         "work_is_static_object", "__might_fault", "print_unlock", "imbalance_bug", "lockdep", "bh_enable",
         "bh_disable", "perf_trace", "lock_acquire", "lock_release", "lock_class", "mark_lock",
         "(reacquire|mark)_held_locks", "raw_spin_rq", "spin_lock", "spin_trylock", "spin_unlock",
@@ -46,7 +46,12 @@ internal static class LinuxStackParams
         "up_read", "up_write", "^mutex_", "^__mutex_", "^rt_mutex_", "owner_on_cpu", "osq_lock",
         "osq_unlock", "atomic(64)?_", "(set|clear|change|test)_bit", "__wake_up", "^kfree$",
         "^kfree_sensitive$", "kfree_skb", "^kvfree", "kfree_rcu", "rcu_do_batch", "__free_", "free_pages",
-        "^free_", "(?:^|_)kobject_", "^__kthread_create_on_node", "^kthread_create_on_node",
+        "^free_", "(?:^|_)kobject_", "^refcount_", "^kref_", "ref_tracker", "^(?:get|put)_device$", "^device_(?:add|del)$",
+        "get_device_parent", "^sysfs_remove_group", "add_uevent_var", "^xas_", "^xa_", "__phys_addr", "trace_hardirqs",
+        "assertfail", "^kthread_stop", "get_taint", "print_tainted", "check_panic_on_warn", "^usb_kill_urb",
+        "^usb_kill_anchored_urbs", "^usb_poison_urb", "wait_for_completion", "lock_timer_base", "__queue_work",
+        "queue_work_on", "do_raw_spin_lock", "crc32", "^aes_", "lock_sock_nested", "look_up_lock_class", "bad_page",
+        "free_page_is_bad", "folio_put", "^put_page", "^__kthread_create_on_node", "^kthread_create_on_node",
         "memcpy", "memcmp", "memset", "memchr", "memmove", "memdup", "strcmp", "strncmp", "strlen",
         "strchr", "strcpy", "strlcpy", "strncpy", "strscpy", "strsep", "strstr", "strnlen", "strnstr",
         "strncat", "strlcat", "strcat", "copy_to_user", "copy_from_user", "copy_to_iter", "copy_from_iter",
@@ -84,10 +89,12 @@ internal static class LinuxStackParams
         "^run_timer_softirq", "^run_timer_base", "^process_one_work", "^__queue_work", "^do_syscall_",
         "^do_fast_syscall", "^do_int80", "^entry_SYSCALL", "^entry_SYSENTER", "^entry_INT80",
         "^sysenter_dispatch", "^tracesys_phase2", "^syscall_call", "^system_call", "^invoke_syscall",
-        "^el0_svc", "^do_el0_svc", "^smp_call_function", "^tasklet_action", "^net_rx_action",
+        "^el0_svc", "^do_el0_svc", "^smp_call_function", "^tasklet_action",
         "^vfs_", "^do_vfs_", "^__vfs_", "^new_sync_", "^fsnotify", "^__fput", "^____fput", "^task_work_run",
         "^sock_sendmsg", "^sock_recvmsg", "^__sock_sendmsg", "^sock_write_iter", "^sock_read_iter",
-        "^sock_ioctl", "^rtnetlink_rcv_msg", "^netlink_rcv_skb", "^genl_rcv_msg", "^genl_family_rcv_msg",
+        "^sock_ioctl", "^rtnetlink_rcv_msg", "^__netif_receive_skb", "^netif_receive_skb",
+        // ioctl dispatches to the driver: the driver function is the identity.
+        "^(?:compat_)?(?:sys_)?ioctl$", "compat_ioctl$",
         "^kthread$", "^worker_thread", "^rcu_core", "^do_softirq", "^__do_softirq", "^handle_softirqs",
         "^ksoftirqd",
     ]), RegexOptions.Compiled);
@@ -101,7 +108,12 @@ internal static class LinuxStackParams
         {
             if (StallAnchors.IsMatch(frames[i]))
             {
-                if (frames[i].Contains("smp_call_function", StringComparison.Ordinal)) return i;
+                if (frames[i].Contains("smp_call_function", StringComparison.Ordinal))
+                {
+                    // _single/_many/_any are one bucket.
+                    frames[i] = "smp_call_function";
+                    return i;
+                }
                 return prev;
             }
             prev = i;

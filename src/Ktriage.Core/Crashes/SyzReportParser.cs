@@ -299,18 +299,12 @@ internal static class SyzReportParser
                 }
             }
             if (next) continue;
-            // Input exhausted: a pending trace still yields its frame, a missing part does not.
-            if (parts[partIdx] == Rx.ParseStackTrace)
+            // Input exhausted: whatever frames were collected so far still decide.
             {
                 int idx = frames.Count == 0 ? -1 : extractor is null ? 0 : extractor(frames);
                 var key = idx >= 0 ? frames[idx] : "";
                 if (key == "") { key = "corrupted"; ok = false; }
                 results.Add(key);
-            }
-            else
-            {
-                ok = false;
-                results.Add("corrupted");
             }
             break;
         }
