@@ -10,6 +10,14 @@ namespace Ktriage.Core.Crashes;
 internal static class LinuxOopses
 {
     static StackFormat Trace(params string[] skip) => new() { Parts = [CallTrace, ParseStackTrace], Skip = skip };
+    // A trapping WARN prints the stack after the RIP of the WARN site; older kernels only have a Call Trace.
+    static StackFormat Warning(params string[] skip) => new()
+    {
+        Parts = [C("(?:" + RipFrame.ToString() + "|--- interrupt: [0-9]+ at {{FUNC}})"), ParseStackTrace],
+        Parts2 = [CallTrace, ParseStackTrace],
+        Skip = skip,
+    };
+
     static StackFormat RipTrace(params string[] skip) => new() { Parts = [RipFrame, CallTrace, ParseStackTrace], Skip = skip };
 
     static OopsFormat[] Lockdep(string kw) => kw == "INFO" ? OldLockdep : NewLockdep(kw);
@@ -137,7 +145,7 @@ internal static class LinuxOopses
             new()
             {
                 Title = C("BUG: KASAN:"),
-                Report = C(@"BUG: KASAN: ([a-z\-]+) in {{FUNC}}(?:.*\n)+?.*(Read|Write) (?:of size|at addr) (?:[0-9]+)"),
+                Report = C(@"BUG: KASAN: ([a-z\-]+) in {{FUNC}}(?:.*\n)+?.*(Read|Write) (?:of size|at addr) (?:[0-9a-f]+)"),
                 Fmt = "KASAN: %[1]v %[3]v in %[4]v",
                 Alt = ["bad-access in %[4]v"],
                 Stack = new()
@@ -313,7 +321,13 @@ internal static class LinuxOopses
             {
                 Title = C(@"BUG: Bad page state"),
                 Fmt = "BUG: Bad page state in %[1]v",
-                Stack = Trace(),
+                // page_owner's allocation stack names the user of the page; the free path is generic.
+                Stack = new()
+                {
+                    Parts = [C("page last allocated"), ParseStackTrace],
+                    Parts2 = [CallTrace, ParseStackTrace],
+                    Skip = ["post_alloc_hook", "get_page_from_freelist", "prep_new_page"],
+                },
             },
             new()
             {
@@ -409,61 +423,61 @@ internal static class LinuxOopses
                 Title = C(@"WARNING: .*lib/debugobjects\.c.* (?:debug_print|debug_check)"),
                 Report = C(@"WARNING: .*lib/debugobjects\.c.* (?:debug_print|debug_check)"),
                 Fmt = "WARNING: ODEBUG bug in %[1]v",
-                Stack = new() { Parts = [C(@"ODEBUG:"), CallTrace, ParseStackTrace], Skip = ["debug_object", "__debug_", "debug_check"] },
+                Stack = Warning("debug_object", "__debug_", "debug_check", "debug_print"),
             },
             new()
             {
                 Title = C(@"WARNING: .*mm/usercopy\.c.* usercopy_warn"),
                 Fmt = "WARNING: bad usercopy in %[1]v",
-                Stack = Trace("usercopy", "__check"),
+                Stack = Warning("usercopy", "__check"),
             },
             new()
             {
                 Title = C(@"WARNING: .*lib/kobject\.c.* kobject_"),
                 Fmt = "WARNING: kobject bug in %[1]v",
-                Stack = Trace("kobject_"),
+                Stack = Warning("kobject_"),
             },
             new()
             {
                 Title = C(@"WARNING: .*fs/proc/generic\.c.* proc_register"),
                 Fmt = "WARNING: proc registration bug in %[1]v",
-                Stack = Trace("proc_"),
+                Stack = Warning("proc_"),
             },
             new()
             {
                 Title = C(@"WARNING: .*lib/refcount\.c"),
                 Fmt = "WARNING: refcount bug in %[1]v",
-                Stack = Trace("refcount", "kobject_"),
+                Stack = Warning("refcount", "kobject_"),
             },
             new()
             {
                 Title = C(@"WARNING: .*kernel/locking/lockdep\.c.*lock_"),
                 Fmt = "WARNING: locking bug in %[1]v",
-                Stack = Trace("lock_sync", "lock_is_held"),
+                Stack = Warning("lock_sync", "lock_is_held"),
             },
             new()
             {
                 Title = C(@"WARNING: .*mm/slab_common\.c.* kmalloc_slab"),
                 Fmt = "WARNING: kmalloc bug in %[1]v",
-                Stack = Trace("kmalloc", "krealloc", "slab", "kmem"),
+                Stack = Warning("kmalloc", "krealloc", "slab", "kmem"),
             },
             new()
             {
                 Title = C(@"WARNING: .*mm/vmalloc\.c.*__vmalloc_node"),
                 Fmt = "WARNING: zero-size vmalloc in %[1]v",
-                Stack = Trace("vmalloc"),
+                Stack = Warning("vmalloc"),
             },
             new()
             {
                 Title = C(@"WARNING: (?:.* )?{{SRC}} at {{FUNC}}"),
                 Fmt = "WARNING in %[3]v",
-                Stack = RipTrace(),
+                Stack = Warning(),
             },
             new()
             {
                 Title = C(@"WARNING: .* at {{SRC}} {{FUNC}}"),
                 Fmt = "WARNING in %[3]v",
-                Stack = RipTrace(),
+                Stack = Warning(),
             },
             .. Lockdep("WARNING"),
             new()
@@ -496,7 +510,7 @@ internal static class LinuxOopses
             C(@"XFS \(\w+\): WARNING"),
         ]),
 
-        new("INFO:",
+        new("INFO: ",
         [
             .. Lockdep("INFO"),
             new()
@@ -592,6 +606,12 @@ internal static class LinuxOopses
 
         new("Kernel panic",
         [
+            new()
+            {
+                Title = C(@"Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in:"),
+                Report = C(@"Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: (?:{{PC}} +)?{{FUNC}}"),
+                Fmt = "kernel panic: stack is corrupted in %[1]v",
+            },
             new()
             {
                 Title = C(@"Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in:"),

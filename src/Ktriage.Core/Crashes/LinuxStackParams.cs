@@ -45,13 +45,12 @@ internal static class LinuxStackParams
         "^down$", "down_read", "down_write", "down_read_trylock", "down_write_trylock", "down_trylock",
         "up_read", "up_write", "^mutex_", "^__mutex_", "^rt_mutex_", "owner_on_cpu", "osq_lock",
         "osq_unlock", "atomic(64)?_", "(set|clear|change|test)_bit", "__wake_up", "^kfree$",
-        "^kfree_sensitive$", "kfree_skb", "^kvfree", "kfree_rcu", "rcu_do_batch", "__free_", "free_pages",
-        "^free_", "(?:^|_)kobject_", "^refcount_", "^kref_", "ref_tracker", "^(?:get|put)_device$", "^device_(?:add|del)$",
+        "^kfree_sensitive$", "kfree_skb", "^kvfree", "kfree_rcu", "rcu_do_batch", "__free_", "free_pages", "(?:^|_)kobject_", "^refcount_", "^kref_", "ref_tracker", "^(?:get|put)_device$", "^device_(?:add|del)$",
         "get_device_parent", "^sysfs_remove_group", "add_uevent_var", "^xas_", "^xa_", "__phys_addr", "trace_hardirqs",
         "assertfail", "^kthread_stop", "get_taint", "print_tainted", "check_panic_on_warn", "^usb_kill_urb",
         "^usb_kill_anchored_urbs", "^usb_poison_urb", "wait_for_completion", "lock_timer_base", "__queue_work",
         "queue_work_on", "do_raw_spin_lock", "crc32", "^aes_", "lock_sock_nested", "look_up_lock_class", "bad_page",
-        "free_page_is_bad", "folio_put", "^put_page", "^__kthread_create_on_node", "^kthread_create_on_node",
+        "free_page_is_bad", "folios?_put", "^put_page", "va_format", "^__mod_timer", "^mod_timer", "^(?:__)?(?:try_to_)?del_timer", "^(?:__)?timer_delete", "fortify", "printk", "^_?dev_(?:info|warn|err|notice|dbg|emerg|crit|alert)$", "^iput$", "^__kthread_create_on_node", "^kthread_create_on_node",
         "memcpy", "memcmp", "memset", "memchr", "memmove", "memdup", "strcmp", "strncmp", "strlen",
         "strchr", "strcpy", "strlcpy", "strncpy", "strscpy", "strsep", "strstr", "strnlen", "strnstr",
         "strncat", "strlcat", "strcat", "copy_to_user", "copy_from_user", "copy_to_iter", "copy_from_iter",
@@ -118,7 +117,8 @@ internal static class LinuxStackParams
             }
             prev = i;
         }
-        return -1;
+        // No dispatcher in sight (e.g. an idle or kthread loop): the top frame is all we have.
+        return 0;
     }
 
     static readonly (string Anchor, string Replacement)[] HangAnchors =

@@ -33,7 +33,7 @@ internal static class SyzReportParser
     static readonly Regex ConsoleOutputRe = new(
         @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:.* login: )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
         RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    static readonly Regex QuestionableFrame = new(@"(\[\<[0-9a-f]+\>\])? \? ", RegexOptions.Compiled);
+    static readonly Regex QuestionableFrame = new(@"(\[\<[0-9a-f]+\>\])? \? |\(unreliable\)", RegexOptions.Compiled);
     static readonly Regex TaskContext = new(@"\[ *T[0-9]+\]", RegexOptions.Compiled);
     static readonly Regex CorruptedTitle = new(@"\[ *[0-9]+\.[0-9]+\]", RegexOptions.Compiled);
 
