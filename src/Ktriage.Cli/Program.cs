@@ -14,6 +14,7 @@ foreach (var command in new[]
     MessagesCommand.Create(),
     StatsCommand.Create(),
     ThreadCommand.Create(),
+    SeriesCommand.Create(),
     ShowCommand.Create(),
     SearchCommand.Create(),
     DemoCommand.Create(),

@@ -250,7 +250,9 @@ public static class SeriesBuilder
                 built.Add(BuildRevision(revs[k], built, superseded: k < revs.Count - 1));
             var latest = built[^1];
             var status = built.Any(r => r.Status == SeriesStatus.Accepted) ? SeriesStatus.Accepted : latest.Status;
-            return new PatchSeries(latest.Title, latest.Author, built, status);
+            // A cover letter names the series better than a patch subject (a partial reroll has no cover).
+            var named = built.LastOrDefault(r => r.CoverMessageId is not null && !r.CoverInferred) ?? latest;
+            return new PatchSeries(named.Title, latest.Author, built, status);
         }
 
         SeriesRevision BuildRevision(Group g, List<SeriesRevision> earlier, bool superseded)
@@ -294,8 +296,10 @@ public static class SeriesBuilder
 
             var present = patches.Select(x => x.Counter).ToHashSet();
             var missing = Enumerable.Range(1, expected).Where(c => !present.Contains(c)).ToList();
-            // Partial reroll (v3 2/2 answering v2 2/2): the patches not resent are taken from the previous revision.
-            if (missing.Count > 0 && earlier.Count > 0 && earlier[^1].Expected == expected)
+            // Partial reroll (v3 2/2 sent without a cover, answering v2 2/2): the patches not resent are taken from
+            // the previous revision. A posting with its own cover that lacks patches is just incomplete.
+            var partialReroll = g.Cover is null && g.PreviousHint is { IsPatch: true };
+            if (partialReroll && missing.Count > 0 && earlier.Count > 0 && earlier[^1].Expected == expected)
             {
                 foreach (var c in missing.ToList())
                 {

@@ -31,6 +31,9 @@ public class SeriesBuilderTests
         Assert.Equal("2 of 6 present", v1.Completeness);
         Assert.Equal([3, 4, 5, 6], v1.Missing);
         Assert.Equal("Fixes for memory corruption in mpt2sas", v1.Title);
+        // The resend has its own cover: what it lacks is missing, not borrowed from v1.
+        Assert.Equal("1 of 6 present", Calvin.Revisions[1].Completeness);
+        Assert.Equal("Fixes for memory corruption in mpt2sas", Calvin.Title);
     }
 
     [Fact]
