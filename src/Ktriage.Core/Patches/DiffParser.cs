@@ -150,10 +150,33 @@ public static partial class DiffParser
         if (oldP is null) b.OldPath = null; else if (b.Change is not (FileChangeKind.Renamed or FileChangeKind.Copied)) b.OldPath = oldP;
         if (newP is null) b.NewPath = null; else if (b.Change is not (FileChangeKind.Renamed or FileChangeKind.Copied)) b.NewPath = newP;
         i += 2;
-        while (i < lines.Length && lines[i].StartsWith("@@", StringComparison.Ordinal))
+        while (i < lines.Length)
         {
-            if (!ReadHunk(lines, ref i, b)) break;
+            if (lines[i].StartsWith("@@", StringComparison.Ordinal))
+            {
+                if (!ReadHunk(lines, ref i, b)) break;
+                continue;
+            }
+            // Prose inserted between hunks (an annotated patch) or a hunk whose counts a mailer broke: the file
+            // goes on if another hunk follows before any new file header.
+            var next = NextHunkOrHeader(lines, i);
+            if (next < 0 || !lines[next].StartsWith("@@ -", StringComparison.Ordinal)) break;
+            i = next;
         }
+    }
+
+    /// <summary>Index of the next hunk header or file header at or after <paramref name="from"/>, or -1.</summary>
+    static int NextHunkOrHeader(string[] lines, int from)
+    {
+        for (var k = from; k < lines.Length; k++)
+        {
+            var l = lines[k];
+            if (l == "-- ") return -1;
+            if (l.StartsWith("@@ -", StringComparison.Ordinal) || l.StartsWith("diff ", StringComparison.Ordinal)
+                || l.StartsWith("Index: ", StringComparison.Ordinal) || IsUnifiedStart(lines, k))
+                return k;
+        }
+        return -1;
     }
 
     static bool ReadHunk(string[] lines, ref int i, Builder b)

@@ -42,10 +42,12 @@ public static class PatchAnalyzer
         var body = message.Body ?? "";
         var diff = DiffOf(message);
         var pull = subject.IsReply ? null : PullRequest.Find(body);
+        // "0/N" is a cover letter even when it carries an interdiff or an overall diff (b4's view; patchwork
+        // would file it as a patch at position 0, which no series can apply).
         var kind = subject.IsReply ? MessageKind.Comment
             : pull is not null ? MessageKind.PullRequest
-            : !diff.IsEmpty ? MessageKind.Patch
             : subject.CounterStated && subject.Counter == 0 ? MessageKind.CoverLetter
+            : !diff.IsEmpty ? MessageKind.Patch
             : MessageKind.Comment;
 
         IReadOnlyList<Trailer> trailers;

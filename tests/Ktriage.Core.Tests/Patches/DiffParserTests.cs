@@ -149,6 +149,38 @@ public class DiffParserTests
     }
 
     [Fact]
+    public void Prose_inside_a_patch_does_not_lose_the_later_hunks()
+    {
+        // An author annotating their own patch breaks a hunk's counts; the following hunks still belong to the file.
+        var d = DiffParser.Parse("""
+            diff --git a/fs/io_uring.c b/fs/io_uring.c
+            --- a/fs/io_uring.c
+            +++ b/fs/io_uring.c
+            @@ -967,3 +976,5 @@ static const struct io_op_def io_op_defs[] = {
+             	},
+            +	[IORING_OP_VMSPLICE] = {
+            +		.needs_file = 1,
+
+            I couldn't find any information regarding what the work flags do, so
+            I've left them empty for now.
+
+            +	},
+             	[IORING_OP_PROVIDE_BUFFERS] = {},
+            @@ -3884,3 +3898,4 @@ static int io_splice(struct io_kiocb *req, bool force_nonblock)
+             	return 0;
+             }
+            +static int io_vmsplice_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe)
+             
+            -- 
+            2.26.0
+            """);
+        var f = Assert.Single(d.Files);
+        Assert.Equal(2, f.Hunks.Count);
+        Assert.Contains("io_vmsplice_prep", f.Functions);
+        Assert.Contains("io_splice", f.Functions);
+    }
+
+    [Fact]
     public void Text_without_a_diff_gives_nothing()
     {
         Assert.True(DiffParser.Parse("Hello,\n\n--- not a diff\nreally\n").IsEmpty);

@@ -47,6 +47,9 @@ public class PatchAnalyzerTests
     public void Cover_letter_and_unnumbered_discussion()
     {
         Assert.Equal(MessageKind.CoverLetter, Analyze("From: A <a@x.org>\nSubject: [PATCH v2 0/3] thing\nMessage-ID: <c0@x>", "Cover text.\n").Kind);
+        var withInterdiff = Analyze("From: A <a@x.org>\nSubject: [PATCH v2 0/3] thing\nMessage-ID: <c3@x>", "Changes since v1:\n\nInterdiff:\n" + Diff);
+        Assert.Equal(MessageKind.CoverLetter, withInterdiff.Kind);
+        Assert.Single(withInterdiff.Files);
         Assert.Equal(MessageKind.Comment, Analyze("From: A <a@x.org>\nSubject: [PATCH 1/3] thing\nMessage-ID: <c1@x>", "Diff got lost.\n").Kind);
         Assert.Equal(MessageKind.Comment, Analyze("From: A <a@x.org>\nSubject: BUG: KASAN in io_uring\nMessage-ID: <c2@x>", "Oops.\n").Kind);
     }
