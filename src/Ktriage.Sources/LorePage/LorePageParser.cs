@@ -50,10 +50,11 @@ internal static partial class LorePageParser
 {
     const RegexOptions Opts = RegexOptions.Singleline | RegexOptions.CultureInvariant;
 
-    public static bool LooksLikePage(string text) =>
-        text.Contains("permalink raw reply", StringComparison.Ordinal)
-        || text.Contains("(permalink / raw)", StringComparison.Ordinal)
-        || (text.Contains("[thread overview]", StringComparison.Ordinal) && text.Contains("(raw)", StringComparison.Ordinal));
+    /// <summary>Page chrome in the places lore puts it, not just anywhere (a mail may quote a lore page).</summary>
+    public static bool LooksLikePage(string text) => PageMarker().IsMatch(text);
+
+    [GeneratedRegex(@"Date:[^\n]*\[thread overview\]|From:[^\n]*@ \d{4}-\d\d-\d\d[^\n]*\(permalink / raw\)|(?:^|\s)\^ permalink raw reply", RegexOptions.CultureInvariant)]
+    private static partial Regex PageMarker();
 
     public static List<PageMessage> Parse(string page)
     {
