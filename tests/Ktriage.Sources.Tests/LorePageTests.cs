@@ -120,6 +120,23 @@ public class LorePageTests
             mails.Select(m => ((MailboxAddress)m.From[0]).Name));
     }
 
+    [SharedFact("seeds")]
+    public async Task MailLayerReadsTheRebuiltMessages()
+    {
+        // The point of rebuilding RFC 5322: the Mail layer must get ids, parents, sender and body from it.
+        foreach (var seed in new[] { "000", "001", "002", "003", "004" })
+        {
+            var path = Directory.GetFiles(SharedData.Path("seeds"), seed + "_*.txt").Single();
+            var parsed = (await Assert.Single(SourceFactory.Open(path)).AllAsync()).Select(MailParser.Parse).ToList();
+            Assert.All(parsed, m => Assert.False(m.SyntheticId, $"seed {seed}: Mail layer had to invent a Message-ID"));
+            Assert.All(parsed, m => Assert.NotNull(m.From));
+            Assert.All(parsed, m => Assert.False(string.IsNullOrWhiteSpace(m.Body), $"seed {seed}: empty body"));
+            Assert.All(parsed, m => Assert.True(m.DateFromHeader, $"seed {seed}: Date not understood"));
+            var ids = parsed.Select(m => m.MessageId).ToHashSet();
+            Assert.All(parsed.Where(m => m.InReplyTo is not null && seed is not ("002" or "003")), m => Assert.Contains(m.InReplyTo!, ids));
+        }
+    }
+
     [Fact]
     public async Task HtmlMessagePageIsStrippedAndUnescaped()
     {
