@@ -65,6 +65,9 @@ public sealed class GitRepoSource : IMessageSource
             var (code, sha, _) = await Git.RunAsync(Origin, ct, "rev-parse", "--verify", "-q", rev + "^{commit}");
             if (code == 0 && Git.IsHexOid(sha)) return sha;
         }
+        // No commit yet is fine (a new epoch); a repository git cannot open is not.
+        var (ok, _, err) = await Git.RunAsync(Origin, ct, "rev-parse", "--git-dir");
+        if (ok != 0) throw new SourceException($"{Origin}: git cannot read this repository: {Git.FirstLine(err)}");
         return null;
     }
 
