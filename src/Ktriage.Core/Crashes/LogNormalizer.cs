@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+
+namespace Ktriage.Core.Crashes;
+
+/// <summary>A logical kernel log line recovered from mail/syslog/flattened text.</summary>
+internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDepth, bool HasConsolePrefix);
+
+/// <summary>
+/// Turns arbitrary text into console-log lines: strips mail quotes ("&gt; ", "&gt;&gt; ") and syslog/journal
+/// prefixes, re-splits logs flattened into one long line, and re-joins lines a mail client wrapped.
+/// </summary>
+internal static class LogNormalizer
+{
+    static readonly Regex Quote = new(@"^(?:[ \t]{0,3}>)+[ \t]?", RegexOptions.Compiled);
+    // "Jul  3 09:10:39 host kernel: ", journalctl "Jul 03 …", ISO "2024-01-02T03:04:05+00:00 host kernel: ".
+    const string SyslogPat = @"(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+\-]\d\d:?\d\d)?) (?:[\w.\-]+ )?kernel: ";
+    static readonly Regex Syslog = new("^" + SyslogPat, RegexOptions.Compiled);
+    static readonly Regex Timestamp = new(@"^(?:<\d+>)?\[ *\d+\.\d+\]", RegexOptions.Compiled);
+    // Split points inside flattened text: a syslog prefix or a printk timestamp, with any quote marks before it.
+    static readonly Regex FlatSplit = new(@"(?:(?<=\s)|^)(?:> ?)*(?:" + SyslogPat + @"|\[ *\d+\.\d+\] )", RegexOptions.Compiled);
+    const int FlattenedLength = 400;
+
+    public static List<LogLine> Normalize(string text)
+    {
+        var raw = text.Split('\n');
+        var lines = new List<LogLine>(raw.Length);
+        for (int n = 0; n < raw.Length; n++)
+        {
+            var line = raw[n];
+            if (line.EndsWith('\r')) line = line[..^1];
+            if (line.Length > FlattenedLength && FlatSplit.Count(line) >= 3)
+                SplitFlattened(line, n + 1, lines);
+            else
+                lines.Add(Clean(line, n + 1, 0));
+        }
+        return Rejoin(lines);
+    }
+
+    static LogLine Clean(string line, int source, int depth)
+    {
+        var q = Quote.Match(line);
+        if (q.Success)
+        {
+            depth += q.Value.Count(c => c == '>');
+            line = line[q.Length..];
+        }
+        bool prefix = false;
+        var s = Syslog.Match(line);
+        if (s.Success)
+        {
+            line = line[s.Length..];
+            prefix = true;
+        }
+        else if (Timestamp.IsMatch(line)) prefix = true;
+        return new LogLine(line, source, depth, prefix);
+    }
+
+    static void SplitFlattened(string line, int source, List<LogLine> into)
+    {
+        int last = 0;
+        foreach (Match m in FlatSplit.Matches(line))
+        {
+            if (m.Index > last) into.Add(Clean(line[last..m.Index].TrimEnd(), source, 0));
+            last = m.Index;
+        }
+        into.Add(Clean(line[last..], source, 0));
+    }
+
+    /// <summary>
+    /// Mail clients wrap long console lines: a short run of prefix-less lines between two prefixed lines of the
+    /// same quote level is the tail of the line above. Only done for quoted text or logs that were clearly
+    /// wrapped (no prefixed line longer than 100 columns), so raw console logs are left alone.
+    /// </summary>
+    static List<LogLine> Rejoin(List<LogLine> lines)
+    {
+        bool wrappedLog = true;
+        foreach (var l in lines)
+            if (l.HasConsolePrefix && l.Text.Length > 100) { wrappedLog = false; break; }
+        var result = new List<LogLine>(lines.Count);
+        for (int i = 0; i < lines.Count; i++)
+        {
+            var cur = lines[i];
+            if (result.Count > 0 && !cur.HasConsolePrefix && cur.Text.Trim().Length > 0 && (cur.QuoteDepth > 0 || wrappedLog))
+            {
+                var prev = result[^1];
+                if (prev.HasConsolePrefix && prev.QuoteDepth == cur.QuoteDepth && NextPrefixedWithin(lines, i, cur.QuoteDepth, 4)
+                    && SyzReportParser.MatchHeader(cur.Text) is null)
+                {
+                    result[^1] = prev with { Text = prev.Text.TrimEnd() + " " + cur.Text.Trim() };
+                    continue;
+                }
+            }
+            result.Add(cur);
+        }
+        return result;
+    }
+
+    static bool NextPrefixedWithin(List<LogLine> lines, int i, int depth, int max)
+    {
+        for (int j = i + 1; j < lines.Count && j <= i + max; j++)
+        {
+            if (lines[j].QuoteDepth != depth) return false;
+            if (lines[j].HasConsolePrefix) return true;
+            if (lines[j].Text.Trim().Length == 0) return false;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+
+namespace Ktriage.Core.Crashes;
+
+/// <summary>A crash kind: a literal header that announces it, the formats that title it, and look-alikes to ignore.</summary>
+internal sealed class OopsKind(string header, OopsFormat[] formats, Regex[]? suppressions = null)
+{
+    public string Header { get; } = header;
+    public OopsFormat[] Formats { get; } = formats;
+    public Regex[] Suppressions { get; } = suppressions ?? [];
+}
+
+/// <summary>
+/// One way of titling a crash kind, as in syzkaller's oopsFormat: Title finds the report, Report (optional)
+/// captures arguments, Stack picks the function; Fmt uses Go-style %[N]v placeholders (captures, then frames).
+/// </summary>
+internal sealed class OopsFormat
+{
+    public required Regex Title { get; init; }
+    public Regex? Report { get; init; }
+    public required string Fmt { get; init; }
+    public string[] Alt { get; init; } = [];
+    public StackFormat? Stack { get; init; }
+    public bool NoStackTrace { get; init; }
+    /// <summary>The format only matches truncated reports, so whatever it yields is corrupted.</summary>
+    public bool Corrupted { get; init; }
+}
+
+/// <summary>Where to find the guilty frame: a sequence of line regexes, <see cref="Rx.ParseStackTrace"/> marking a trace.</summary>
+internal sealed class StackFormat
+{
+    public required Regex[] Parts { get; init; }
+    /// <summary>Tried when Parts yield no frame (e.g. a stall without a RIP line).</summary>
+    public Regex[]? Parts2 { get; init; }
+    public string[] Skip { get; init; } = [];
+    public Func<List<string>, int>? Extractor { get; init; }
+}
+
+/// <summary>Regex construction with syzkaller's {{PC}}/{{FUNC}}/{{SRC}}/{{ADDR}} placeholders.</summary>
+internal static class Rx
+{
+    public const string Pc = @"\[\<?(?:0x)?[0-9a-f]+\>?\]";
+    public const string Func = @"([a-zA-Z0-9_]+)(?:\.|\+)";
+    public const string Src = @"([a-zA-Z0-9_/.\-]+\.[a-z]+:[0-9]+)";
+
+    public static Regex C(string re, RegexOptions extra = RegexOptions.None) => new(
+        re.Replace("{{ADDR}}", "0x[0-9a-f]+").Replace("{{PC}}", Pc).Replace("{{FUNC}}", Func).Replace("{{SRC}}", Src),
+        RegexOptions.CultureInvariant | extra, TimeSpan.FromSeconds(1));
+
+    /// <summary>Sentinel part: "parse stack frames here".</summary>
+    public static readonly Regex ParseStackTrace = new("\0\0PARSE-STACK\0\0");
+
+    // x86 RIP/EIP/IP, ppc NIP, arm "PC is at", arm64 "pc : ", plus old i386 "EIP is at" (syzkaller lacks it).
+    public static readonly Regex RipFrame = C(@"(?:IP|NIP|pc |PC is at|IP is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\))", RegexOptions.Compiled);
+    public static readonly Regex CallTrace = C(@"(?:Call (?:T|t)race:)|(?:Backtrace:)", RegexOptions.Compiled);
+}

@@ -1,0 +1,228 @@
+using System.Text.RegularExpressions;
+
+namespace Ktriage.Core.Crashes;
+
+/// <summary>Reads the structure of one report (site, frames, registers, taint, modules, code…) from its lines.</summary>
+internal static class ReportBuilder
+{
+    static readonly Regex CpuLine = new(@"CPU: (?<cpu>\d+)(?: UID: \d+)? PID: (?<pid>-?\d+) Comm: (?<comm>.+?)(?: (?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?: +(?<ver>\S+)(?: #| \d|$))?|$)", RegexOptions.Compiled);
+    static readonly Regex OldPid = new(@"^\s*Pid: (?<pid>\d+), comm: (?<comm>\S+)\s+(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))\s+(?<ver>\S+)", RegexOptions.Compiled);
+    static readonly Regex OldProcess = new(@"^\s*Process (?<comm>\S+) \(pid: (?<pid>\d+),", RegexOptions.Compiled);
+    static readonly Regex OldCpu = new(@"^\s*CPU: (?<cpu>\d+)\s*$", RegexOptions.Compiled);
+    static readonly Regex EflagsVersion = new(@"EFLAGS: [0-9a-f]+\s+\((?<ver>[^ )]+) #", RegexOptions.Compiled);
+    static readonly Regex TaintOnly = new(@"(?:^|\s)(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?:\s+(?<ver>\d\S*))?", RegexOptions.Compiled);
+    static readonly Regex Hardware = new(@"Hardware name: (?<hw>.+)$", RegexOptions.Compiled);
+    static readonly Regex Modules = new(@"Modules linked in:(?<m>.*)$", RegexOptions.Compiled);
+    static readonly Regex ModuleFlags = new(@"\([A-Z+\-]+\)|\[last unloaded: [^\]]*\]|\[[A-Z]+\]", RegexOptions.Compiled);
+    static readonly Regex Code = new(@"^\s*Code:\s*(?<b>.*)$", RegexOptions.Compiled);
+    static readonly Regex Trapping = new(@"<(?<t>[0-9a-f]+)>|\((?<t>[0-9a-f]+)\)", RegexOptions.Compiled);
+    static readonly Regex RegLineStart = new(@"^\s*(?:R[A-Z0-9]{1,3}|E[A-Z]{2}|CR\d|DR\d|FS|GS|CS|[re]?[a-d]x|e?[sd]i|e?[bs]p|[cdefgs]s|x\d{1,2}|r\d{1,2}|GPR\d\d|pc|lr|sp|fp|pstate|epc|ra|MSR|NIP|LR|CTR|XER|REGS|Krnl GPRS)\s*:", RegexOptions.Compiled);
+    static readonly Regex RegPair = new(@"(?<![\w.])(?<n>[A-Za-z][A-Za-z0-9]{0,5}):\s*(?<v>(?:[0-9a-f]{4}:)?[0-9a-fA-F]{4,16})\b", RegexOptions.Compiled);
+    static readonly Regex SiteLine = new(@"^\s*(?:RIP|EIP|IP|NIP|PC is at|pc\s*:|epc\s*:|Krnl PSW\s*:|PC:|(?:E|R)?IP is at)\b|^\s*(?:RIP|EIP|IP):", RegexOptions.Compiled);
+    static readonly Regex HeaderAddress = new(@"(?:paging request|NULL pointer dereference|page fault for address|access to user memory|data access on (?:read|write)) at (?:virtual address )?(?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:NULL pointer dereference|page fault for address|paging request), address: (?:0x)?(?<a>[0-9a-fA-F]{4,16})|virtual address (?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:non-canonical|for) address (?:0x)?(?<a>[0-9a-fA-F]{6,16})", RegexOptions.Compiled);
+    static readonly Regex KasanAddress = new(@"(?:Read|Write) (?:of size \d+ )?at addr (?:0x)?(?<a>[0-9a-f]+)|in range \[(?:0x)?(?<a>[0-9a-f]+)-", RegexOptions.Compiled);
+    static readonly Regex Cr2 = new(@"^\s*CR2: (?<a>[0-9a-f]{8,16})\b", RegexOptions.Compiled);
+    static readonly Regex Lockdep = new(@"^\s*-> #(?<n>\d+)", RegexOptions.Compiled);
+    static readonly Regex NmiBacktrace = new(@"NMI backtrace for cpu (?<n>\d+)|Task dump for CPU (?<n>\d+)", RegexOptions.Compiled);
+
+    public static CrashReport Build(SyzParse p, List<LogLine> lines, int end)
+    {
+        var r = new CrashReport
+        {
+            Title = TitleCleaner.Clean(p.Title),
+            AltTitles = p.AltTitles.Select(TitleCleaner.Clean).Distinct().ToList(),
+            Corrupted = p.Corrupted,
+            CorruptedReason = p.CorruptedReason,
+            StartLine = lines[p.HeaderLine].SourceLine,
+            EndLine = lines[end].SourceLine,
+        };
+        r.AltTitles.Remove(r.Title);
+        r.Type = CrashTypes.ForTitle(r.Title);
+
+        var body = new List<string>();
+        for (int i = p.HeaderLine; i <= end; i++)
+        {
+            var t = lines[i].Text;
+            if (lines[i].HasConsolePrefix && SyzReportParser.ExtractContext(t) != p.Context) continue;
+            body.Add(SyzReportParser.StripLinePrefix(t, true)!);
+        }
+        ReadStructure(r, body);
+        r.Panicked = Panicked(lines, p, end);
+        r.GuiltyFile = GuiltyFile.Extract(r.Title, body);
+        r.GuiltyFrame = r.Frames.FirstOrDefault(f => f.Reliable && f.Section is "task" or "irq" or "softirq" && !FrameNames.IsGeneric(f.Function))?.Function is { } g
+            ? FrameNames.StripSuffixes(g) : r.CrashSite is { } cs && !FrameNames.IsGeneric(cs.Function) ? FrameNames.StripSuffixes(cs.Function) : null;
+        r.Hints = Hints.For(r, body);
+        return r;
+    }
+
+    static bool Panicked(List<LogLine> lines, SyzParse p, int end)
+    {
+        int limit = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Min(lines.Count, end + 200);
+        for (int i = p.HeaderLine; i < limit; i++)
+        {
+            var t = lines[i].Text;
+            if (t.Contains("Kernel panic - not syncing", StringComparison.Ordinal) || t.Contains("---[ end Kernel panic", StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
+    static void ReadStructure(CrashReport r, List<string> body)
+    {
+        string section = "task";
+        bool inModules = false, inCode = false, sawCallTrace = false;
+        var modules = new List<string>();
+        string? codeBytes = null;
+        string? headerAddr = null, kasanAddr = null, cr2 = null;
+        for (int i = 0; i < body.Count; i++)
+        {
+            var line = body[i];
+            var trimmed = line.Trim();
+
+            if (inModules)
+            {
+                // Module lists wrap onto following lines until the CPU/Pid line.
+                if (trimmed.Length > 0 && !trimmed.Contains(':') && !trimmed.StartsWith('[') && FrameParser.Parse(line, section) is null)
+                {
+                    AddModules(modules, trimmed);
+                    continue;
+                }
+                inModules = false;
+            }
+            if (inCode)
+            {
+                if (Regex.IsMatch(trimmed, @"^(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\))(?:\s+(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\)))*$"))
+                {
+                    codeBytes += " " + trimmed;
+                    continue;
+                }
+                inCode = false;
+            }
+
+            if (i == 0 || headerAddr is null)
+            {
+                var ha = HeaderAddress.Match(line);
+                if (ha.Success && (i == 0 || line.Contains("BUG", StringComparison.Ordinal) || line.Contains("Unable", StringComparison.Ordinal) || line.Contains("general protection", StringComparison.Ordinal)))
+                    headerAddr ??= ha.Groups["a"].Value;
+            }
+            if (kasanAddr is null && KasanAddress.Match(line) is { Success: true } ka) kasanAddr = ka.Groups["a"].Value;
+            if (cr2 is null && Cr2.Match(line) is { Success: true } c2) cr2 = c2.Groups["a"].Value;
+
+            if (r.Cpu is null && CpuLine.Match(line) is { Success: true } cm)
+            {
+                r.Cpu = int.Parse(cm.Groups["cpu"].Value);
+                r.Pid = int.TryParse(cm.Groups["pid"].Value, out var pid) ? pid : null;
+                r.Comm = cm.Groups["comm"].Value.Trim();
+                r.Taint ??= cm.Groups["taint"].Success ? Taint.Decode(cm.Groups["taint"].Value) : line.Contains("Not tainted") ? Taint.None : null;
+                if (cm.Groups["ver"].Success) r.KernelVersion ??= cm.Groups["ver"].Value;
+            }
+            else if (r.Pid is null && OldPid.Match(line) is { Success: true } op)
+            {
+                r.Pid = int.Parse(op.Groups["pid"].Value);
+                r.Comm = op.Groups["comm"].Value;
+                r.Taint ??= op.Groups["taint"].Success ? Taint.Decode(op.Groups["taint"].Value) : Taint.None;
+                r.KernelVersion ??= op.Groups["ver"].Value;
+            }
+            else if (r.Pid is null && OldProcess.Match(line) is { Success: true } pr)
+            {
+                r.Pid = int.Parse(pr.Groups["pid"].Value);
+                r.Comm = pr.Groups["comm"].Value;
+            }
+            if (r.Cpu is null && OldCpu.Match(line) is { Success: true } oc) r.Cpu = int.Parse(oc.Groups["cpu"].Value);
+            if (r.KernelVersion is null && EflagsVersion.Match(line) is { Success: true } ev) r.KernelVersion = ev.Groups["ver"].Value;
+            if (r.Taint is null && (line.Contains("Not tainted", StringComparison.Ordinal) || line.Contains("Tainted: ", StringComparison.Ordinal))
+                && TaintOnly.Match(line) is { Success: true } to)
+            {
+                r.Taint = to.Groups["taint"].Success ? Taint.Decode(to.Groups["taint"].Value) : Taint.None;
+                if (to.Groups["ver"].Success) r.KernelVersion ??= to.Groups["ver"].Value;
+            }
+            if (r.Hardware is null && Hardware.Match(line) is { Success: true } hw) r.Hardware = hw.Groups["hw"].Value.Trim();
+            if (Modules.Match(line) is { Success: true } mm && modules.Count == 0)
+            {
+                AddModules(modules, mm.Groups["m"].Value);
+                inModules = true;
+                continue;
+            }
+            if (codeBytes is null && Code.Match(line) is { Success: true } co && !co.Groups["b"].Value.StartsWith("Bad", StringComparison.Ordinal))
+            {
+                codeBytes = co.Groups["b"].Value.Trim();
+                inCode = true;
+                continue;
+            }
+            if (RegLineStart.IsMatch(line) && !SiteLine.IsMatch(line))
+            {
+                foreach (Match rp in RegPair.Matches(line))
+                    r.Registers.TryAdd(rp.Groups["n"].Value, rp.Groups["v"].Value);
+            }
+
+            // Crash site: the first RIP/EIP/NIP/PC line naming a function.
+            if (r.CrashSite is null && SiteLine.IsMatch(line) && FrameParser.ParseSite(line) is { } site)
+            {
+                r.CrashSite = site;
+                continue;
+            }
+
+            // Trace sections.
+            if (trimmed is "<IRQ>" or "<SOFTIRQ>" or "<NMI>" or "<TASK>" or "</IRQ>" or "</SOFTIRQ>" or "</NMI>" or "</TASK>" or "<EOI>" or "<<EOE>>" || trimmed.StartsWith("<EOI>", StringComparison.Ordinal))
+            {
+                section = trimmed switch
+                {
+                    "<IRQ>" => "irq", "<SOFTIRQ>" => "softirq", "<NMI>" => "nmi", _ => "task",
+                };
+                continue;
+            }
+            if (trimmed.StartsWith("Call Trace", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("Call trace:", StringComparison.Ordinal) || trimmed == "Backtrace:")
+            {
+                if (!section.StartsWith("lockdep", StringComparison.Ordinal) && !section.StartsWith("cpu", StringComparison.Ordinal)) section = "task";
+                sawCallTrace = true;
+                continue;
+            }
+            if (trimmed.StartsWith("Allocated by task", StringComparison.Ordinal) || trimmed == "Allocated:" || trimmed.StartsWith("allocated by task", StringComparison.Ordinal)) { section = "allocated"; continue; }
+            if (trimmed.StartsWith("Freed by task", StringComparison.Ordinal) || trimmed == "Freed:" || trimmed.StartsWith("freed by task", StringComparison.Ordinal)) { section = "freed"; continue; }
+            if (trimmed.StartsWith("Last potentially related work creation", StringComparison.Ordinal) || trimmed.StartsWith("Second to last potentially related", StringComparison.Ordinal)) { section = "aux"; continue; }
+            if (trimmed.StartsWith("Uninit was created at", StringComparison.Ordinal) || trimmed.StartsWith("Uninit was stored to memory at", StringComparison.Ordinal) || Regex.IsMatch(trimmed, @"^Local variable .* created at:")) { section = "origin"; continue; }
+            if (trimmed.StartsWith("backtrace", StringComparison.Ordinal) && trimmed.EndsWith(':')) { section = "allocated"; continue; }
+            if (trimmed.StartsWith("stack backtrace:", StringComparison.Ordinal)) { section = "task"; continue; }
+            if (trimmed.StartsWith("Exception stack", StringComparison.Ordinal)) { section = "exception"; continue; }
+            if (Lockdep.Match(trimmed) is { Success: true } ld) { section = "lockdep #" + ld.Groups["n"].Value; continue; }
+            if (NmiBacktrace.Match(trimmed) is { Success: true } nb) { section = "cpu " + nb.Groups["n"].Value; continue; }
+            if (trimmed.StartsWith("The buggy address belongs to", StringComparison.Ordinal) || trimmed.StartsWith("Memory state around", StringComparison.Ordinal)) { section = "info"; continue; }
+
+            if (section == "info") continue;
+            var f = FrameParser.Parse(line, section);
+            if (f is not null && (sawCallTrace || section != "task" || LooksLikeTraceLine(line))) r.Frames.Add(f);
+        }
+        if (modules.Count > 0) r.Modules = modules;
+        if (codeBytes is not null)
+        {
+            var t = Trapping.Match(codeBytes);
+            r.Code = new CodeBytes(codeBytes, t.Success ? t.Groups["t"].Value : null);
+        }
+        r.FaultAddress = headerAddr ?? kasanAddr ?? (IsPageFault(r.Title) ? cr2 : null);
+        r.CrashSite ??= CrashSiteFromFrames(r);
+    }
+
+    // Before "Call Trace:", only bracketed or indented frame lines are frames (not prose mentioning foo+0x1).
+    static bool LooksLikeTraceLine(string line) => line.StartsWith(' ') || line.TrimStart().StartsWith('[') || line.TrimStart().StartsWith('(');
+
+    static bool IsPageFault(string title) =>
+        title.Contains("unable to handle", StringComparison.Ordinal) || title.Contains("paging request", StringComparison.Ordinal)
+        || title.Contains("NULL pointer", StringComparison.Ordinal) || title.Contains("general protection", StringComparison.Ordinal);
+
+    /// <summary>Sanitizer and WARNING reports have no RIP line for the bug itself: use the first meaningful frame.</summary>
+    static StackFrame? CrashSiteFromFrames(CrashReport r)
+    {
+        var f = r.Frames.FirstOrDefault(f => f.Reliable && !FrameNames.IsGeneric(f.Function));
+        if (f is null) return null;
+        return new StackFrame { Function = f.Function, Offset = f.Offset, Size = f.Size, Module = f.Module, Address = f.Address, Section = "crash", Source = f.Source };
+    }
+
+    static void AddModules(List<string> into, string text)
+    {
+        foreach (var tok in ModuleFlags.Replace(text, " ").Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Regex.IsMatch(tok, @"^[A-Za-z0-9_\-]+$")) continue;
+            if (!into.Contains(tok)) into.Add(tok);
+        }
+    }
+}

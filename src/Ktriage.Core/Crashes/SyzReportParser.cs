@@ -1,0 +1,351 @@
+using System.Buffers;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Ktriage.Core.Crashes;
+
+/// <summary>What syzkaller's report parser concludes about one crash in a console log.</summary>
+internal sealed class SyzParse
+{
+    public required string Title;
+    public List<string> AltTitles = [];
+    public bool Corrupted;
+    public string? CorruptedReason;
+    public OopsFormat? Format;
+    public required OopsKind Kind;
+    public int HeaderLine;
+    /// <summary>Line where the next crash header starts (the report ends before it), or -1.</summary>
+    public int SecondReportLine = -1;
+    public required string Context;
+}
+
+/// <summary>
+/// Port of syzkaller's Linux report parsing (findFirstOops / findReport / extractDescription /
+/// extractStackFrame / isCorrupted) over already-normalized lines. Title compatibility is the point.
+/// </summary>
+internal static class SyzReportParser
+{
+    const string ContextConsole = "console";
+
+    static readonly SearchValues<string> Headers =
+        SearchValues.Create(LinuxOopses.All.Select(k => k.Header).Distinct().ToArray(), StringComparison.Ordinal);
+
+    static readonly Regex ConsoleOutputRe = new(
+        @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:.* login: )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
+        RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    static readonly Regex QuestionableFrame = new(@"(\[\<[0-9a-f]+\>\])? \? |\(unreliable\)", RegexOptions.Compiled);
+    static readonly Regex TaskContext = new(@"\[ *T[0-9]+\]", RegexOptions.Compiled);
+    static readonly Regex CorruptedTitle = new(@"\[ *[0-9]+\.[0-9]+\]", RegexOptions.Compiled);
+
+    /// <summary>True when the text holds any crash header at all: the cheap gate before any regex.</summary>
+    public static bool MayContainCrash(ReadOnlySpan<char> text) => text.IndexOfAny(Headers) >= 0;
+
+    /// <summary>The crash kind whose header this line carries (and is not a known look-alike), else null.</summary>
+    public static OopsKind? MatchHeader(string line)
+    {
+        if (line.AsSpan().IndexOfAny(Headers) < 0) return null;
+        foreach (var kind in LinuxOopses.All)
+        {
+            if (!line.Contains(kind.Header, StringComparison.Ordinal)) continue;
+            if (kind.Suppressions.Any(s => s.IsMatch(line))) continue;
+            return kind;
+        }
+        return null;
+    }
+
+    public static int FindFirstOops(IReadOnlyList<string> lines, int from, int to, Func<int, bool>? accept, out OopsKind? kind)
+    {
+        for (int i = from; i < to; i++)
+        {
+            var k = MatchHeader(lines[i]);
+            if (k is null || (accept is not null && !accept(i))) continue;
+            kind = k;
+            return i;
+        }
+        kind = null;
+        return -1;
+    }
+
+    public static string ExtractContext(string line)
+    {
+        var m = ConsoleOutputRe.Match(line);
+        if (!m.Success || !m.Groups[1].Success) return ContextConsole;
+        return m.Groups[1].Value.Replace(" ", "");
+    }
+
+    /// <summary>Removes the console prefix; null when the line is a "?" frame we should not trust yet.</summary>
+    public static string? StripLinePrefix(string line, bool useQuestionable)
+    {
+        if (line.EndsWith('\r')) line = line[..^1];
+        if (!useQuestionable && QuestionableFrame.IsMatch(line)) return null;
+        var m = ConsoleOutputRe.Match(line);
+        return m.Success ? line[m.Length..] : line;
+    }
+
+    public static SyzParse? Parse(IReadOnlyList<string> lines, int from, int to, Func<int, bool>? accept = null)
+    {
+        int start = FindFirstOops(lines, from, to, accept, out var oops);
+        if (start < 0 || oops is null) return null;
+        var context = ExtractContext(lines[start]);
+        for (bool questionable = false; ; questionable = true)
+        {
+            var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept);
+            var text = report[..reportEnd];
+            var d = ExtractDescription(text, oops);
+            if (d.Title == "")
+            {
+                // The header line was filtered out of the report (other context): use raw lines.
+                var raw = string.Join('\n', lines.Skip(start).Take(to - start));
+                d = ExtractDescription(raw, oops);
+                text = raw;
+            }
+            var p = new SyzParse
+            {
+                Title = d.Title, AltTitles = d.Alt, Kind = oops, Format = d.Format, HeaderLine = start,
+                SecondReportLine = second, Context = context,
+                Corrupted = d.Corrupted != null, CorruptedReason = d.Corrupted,
+            };
+            if (!p.Corrupted)
+            {
+                var reason = IsCorrupted(p.Title, text, d.Format);
+                p.Corrupted = reason != null;
+                p.CorruptedReason = reason;
+            }
+            // Retry with "?" frames when nothing else was trustworthy.
+            if (p.CorruptedReason == NoFrames && context != ContextConsole && !questionable) continue;
+            return p;
+        }
+    }
+
+    const string NoFrames = "extracted no stack frame";
+
+    static (string Report, int ReportEnd, int Second) FindReport(IReadOnlyList<string> lines, int start, int to,
+        OopsKind oops, string context, bool useQuestionable, Func<int, bool>? accept)
+    {
+        var sb = new StringBuilder();
+        int reportEnd = 0, second = -1, textLines = 0;
+        bool skipText = false;
+        bool taskContext = context != ContextConsole;
+        for (int i = start; i < to; i++)
+        {
+            var line = lines[i];
+            if (i > start && second < 0)
+            {
+                var k = MatchHeader(line);
+                if (k is not null && (accept is null || accept(i)) && !LinuxOopses.ReportStartIgnores.Any(r => r.IsMatch(line)))
+                    second = i;
+            }
+            var context1 = ExtractContext(line);
+            var stripped = StripLinePrefix(line, useQuestionable);
+            bool skipLine = skipText;
+            if (line.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal))
+                skipLine = true;
+            else if (textLines > 25 && line.Contains("Kernel panic - not syncing", StringComparison.Ordinal))
+            {
+                // panic_on_warn repeats the stack of the report: keep the report's own.
+                skipText = true;
+                skipLine = true;
+            }
+            if (skipLine || stripped is null || context1 != context) continue;
+            sb.Append(stripped).Append('\n');
+            textLines++;
+            if (second < 0 || taskContext) reportEnd = sb.Length;
+        }
+        return (sb.ToString(), reportEnd, second);
+    }
+
+    sealed record Description(string Title, List<string> Alt, string? Corrupted, OopsFormat? Format);
+
+    static Description ExtractDescription(string output, OopsKind oops)
+    {
+        int startPos = output.Length;
+        string desc = "";
+        string? corrupted = null;
+        OopsFormat? format = null;
+        bool matchedTitle = false;
+        var alt = new List<string>();
+        foreach (var f in oops.Formats)
+        {
+            var m = f.Title.Match(output);
+            if (!m.Success || m.Index > startPos) continue;
+            if (m.Index == startPos && desc != "") continue;
+            if (m.Index < startPos)
+            {
+                desc = "";
+                format = null;
+                alt = [];
+                startPos = m.Index;
+            }
+            matchedTitle = true;
+            if (f.Report is not null)
+            {
+                m = f.Report.Match(output);
+                if (!m.Success) continue;
+            }
+            var args = new List<string>();
+            for (int g = 1; g < m.Groups.Count; g++) args.Add(m.Groups[g].Success ? m.Groups[g].Value : "");
+            corrupted = null;
+            if (f.Stack is not null)
+            {
+                var (frames, ok) = ExtractStackFrame(f.Stack, output.AsSpan(m.Index).ToString());
+                if (!ok) corrupted = NoFrames;
+                args.AddRange(frames);
+            }
+            desc = GoFormat(f.Fmt, args);
+            alt = f.Alt.Select(a => GoFormat(a, args)).Distinct().ToList();
+            format = f;
+        }
+        if (desc == "")
+        {
+            if (matchedTitle) corrupted = "matched title but not report regexp";
+            int pos = output.IndexOf(oops.Header, StringComparison.Ordinal);
+            if (pos < 0) return new("", alt, corrupted, null);
+            int end = output.IndexOf('\n', pos);
+            desc = end < 0 ? output[pos..] : output[pos..end];
+        }
+        if (corrupted is null && format is { Corrupted: true }) corrupted = "report format is marked as corrupted";
+        return new(desc, alt, corrupted, format);
+    }
+
+    static readonly Regex GoArg = new(@"%\[(\d+)\][vs]", RegexOptions.Compiled);
+
+    static string GoFormat(string fmt, List<string> args) =>
+        GoArg.Replace(fmt, m =>
+        {
+            int i = int.Parse(m.Groups[1].Value) - 1;
+            return i < args.Count ? args[i] : "%!v(BADINDEX)";
+        });
+
+    static readonly Dictionary<StackFormat, Regex?> SkipCache = [];
+
+    static Regex? SkipRe(StackFormat stack)
+    {
+        lock (SkipCache)
+        {
+            if (SkipCache.TryGetValue(stack, out var re)) return re;
+            var all = LinuxStackParams.SkipPatterns.Concat(stack.Skip).ToArray();
+            re = all.Length == 0 ? null : new Regex(string.Join("|", all), RegexOptions.Compiled | RegexOptions.CultureInvariant);
+            SkipCache[stack] = re;
+            return re;
+        }
+    }
+
+    static (List<string> Frames, bool Ok) ExtractStackFrame(StackFormat stack, string output)
+    {
+        var skip = SkipRe(stack);
+        var r = ExtractStackFrameImpl(output, skip, stack.Parts, stack.Extractor);
+        if (r.Ok || stack.Parts2 is null) return r;
+        var r2 = ExtractStackFrameImpl(output, skip, stack.Parts2, stack.Extractor);
+        return r2.Ok ? r2 : r;
+    }
+
+    static (List<string> Frames, bool Ok) ExtractStackFrameImpl(string output, Regex? skip, Regex[] parts, Func<List<string>, int>? extractor)
+    {
+        var lines = output.Split('\n');
+        int li = 0;
+        var frames = new List<string>();
+        var results = new List<string>();
+        bool ok = true;
+        int numStackTraces = 0;
+        for (int partIdx = 0; ; partIdx++)
+        {
+            if (partIdx == parts.Length || (parts[partIdx] == Rx.ParseStackTrace && numStackTraces > 0))
+            {
+                int idx = frames.Count == 0 ? -1 : extractor is null ? 0 : extractor(frames);
+                var key = idx >= 0 ? frames[idx] : "";
+                if (key == "") { key = "corrupted"; ok = false; }
+                results.Add(key);
+                frames = [];
+                if (partIdx == parts.Length) break;
+            }
+            bool next = false;
+            if (parts[partIdx] == Rx.ParseStackTrace)
+            {
+                numStackTraces++;
+                while (li < lines.Length)
+                {
+                    var ln = lines[li++];
+                    if (LinuxStackParams.CorruptedLines.Any(r => r.IsMatch(ln))) { ok = false; next = true; break; }
+                    if (LinuxStackParams.StackStartRes.Any(r => r.IsMatch(ln))) { next = true; break; }
+                    if (partIdx != parts.Length - 1)
+                    {
+                        var m1 = parts[partIdx + 1].Match(ln);
+                        if (m1.Success)
+                        {
+                            AppendFrame(frames, m1, skip);
+                            partIdx++;
+                            next = true;
+                            break;
+                        }
+                    }
+                    foreach (var re in LinuxStackParams.FrameRes)
+                    {
+                        var m = re.Match(ln);
+                        if (m.Success) { AppendFrame(frames, m, skip); break; }
+                    }
+                }
+            }
+            else
+            {
+                while (li < lines.Length)
+                {
+                    var ln = lines[li++];
+                    if (LinuxStackParams.CorruptedLines.Any(r => r.IsMatch(ln))) { ok = false; next = true; break; }
+                    var m = parts[partIdx].Match(ln);
+                    if (!m.Success) continue;
+                    AppendFrame(frames, m, skip);
+                    next = true;
+                    break;
+                }
+            }
+            if (next) continue;
+            // Input exhausted: whatever frames were collected so far still decide.
+            {
+                int idx = frames.Count == 0 ? -1 : extractor is null ? 0 : extractor(frames);
+                var key = idx >= 0 ? frames[idx] : "";
+                if (key == "") { key = "corrupted"; ok = false; }
+                results.Add(key);
+            }
+            break;
+        }
+        return (results, ok && results.Count > 0);
+    }
+
+    static void AppendFrame(List<string> frames, Match m, Regex? skip)
+    {
+        for (int g = 1; g < m.Groups.Count; g++)
+        {
+            if (!m.Groups[g].Success) continue;
+            var frame = LinuxStackParams.StripPrefixes(m.Groups[g].Value);
+            if (frame != "" && (skip is null || !skip.IsMatch(frame))) frames.Add(frame);
+        }
+    }
+
+    static string? IsCorrupted(string title, string report, OopsFormat? format)
+    {
+        if (CorruptedTitle.IsMatch(title)) return "title matches corrupted regexp";
+        if (format is null || format.NoStackTrace) return null;
+        bool hasStackTrace = false;
+        foreach (var key in LinuxStackParams.StackStartRes)
+        {
+            var m = key.Match(report);
+            if (!m.Success) continue;
+            var frames = report[m.Index..].Split('\n');
+            if (frames.Length < 4) return "call trace is missed";
+            bool corrupted = true;
+            for (int i = 1; i < 16 && i < frames.Length; i++)
+            {
+                if (LinuxStackParams.StackStartRes.Any(k => k.IsMatch(frames[i]))) break;
+                if (frames[i].Contains("(stack is not available)", StringComparison.Ordinal) ||
+                    LinuxStackParams.FrameRes.Any(r => r.IsMatch(frames[i])))
+                {
+                    corrupted = false;
+                    break;
+                }
+            }
+            if (corrupted) return "no frames in a stack trace";
+            hasStackTrace = true;
+        }
+        return hasStackTrace ? null : "no stack trace in report";
+    }
+}

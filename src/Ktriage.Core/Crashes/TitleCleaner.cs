@@ -1,0 +1,56 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Ktriage.Core.Crashes;
+
+/// <summary>
+/// Makes titles stable across runs, as syzkaller does: addresses → ADDR, numbers → NUM, file lines → LINE,
+/// executor names collapsed, non-printables dropped, 120-byte cap.
+/// </summary>
+public static class TitleCleaner
+{
+    public const int MaxTitleLength = 120;
+
+    static readonly (Regex Re, string Repl)[] Replacements =
+    [
+        (new(@"syz-executor\.?[0-9]+((/|:)[0-9]+)?", RegexOptions.Compiled), "syz-executor"),
+        (new(@"syzkaller[0-9]+((/|:)[0-9]+)?", RegexOptions.Compiled), "syzkaller"),
+        (new(@"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}", RegexOptions.Compiled), "${1}ADDR"),
+        (new(@"([^a-zA-Z0-9])(?:[0-9]{1,3}\.){3}[0-9]{1,3}", RegexOptions.Compiled), "${1}IP"),
+        (new(@"(\.\w+)(:[0-9]+)+", RegexOptions.Compiled), "${1}:LINE"),
+        (new(@"([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+", RegexOptions.Compiled), "${1}"),
+        (new(@"CPU#[0-9]+", RegexOptions.Compiled), "CPU"),
+        // Overlapping matches ("0,1,2") need repeated passes: see Clean.
+        (new(@"(\W)(\d+)(\W|$)", RegexOptions.Compiled), "${1}NUM${3}"),
+        // Digits inside identifiers (cfg80211) stay, but long digit runs are not names.
+        (new(@"(\d+){7,}", RegexOptions.Compiled), "NUM"),
+    ];
+
+    public static string Clean(string title)
+    {
+        foreach (var (re, repl) in Replacements)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                var next = re.Replace(title, repl);
+                if (next == title) break;
+                title = next;
+            }
+        }
+        return Sanitize(title);
+    }
+
+    /// <summary>Printable ASCII only, runs of spaces collapsed, capped at 120 bytes.</summary>
+    public static string Sanitize(string title)
+    {
+        var sb = new StringBuilder(title.Length);
+        foreach (var ch in title)
+        {
+            var c = ch < 0x20 || ch >= 0x7f ? ' ' : ch;
+            if (c == ' ' && (sb.Length == 0 || sb[^1] == ' ')) continue;
+            sb.Append(c);
+        }
+        if (sb.Length > MaxTitleLength) sb.Length = MaxTitleLength;
+        return sb.ToString().Trim();
+    }
+}
