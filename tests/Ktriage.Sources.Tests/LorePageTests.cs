@@ -48,6 +48,12 @@ public class LorePageTests
         Assert.StartsWith("I've reported this earlier", mails[0].TextBody);
         Assert.Contains("BUG: unable to handle kernel paging request at virtual address 6b6b6b6f", mails[0].TextBody);
         Assert.Contains("nperbucket = DIV_ROUND_UP(cache_size, RAPARM_HASH_SIZE);", mails[3].TextBody);
+        // The oops lines get their line breaks back, quoted ones too, so crash extraction can work line by line.
+        var lines = mails[0].TextBody.Split('\n');
+        Assert.Contains("Jul 3 09:10:39 kernel: BUG: unable to handle kernel paging request at virtual address 6b6b6b6f", lines);
+        Assert.Contains("Jul 3 09:10:39 kernel: EIP is at cache_clean+0x124/0x1e0", lines);
+        Assert.Contains("> Jul 3 09:10:39 kernel: EIP is at cache_clean+0x124/0x1e0", mails[1].TextBody.Split('\n'));
+        Assert.Contains(mails[3].TextBody.Split('\n'), l => l.StartsWith("diff --git a/fs/nfsd/vfs.c b/fs/nfsd/vfs.c", StringComparison.Ordinal));
         // The list name ran into the body on the flattened page; it is recognised as the recipient.
         Assert.Equal("Linux NFS mailing list", Assert.IsType<GroupAddress>(Assert.Single(mails[1].Cc)).Name);
     }

@@ -112,7 +112,7 @@ internal static partial class LorePageParser
     // ---- thread pages ----
 
     /// <summary>One message of a thread page before ids are assigned.</summary>
-    sealed record Entry(string Subject, string Author, DateTime Minute, SkeletonLine? Parent, string? To, string? Cc, string Body)
+    sealed record Entry(string Subject, string Author, DateTime Minute, SkeletonLine? Parent, string? To, string? Cc, string Body, bool Flat)
     {
         public string Id { get; set; } = "";
         public Entry? ParentEntry { get; set; }
@@ -157,7 +157,7 @@ internal static partial class LorePageParser
             string body;
             if (lineMode) (to, cc, body) = SplitRecipientLines(after);
             else body = after;
-            var entry = new Entry(subject, author, minute, parent, to, cc, body);
+            var entry = new Entry(subject, author, minute, parent, to, cc, body, Flat: !lineMode);
             entries.Add(entry);
             if (!lineMode) flatTails.Add((entry, after));
         }
@@ -178,7 +178,7 @@ internal static partial class LorePageParser
             for (var p = e.ParentEntry; p is not null && seen.Add(p) && p.Id != e.Id; p = p.ParentEntry) ancestors.Insert(0, p.Id);
             return new PageMessage(e.Id, ancestors.Count > 0 ? ancestors[^1] : null, ancestors,
                 Mailbox(e.Author, names), Recipients(e.To, names), Recipients(e.Cc, names), e.Subject,
-                e.Minute.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture), TrimBody(e.Body), Synthesized: true);
+                e.Minute.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture), TrimBody(e.Flat ? Unflatten(e.Body) : e.Body), Synthesized: true);
         }).ToList();
     }
 
@@ -358,6 +358,14 @@ internal static partial class LorePageParser
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    /// <summary>A flattened page lost its line breaks; kernel logs are line-based, so we put breaks back where a log line
+    /// evidently starts: before a syslog prefix ("Jul  3 09:10:39 host kernel: ") or a printk time ("[   12.345678] "),
+    /// with their quote markers, and before "diff --git". Everything else stays one line (prose cannot be recovered).</summary>
+    static string Unflatten(string body) => LogLineStart().Replace(body, "\n");
+
+    [GeneratedRegex(@"(?<!>) (?=(?:> ?)*(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d (?:[\w.-]+ )?kernel: |\[ *\d+\.\d{6}\] |diff --git ))", RegexOptions.CultureInvariant)]
+    private static partial Regex LogLineStart();
 
     /// <summary>Drops the blank lines lore puts around bodies; keeps the body's own indentation.</summary>
     static string TrimBody(string body)
