@@ -127,6 +127,24 @@ public class LorePageTests
     }
 
     [SharedFact("seeds")]
+    public async Task FlattenedCopyOfSeed004ParsesLikeTheOriginal()
+    {
+        // Seed 000 is 004's layout with its line breaks lost; do the same to 004 and expect the same messages.
+        using var tmp = new TempDir();
+        var text = File.ReadAllText(Directory.GetFiles(SharedData.Path("seeds"), "004_*.txt").Single());
+        var path = tmp.Write("flat.txt", System.Text.RegularExpressions.Regex.Replace(text, @"\s*\n\s*", " "));
+
+        var mails = (await Assert.Single(SourceFactory.Open(path)).AllAsync()).Select(i => MimeMessage.Load(new MemoryStream(i.Bytes))).ToList();
+        var original = (await ReadSeed("004")).Select(x => x.Mail).ToList();
+
+        Assert.Equal(original.Select(m => m.MessageId), mails.Select(m => m.MessageId));
+        Assert.Equal(original.Select(m => m.InReplyTo), mails.Select(m => m.InReplyTo));
+        Assert.Equal(original.Select(m => m.From.ToString()), mails.Select(m => m.From.ToString()));
+        Assert.All(mails.GroupBy(m => m.MessageId), copies => Assert.Single(copies.Select(c => c.TextBody).Distinct()));
+        Assert.StartsWith("When handling a hypervisor data or instruction storage interrupt", mails[0].TextBody);
+    }
+
+    [SharedFact("seeds")]
     public async Task MailLayerReadsTheRebuiltMessages()
     {
         // The point of rebuilding RFC 5322: the Mail layer must get ids, parents, sender and body from it.
