@@ -132,7 +132,8 @@ internal static class SyzReportParser
             if (i > start && second < 0)
             {
                 var k = MatchHeader(line);
-                if (k is not null && (accept is null || accept(i)) && !LinuxOopses.ReportStartIgnores.Any(r => r.IsMatch(line)))
+                if (k is not null && (accept is null || accept(i)) && !LinuxOopses.ReportStartIgnores.Any(r => r.IsMatch(line))
+                    && !RepeatedHeader(lines[start], line, i - start))
                     second = i;
             }
             var context1 = ExtractContext(line);
@@ -152,6 +153,16 @@ internal static class SyzReportParser
             if (second < 0 || taskContext) reportEnd = sb.Length;
         }
         return (sb.ToString(), reportEnd, second);
+    }
+
+    // Symbolizers print an inlined WARNING site as a second header line right below the first.
+    static bool RepeatedHeader(string first, string line, int distance)
+    {
+        if (distance > 2) return false;
+        var a = StripLinePrefix(first, true)!;
+        var b = StripLinePrefix(line, true)!;
+        int n = Math.Min(40, Math.Min(a.Length, b.Length));
+        return n >= 20 && string.CompareOrdinal(a, 0, b, 0, n) == 0;
     }
 
     sealed record Description(string Title, List<string> Alt, string? Corrupted, OopsFormat? Format);
