@@ -29,11 +29,22 @@ public static class CrashAnalyzer
     // Subject lines, thread overviews and prose that merely mention a crash header.
     static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase);
 
+    // A header quoted inside a sentence ("fixes the \"BUG: …\" we saw") is a mention, not a report.
+    static bool InProse(string line)
+    {
+        var kind = SyzReportParser.MatchHeader(line);
+        if (kind is null) return false;
+        int at = line.IndexOf(kind.Header, StringComparison.Ordinal);
+        var before = line[..at].TrimEnd();
+        if (before.Length == 0) return false;
+        return before[^1] is '"' or '\'' or '(' or '`' or '\u201c';
+    }
+
     static List<CrashReport> AnalyzeCore(string text)
     {
         var lines = LogNormalizer.Normalize(text);
         var texts = lines.Select(l => l.Text).ToList();
-        bool Accept(int i) => lines[i].HasConsolePrefix || !MailMention.IsMatch(texts[i]);
+        bool Accept(int i) => lines[i].HasConsolePrefix || (!MailMention.IsMatch(texts[i]) && !InProse(texts[i]));
 
         var reports = new List<CrashReport>();
         foreach (var (from, to) in Blocks(lines))
