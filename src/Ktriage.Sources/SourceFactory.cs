@@ -75,7 +75,8 @@ public static partial class SourceFactory
             throw new SourceException(isMboxName ? $"{shown}: not an mbox (binary data)" : $"{shown}: binary data, not mail");
 
         if (ext is ".html" or ".htm") return new LorePage.LorePageSource(path);
-        if (head.AsSpan().StartsWith("From "u8)) return MboxSource.ForFile(path, gzip, options.MboxVariant);
+        // Blank lines before the first envelope happen (hand-concatenated files); the reader skips them too.
+        if (head.AsSpan().TrimStart("\r\n"u8).StartsWith("From "u8)) return MboxSource.ForFile(path, gzip, options.MboxVariant);
         if (isMboxName) throw new SourceException($"{shown}: not an mbox (first line is not a 'From ' line)");
 
         var text = Encoding.Latin1.GetString(head);

@@ -117,6 +117,22 @@ public class GitRepoSourceTests
     }
 
     [Fact]
+    public async Task V1RepoWhoseLastMessageWasDeletedIsStillReadAsV1()
+    {
+        // The tip's tree is empty, so the layout cannot be seen there: the paths in the history decide.
+        using var tmp = new TempDir();
+        var b = new GitRepoBuilder(tmp["v1inbox"]);
+        const string p1 = "ab/cdef0123456789abcdef0123456789abcdef01";
+        b.CommitV1(new Dictionary<string, string> { [p1] = GitRepoBuilder.Message(1) }, p1);
+        b.CommitV1(new Dictionary<string, string>(), p1);
+
+        var items = await new GitRepoSource(b.GitDir, "v1").AllAsync();
+
+        Assert.Equal([RawKind.Message, RawKind.Deletion], items.Select(i => i.Kind));
+        Assert.Equal(GitRepoBuilder.Message(1), items[1].Text());
+    }
+
+    [Fact]
     public async Task MissingBlobIsReportedWithItsCommitAndReadingGoesOn()
     {
         using var tmp = new TempDir();
@@ -152,6 +168,37 @@ public class GitRepoSourceTests
 
         Assert.Equal([RawKind.Problem, RawKind.Message], items.Select(i => i.Kind));
         Assert.Contains(bad.Commit, items[0].Problem);
+    }
+
+    [Fact]
+    public async Task CorruptPackedBlobCostsOneCommitAndReadingGoesOn()
+    {
+        // A damaged pack makes `git cat-file` die ("fatal: packed object … is corrupt"), unlike a loose object.
+        using var tmp = new TempDir();
+        var b = new GitRepoBuilder(tmp["e.git"]);
+        var rnd = new Random(7);
+        string Noise() => Convert.ToBase64String(Enumerable.Range(0, 3000).Select(_ => (byte)rnd.Next(256)).ToArray());
+        for (var i = 1; i <= 5; i++) b.CommitV2(GitRepoBuilder.Message(i, Noise())); // incompressible: no deltas between blobs
+        b.Run("repack", "-adq");
+        var bad = b.Commits[2];
+        var pack = Directory.GetFiles(Path.Combine(b.GitDir, "objects", "pack"), "*.pack").Single();
+        var offset = b.Run("verify-pack", "-v", Path.ChangeExtension(pack, ".idx")).Split('\n')
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).First(f => f[0] == bad.Blob)[^1];
+        File.SetAttributes(pack, FileAttributes.Normal);
+        using (var fs = new FileStream(pack, FileMode.Open, FileAccess.Write))
+        {
+            fs.Position = long.Parse(offset) + 200;
+            fs.Write(new byte[40]);
+        }
+
+        var items = await new GitRepoSource(b.GitDir, "e").AllAsync();
+
+        Assert.Equal([RawKind.Message, RawKind.Message, RawKind.Problem, RawKind.Message, RawKind.Message], items.Select(i => i.Kind));
+        Assert.Contains(bad.Commit, items[2].Problem);
+        Assert.Matches("cut short|stopped", items[2].Problem);
+        Assert.Contains("corrupt", items[2].Problem); // git's own reason is passed on
+        Assert.Equal(bad.Commit, items[2].Checkpoint);
+        Assert.StartsWith("From: Tester 4", items[3].Text());
     }
 
     [Fact]

@@ -66,6 +66,14 @@ public class MboxSourceTests
     }
 
     [Fact]
+    public async Task BlankLinesBeforeTheFirstEnvelopeAreSkipped()
+    {
+        using var tmp = new TempDir();
+        var path = tmp.Write("lead.mbox", "\n\n" + WriteMboxrd(Messages));
+        Assert.Equal(Messages, (await Assert.Single(SourceFactory.Open(path)).AllAsync()).Select(m => m.Text()));
+    }
+
+    [Fact]
     public async Task CrlfMboxKeepsCrlfMessages()
     {
         using var tmp = new TempDir();

@@ -31,8 +31,10 @@ public static class MailParser
         MimeMessage mime;
         try
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            mime = MimeMessage.Load(Options, stream);
+            // Persistent: parts reference the byte array instead of copying it (the bytes are kept anyway), so the
+            // stream must stay open: it is a view on the array and owns nothing.
+            var stream = new MemoryStream(bytes, writable: false);
+            mime = new MimeParser(Options, stream, MimeFormat.Entity, persistent: true).ParseMessage();
         }
         catch (FormatException)
         {
@@ -164,8 +166,9 @@ public static class MailParser
             part.Content?.DecodeTo(ms);
             content = ms.ToArray();
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or IOException)
+        catch (Exception)
         {
+            // A part whose transfer encoding cannot be undone yields no text; the message itself is kept.
             return "";
         }
         var charset = part.ContentType.Charset;

@@ -59,10 +59,30 @@ public sealed class Message
 
     string ComputeBodyHash()
     {
-        var sb = new System.Text.StringBuilder(AllText.Length);
-        foreach (var line in AllText.Replace("\r", "").Split('\n')) sb.Append(line.TrimEnd()).Append('\n');
-        var text = sb.ToString().TrimEnd('\n');
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+        // Streamed line by line into the hash: no copies of the text (this runs on every ingested message).
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[1024];
+        var pendingNewlines = 0;
+        void Feed(string text)
+        {
+            foreach (var range in text.AsSpan().Split('\n'))
+            {
+                var line = text.AsSpan(range).TrimEnd();
+                if (line.IsEmpty) { pendingNewlines++; continue; }
+                for (; pendingNewlines > 0; pendingNewlines--) hash.AppendData("\n"u8);
+                while (!line.IsEmpty)
+                {
+                    var chunk = line[..Math.Min(line.Length, 256)];
+                    var n = System.Text.Encoding.UTF8.GetBytes(chunk, buffer);
+                    hash.AppendData(buffer[..n]);
+                    line = line[chunk.Length..];
+                }
+                pendingNewlines = 1;
+            }
+        }
+        Feed(Body);
+        foreach (var a in Attachments) { pendingNewlines = Math.Max(pendingNewlines, 1); Feed(a.Text); }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>Body followed by every text attachment: what crash and diff scanners read.</summary>

@@ -164,6 +164,10 @@ internal static partial class LorePageParser
 
         foreach (var e in entries) e.Id = SynthesizedId(e);
         foreach (var e in entries) e.ParentEntry = e.Parent is null ? null : ResolveParent(e, entries);
+        // A copy's skeleton may omit the parent line (004: the second copy of each reply): copies share their parent.
+        foreach (var copies in entries.GroupBy(e => e.Id))
+            if (copies.FirstOrDefault(c => c.ParentEntry is not null)?.ParentEntry is { } shared)
+                foreach (var c in copies) c.ParentEntry ??= shared;
 
         var names = AddressBook(text);
         return entries.Select(e =>
@@ -260,7 +264,7 @@ internal static partial class LorePageParser
             if (to is null) continue;
             var taken = TakeRecipients(last, authors, lasts);
             var value = last[..taken].Trim().TrimEnd(',');
-            var body = last[taken..];
+            var body = last[taken..].TrimStart();
             var updated = cc is null ? entry with { To = value, Body = body } : entry with { To = to, Cc = value, Body = body };
             entries[entries.IndexOf(entry)] = updated;
         }
@@ -333,7 +337,8 @@ internal static partial class LorePageParser
     {
         if (string.IsNullOrWhiteSpace(list)) return null;
         return string.Join(", ", list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(n => n.Contains('@') ? n : book.TryGetValue(n, out var a) ? $"{Quote(n)} <{a}>" : Quote(n)));
+            // A name the page gives no address for becomes an empty group ("Name:;"): valid RFC 5322, no made-up address.
+            .Select(n => n.Contains('@') ? n : book.TryGetValue(n, out var a) ? $"{Quote(n)} <{a}>" : $"{Quote(n)}:;"));
     }
 
     static string Quote(string name) =>

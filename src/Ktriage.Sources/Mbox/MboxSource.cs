@@ -69,6 +69,7 @@ public sealed class MboxSource : IMessageSource
                 if (line.IsEmpty) break;
 
                 var content = TrimEol(line.Span);
+                if (atStart && content.IsEmpty) continue; // blank lines before the first envelope
                 if (start > 0 && reader.LineOffset == start && !content.StartsWith("From "u8))
                 {
                     mismatch = "the mbox changed (rewritten?)";

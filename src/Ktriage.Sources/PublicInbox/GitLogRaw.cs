@@ -9,6 +9,8 @@ internal enum RepoLayout
     V2,
     /// <summary>public-inbox v1: every message is a file at <c>xx/38hex</c> (sha1 of its Message-ID); deletion removes it.</summary>
     V1,
+    /// <summary>The tip's tree is empty (everything deleted): paths tell, commit by commit.</summary>
+    Unknown,
 }
 
 /// <summary>One blob to fetch for one commit, in commit order.</summary>
@@ -53,10 +55,9 @@ internal sealed class GitLogRaw(RepoLayout layout)
         string oldOid = fields[2], newOid = fields[3];
         var status = fields[4][0];
 
-        if (layout == RepoLayout.V2)
+        var kind = path switch { "m" => RawKind.Message, "d" => RawKind.Deletion, _ => (RawKind?)null };
+        if (kind is not null && layout != RepoLayout.V1)
         {
-            var kind = path switch { "m" => RawKind.Message, "d" => RawKind.Deletion, _ => (RawKind?)null };
-            if (kind is null) return;
             _commitHadEntry = true;
             if (status == 'D')
             {
@@ -66,7 +67,7 @@ internal sealed class GitLogRaw(RepoLayout layout)
             _v2Kind = kind; _v2Oid = newOid;
             output.Add(new BlobRequest(kind.Value, newOid, _commit, _time));
         }
-        else
+        else if (layout != RepoLayout.V2)
         {
             if (!IsFanoutPath(path)) return;
             // v1 deletion removes the file: the old blob holds the message being deleted.
@@ -82,7 +83,8 @@ internal sealed class GitLogRaw(RepoLayout layout)
 
     void Flush(List<BlobRequest> output)
     {
-        if (_commit is null || _commitHadEntry || layout != RepoLayout.V2) return;
+        // Only a v2 tree repeats its blob; with an unknown layout, only once we have seen a v2 blob.
+        if (_commit is null || _commitHadEntry || layout == RepoLayout.V1 || (layout == RepoLayout.Unknown && _v2Oid is null)) return;
         // Unchanged tree: the same blob again. At the start of a resumed run we do not know it yet: ask git for <commit>:m.
         output.Add(_v2Oid is not null
             ? new BlobRequest(_v2Kind!.Value, _v2Oid, _commit, _time)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -72,11 +73,14 @@ public sealed class GitRepoSource : IMessageSource
         var (code, names, err) = await Git.RunAsync(Origin, ct, "ls-tree", "--name-only", head);
         if (code != 0) throw new SourceException($"{Origin}: cannot read the tree of {head}: {Git.FirstLine(err)}");
         var entries = names.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (entries.Contains("m") || entries.Contains("d")) return RepoLayout.V2;
         if (entries.Any(e => e.Length == 2 && Git.IsHexOid(e + new string('0', 38)))) return RepoLayout.V1;
-        return RepoLayout.V2;
+        return RepoLayout.Unknown;
     }
 
-    /// <summary>One pass of the two git processes over a commit range.</summary>
+    /// <summary>One pass of the two git processes over a commit range. Two dedicated threads do blocking pipe I/O:
+    /// one turns <c>git log</c> lines into requests written to cat-file, the other reads cat-file's answers into
+    /// messages; the async enumerator only awaits finished messages. Queues are bounded, so memory stays flat.</summary>
     sealed class Run(GitRepoSource src, RepoLayout layout)
     {
         /// <summary>Set when cat-file died on a commit: read again after it.</summary>
@@ -84,63 +88,23 @@ public sealed class GitRepoSource : IMessageSource
 
         public async IAsyncEnumerable<RawMessage> ReadAsync(string range, [EnumeratorCancellation] CancellationToken ct)
         {
-            var origin = src.Origin;
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             Process? log = null, cat = null;
-            Task? producer = null;
+            Task? producer = null, reader = null;
+            using var requests = new BlockingCollection<BlobRequest>(InFlight);
+            var results = Channel.CreateBounded<RawMessage>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
             try
             {
-                log = Git.Start(origin, GitLogRaw.Args(range));
-                cat = Git.Start(origin, ["cat-file", "--batch", "--buffer"], stdin: true);
+                log = Git.Start(src.Origin, GitLogRaw.Args(range));
+                cat = Git.Start(src.Origin, ["cat-file", "--batch", "--buffer"], stdin: true);
                 var logErr = log.StandardError.ReadToEndAsync(cts.Token);
                 var catErr = cat.StandardError.ReadToEndAsync(cts.Token);
-                var requests = Channel.CreateBounded<BlobRequest>(new BoundedChannelOptions(InFlight) { SingleReader = true, SingleWriter = true });
-                producer = Task.Run(() => ProduceAsync(log, cat, requests.Writer, cts.Token), cts.Token);
+                var (l, c) = (log, cat);
+                producer = Task.Factory.StartNew(() => Produce(l, c, requests, cts.Token), cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                reader = Task.Factory.StartNew(() => ReadResponses(l, c, logErr, catErr, requests, results.Writer, cts.Token), cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-                var reader = new AsyncByteReader(cat.StandardOutput.BaseStream);
-                await foreach (var req in requests.Reader.ReadAllAsync(cts.Token))
-                {
-                    var at = new SourceLocator(origin, Blob: Git.IsHexOid(req.ObjectName) ? req.ObjectName : null, Commit: req.Commit);
-                    var header = await reader.ReadLineAsync(cts.Token);
-                    if (header is null)
-                    {
-                        Git.Stop(cat);
-                        var why = await SafeAsync(catErr);
-                        yield return RawMessage.Failure(at, $"commit {req.Commit}: git cat-file stopped while reading {req.ObjectName}: {Git.FirstLine(why)}", req.Commit);
-                        RestartAfter = req.Commit;
-                        yield break;
-                    }
-                    var f = header.Split(' ');
-                    if (f.Length == 3 && f[1] == "blob" && long.TryParse(f[2], out var size) && size <= int.MaxValue)
-                    {
-                        var bytes = new byte[size];
-                        if (!await reader.ReadExactAsync(bytes, cts.Token) || !await reader.SkipAsync(1, cts.Token))
-                        {
-                            Git.Stop(cat);
-                            yield return RawMessage.Failure(at, $"commit {req.Commit}: blob {f[0]} was cut short: {Git.FirstLine(await SafeAsync(catErr))}", req.Commit);
-                            RestartAfter = req.Commit;
-                            yield break;
-                        }
-                        yield return new RawMessage(req.Kind, bytes, at with { Blob = f[0] }, req.CommitTime, null, req.Commit);
-                    }
-                    else if (f.Length == 3 && long.TryParse(f[2], out var other))
-                    {
-                        await reader.SkipAsync(other + 1, cts.Token);
-                        yield return RawMessage.Failure(at, $"commit {req.Commit}: {req.ObjectName} is a {f[1]}, not a message blob", req.Commit);
-                    }
-                    else
-                    {
-                        // "<name> missing": absent from this copy (mirrors lose objects) or unreadable (git treats a corrupt loose object as missing).
-                        var what = f.Length > 1 ? f[^1] : header;
-                        var kind = req.Kind == RawKind.Deletion ? "deleted message" : "message";
-                        yield return RawMessage.Failure(at, $"commit {req.Commit}: {kind} blob {req.ObjectName} is {what} in this repository", req.Commit);
-                    }
-                }
-
-                await producer; // surfaces a failure to write requests
-                await log.WaitForExitAsync(cts.Token);
-                if (log.ExitCode != 0)
-                    yield return RawMessage.Failure(new SourceLocator(origin), $"git log stopped (exit {log.ExitCode}): {Git.FirstLine(await SafeAsync(logErr))}");
+                await foreach (var item in results.Reader.ReadAllAsync(cts.Token))
+                    yield return item;
             }
             finally
             {
@@ -148,12 +112,74 @@ public sealed class GitRepoSource : IMessageSource
                 Git.Stop(log);
                 Git.Stop(cat);
                 if (producer is not null) await SafeAsync(producer);
+                if (reader is not null) await SafeAsync(reader);
                 log?.Dispose();
                 cat?.Dispose();
             }
         }
 
-        async Task ProduceAsync(Process log, Process cat, ChannelWriter<BlobRequest> requests, CancellationToken ct)
+        void ReadResponses(Process log, Process cat, Task<string> logErr, Task<string> catErr,
+            BlockingCollection<BlobRequest> requests, ChannelWriter<RawMessage> results, CancellationToken ct)
+        {
+            var origin = src.Origin;
+            void Put(RawMessage m)
+            {
+                while (!results.TryWrite(m))
+                    if (!results.WaitToWriteAsync(ct).AsTask().GetAwaiter().GetResult()) throw new OperationCanceledException(ct);
+            }
+            try
+            {
+                Git.EnlargePipe(cat.StandardOutput.BaseStream);
+                var input = new BatchReader(cat.StandardOutput.BaseStream, 1 << 18);
+                foreach (var req in requests.GetConsumingEnumerable(ct))
+                {
+                    var at = new SourceLocator(origin, Blob: Git.IsHexOid(req.ObjectName) ? req.ObjectName : null, Commit: req.Commit);
+                    var header = input.ReadLine();
+                    if (header is null)
+                    {
+                        Git.Stop(cat);
+                        Put(RawMessage.Failure(at, $"commit {req.Commit}: git cat-file stopped while reading {req.ObjectName}: {Git.FirstLine(Wait(catErr))}", req.Commit));
+                        RestartAfter = req.Commit;
+                        return;
+                    }
+                    var f = header.Split(' ');
+                    if (f.Length == 3 && f[1] == "blob" && int.TryParse(f[2], out var size))
+                    {
+                        // Every byte is overwritten by the read: skip zeroing 256 MiB.
+                        var bytes = GC.AllocateUninitializedArray<byte>(size);
+                        if (!input.ReadExact(bytes) || !input.Skip(1))
+                        {
+                            Git.Stop(cat);
+                            Put(RawMessage.Failure(at, $"commit {req.Commit}: blob {f[0]} was cut short: {Git.FirstLine(Wait(catErr))}", req.Commit));
+                            RestartAfter = req.Commit;
+                            return;
+                        }
+                        Put(new RawMessage(req.Kind, bytes, at with { Blob = f[0] }, req.CommitTime, null, req.Commit));
+                    }
+                    else if (f.Length == 3 && long.TryParse(f[2], out var other))
+                    {
+                        input.Skip(other + 1);
+                        Put(RawMessage.Failure(at, $"commit {req.Commit}: {req.ObjectName} is a {f[1]}, not a message blob", req.Commit));
+                    }
+                    else
+                    {
+                        // "<name> missing": absent from this copy (mirrors lose objects) or unreadable (git treats a corrupt loose object as missing).
+                        var what = f.Length > 1 ? f[^1] : header;
+                        var kind = req.Kind == RawKind.Deletion ? "deleted message" : "message";
+                        Put(RawMessage.Failure(at, $"commit {req.Commit}: {kind} blob {req.ObjectName} is {what} in this repository", req.Commit));
+                    }
+                }
+                log.WaitForExit();
+                if (log.ExitCode != 0)
+                    Put(RawMessage.Failure(new SourceLocator(origin), $"git log stopped (exit {log.ExitCode}): {Git.FirstLine(Wait(logErr))}"));
+                results.TryComplete();
+            }
+            catch (OperationCanceledException) { results.TryComplete(); }
+            catch (Exception e) { results.TryComplete(e); }
+            finally { results.TryComplete(); }
+        }
+
+        void Produce(Process log, Process cat, BlockingCollection<BlobRequest> requests, CancellationToken ct)
         {
             var parser = new GitLogRaw(layout);
             var batch = new List<BlobRequest>();
@@ -161,38 +187,39 @@ public sealed class GitRepoSource : IMessageSource
             var line = new byte[128];
             try
             {
-                while (await log.StandardOutput.ReadLineAsync(ct) is { } text)
+                while (log.StandardOutput.ReadLine() is { } text)
                 {
                     parser.Line(text, batch);
-                    await SendAsync(batch);
+                    Send(batch);
                 }
                 parser.End(batch);
-                await SendAsync(batch);
+                Send(batch);
             }
             catch (IOException) { /* cat-file died: the reader reports it */ }
+            catch (OperationCanceledException) { }
             finally
             {
-                requests.TryComplete();
-                try { await stdin.FlushAsync(CancellationToken.None); cat.StandardInput.Close(); } catch (IOException) { } catch (ObjectDisposedException) { }
+                requests.CompleteAdding();
+                try { stdin.Flush(); cat.StandardInput.Close(); } catch (IOException) { } catch (ObjectDisposedException) { } catch (InvalidOperationException) { }
             }
 
-            async Task SendAsync(List<BlobRequest> items)
+            void Send(List<BlobRequest> items)
             {
                 foreach (var r in items)
                 {
                     // Queue before writing: the reader must know a request before its response can arrive.
-                    await requests.WriteAsync(r, ct);
+                    requests.Add(r, ct);
                     var n = System.Text.Encoding.ASCII.GetBytes(r.ObjectName, line);
                     line[n] = (byte)'\n';
-                    await stdin.WriteAsync(line.AsMemory(0, n + 1), ct);
+                    stdin.Write(line, 0, n + 1);
                 }
                 items.Clear();
             }
         }
 
-        static async Task<string> SafeAsync(Task<string> t)
+        static string Wait(Task<string> t)
         {
-            try { return await t; } catch (Exception) { return ""; }
+            try { return t.Wait(TimeSpan.FromSeconds(5)) ? t.Result : ""; } catch (Exception) { return ""; }
         }
 
         static async Task SafeAsync(Task t)

@@ -39,9 +39,12 @@ public sealed partial class SqliteArchiveStore : IArchiveStore
                 check.CommandText = "PRAGMA schema_version";
                 check.ExecuteScalar();
             }
-            Exec(conn, "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;");
+            Exec(conn, "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192;");
             if (!readOnly)
             {
+                // 64 KiB pages: raw messages are mostly 4-20 KiB blobs, which 4 KiB pages split into overflow chains
+                // (measured on io-uring: 4.1 s → 1.2 s to store 269 MB). Only effective before the first table exists.
+                if (Convert.ToInt64(Scalar(conn, "PRAGMA page_count")) == 0) Exec(conn, "PRAGMA page_size=65536;");
                 // WAL + synchronous=NORMAL: a killed process never corrupts the file or loses a committed batch.
                 Exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
                 Migrate(conn, path);

@@ -10,7 +10,7 @@ internal sealed class SqliteIngestBatch : IIngestBatch
     readonly SqliteTransaction tx;
     readonly Dictionary<string, SqliteCommand> commands = [];
     readonly Dictionary<string, long> listIds = [];
-    long nextTid;
+    long nextTid, nextRowId;
     bool done;
 
     public SqliteIngestBatch(SqliteConnection db)
@@ -19,6 +19,9 @@ internal sealed class SqliteIngestBatch : IIngestBatch
         // IMMEDIATE: take the write lock now, so two ingests serialize instead of failing mid-batch.
         tx = db.BeginTransaction(deferred: false);
         nextTid = Convert.ToInt64(Cmd("SELECT coalesce(max(tid), 0) + 1 FROM ids").ExecuteScalar());
+        // Ids are allocated here rather than read back with RETURNING, which cost ~0.4 ms per row through
+        // Microsoft.Data.Sqlite's reader (14 s of a 33k-message ingest). The batch holds the write lock.
+        nextRowId = Convert.ToInt64(Cmd("SELECT coalesce(max(id), 0) + 1 FROM messages").ExecuteScalar());
     }
 
     SqliteCommand Cmd(string sql)
@@ -68,14 +71,15 @@ internal sealed class SqliteIngestBatch : IIngestBatch
         else
         {
             var tid = AssignThread(m);
-            rowId = Convert.ToInt64(Bind(Cmd("""
-                INSERT INTO messages(message_id, body_hash, synthetic_id, thread_id, list_id, subject, from_name, from_email,
+            rowId = nextRowId++;
+            Bind(Cmd("""
+                INSERT INTO messages(id, message_id, body_hash, synthetic_id, thread_id, list_id, subject, from_name, from_email,
                     to_addrs, cc_addrs, date, date_from_header, in_reply_to, refs)
-                VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6,$p7,$p8,$p9,$p10,$p11,$p12,$p13) RETURNING id
+                VALUES($p14,$p0,$p1,$p2,$p3,$p4,$p5,$p6,$p7,$p8,$p9,$p10,$p11,$p12,$p13)
                 """),
                 m.MessageId, m.BodyHash, m.SyntheticId ? 1 : 0, tid, listId, m.Subject, m.From?.Name ?? "", m.From?.Email ?? "",
                 string.Join(", ", m.To), string.Join(", ", m.Cc), m.Date.ToUnixTimeSeconds(), m.DateFromHeader ? 1 : 0,
-                m.InReplyTo, string.Join(' ', m.References)).ExecuteScalar());
+                m.InReplyTo, string.Join(' ', m.References), rowId).ExecuteNonQuery();
             Bind(Cmd("INSERT INTO message_fts(rowid, subject, author, body) VALUES($p0,$p1,$p2,$p3)"),
                 rowId, m.Subject, m.From?.ToString() ?? "", m.AllText).ExecuteNonQuery();
             outcome = AddOutcome.Added;

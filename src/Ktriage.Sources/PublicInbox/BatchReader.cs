@@ -2,20 +2,21 @@ using System.Text;
 
 namespace Ktriage.Sources.PublicInbox;
 
-/// <summary>Minimal buffered reader for git's batch protocol: ASCII header lines followed by exact-length payloads.
-/// (StreamReader would decode payload bytes as text; BufferedStream has no async line read.)</summary>
-internal sealed class AsyncByteReader(Stream stream, int bufferSize = 1 << 16)
+/// <summary>Buffered reader for git's batch protocol: ASCII header lines followed by exact-length payloads.
+/// Synchronous on purpose: it runs on a dedicated thread, and blocking pipe reads measured ~35% faster than
+/// ReadAsync on .NET 10/Linux for 256 MiB of blobs (bench/RESULTS.md).</summary>
+internal sealed class BatchReader(Stream stream, int bufferSize = 1 << 16)
 {
     readonly byte[] _buf = new byte[bufferSize];
     int _pos, _len;
 
     /// <summary>Reads up to '\n' (excluded); null at end of stream.</summary>
-    public async ValueTask<string?> ReadLineAsync(CancellationToken ct)
+    public string? ReadLine()
     {
         StringBuilder? sb = null;
         while (true)
         {
-            if (_pos == _len && !await FillAsync(ct))
+            if (_pos == _len && !Fill())
                 return sb?.ToString();
             var nl = Array.IndexOf(_buf, (byte)'\n', _pos, _len - _pos);
             if (nl >= 0)
@@ -30,16 +31,16 @@ internal sealed class AsyncByteReader(Stream stream, int bufferSize = 1 << 16)
     }
 
     /// <summary>Fills <paramref name="dest"/> completely; false when the stream ends first.</summary>
-    public async ValueTask<bool> ReadExactAsync(Memory<byte> dest, CancellationToken ct)
+    public bool ReadExact(Span<byte> dest)
     {
         var fromBuf = Math.Min(dest.Length, _len - _pos);
-        _buf.AsMemory(_pos, fromBuf).CopyTo(dest);
+        _buf.AsSpan(_pos, fromBuf).CopyTo(dest);
         _pos += fromBuf;
         var done = fromBuf;
         // Large remainders go straight into the destination: no second copy.
         while (done < dest.Length)
         {
-            var n = await stream.ReadAsync(dest[done..], ct);
+            var n = stream.Read(dest[done..]);
             if (n == 0) return false;
             done += n;
         }
@@ -47,11 +48,11 @@ internal sealed class AsyncByteReader(Stream stream, int bufferSize = 1 << 16)
     }
 
     /// <summary>Skips <paramref name="count"/> bytes; false when the stream ends first.</summary>
-    public async ValueTask<bool> SkipAsync(long count, CancellationToken ct)
+    public bool Skip(long count)
     {
         while (count > 0)
         {
-            if (_pos == _len && !await FillAsync(ct)) return false;
+            if (_pos == _len && !Fill()) return false;
             var n = (int)Math.Min(count, _len - _pos);
             _pos += n;
             count -= n;
@@ -59,10 +60,10 @@ internal sealed class AsyncByteReader(Stream stream, int bufferSize = 1 << 16)
         return true;
     }
 
-    async ValueTask<bool> FillAsync(CancellationToken ct)
+    bool Fill()
     {
         _pos = 0;
-        _len = await stream.ReadAsync(_buf, ct);
+        _len = stream.Read(_buf);
         return _len > 0;
     }
 }

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Ktriage.Cli.Ingest;
+using Ktriage.Sources;
+using Spectre.Console;
+
+namespace Ktriage.Cli.Commands;
+
+internal static class IngestCommand
+{
+    static readonly Argument<string[]> SourcesArg = new("SOURCE")
+    {
+        Arity = ArgumentArity.OneOrMore,
+        Description = "public-inbox inbox dir or epoch .git, mbox (.mbox/.mbx/.gz), maildir, .eml, lore page (.html/.txt), or - for stdin",
+    };
+
+    static readonly Option<string?> ListOpt = new("--list") { Description = "List name to file the messages under (default: from the source)" };
+
+    public static Command Create()
+    {
+        var cmd = new Command("ingest", "Add messages to the archive (incremental and idempotent)") { SourcesArg, ListOpt };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            // Open everything first: a bad SOURCE is reported before anything is written.
+            var sources = pr.GetValue(SourcesArg)!.SelectMany(s => SourceFactory.Open(s)).ToList();
+            using var store = Globals.OpenStore(pr);
+            var pipeline = new IngestPipeline(store);
+            var results = new List<(IMessageSource Source, string List, IngestSummary Summary)>();
+
+            async Task RunAll(Action<IMessageSource, long>? progress)
+            {
+                foreach (var source in sources)
+                {
+                    var list = pr.GetValue(ListOpt) ?? source.DefaultList;
+                    var summary = await pipeline.RunAsync(source, list, n => progress?.Invoke(source, n), ct);
+                    results.Add((source, list, summary));
+                }
+            }
+
+            if (Globals.Interactive(pr))
+                await AnsiConsole.Progress()
+                    .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new ElapsedTimeColumn())
+                    .StartAsync(async ctx =>
+                    {
+                        var task = ctx.AddTask("ingesting");
+                        task.IsIndeterminate = true;
+                        await RunAll((s, n) => task.Description = $"{Markup.Escape(Path.GetFileName(s.Origin))}: {n:N0} messages");
+                        task.StopTask();
+                    });
+            else
+                await RunAll(null);
+
+            Report(pr, results);
+            return 0;
+        });
+        return cmd;
+    }
+
+    static void Report(ParseResult pr, List<(IMessageSource Source, string List, IngestSummary Summary)> results)
+    {
+        if (pr.GetValue(Globals.Json))
+        {
+            Globals.WriteJsonLine(new
+            {
+                added = results.Sum(r => r.Summary.Added),
+                newCopies = results.Sum(r => r.Summary.NewCopies),
+                duplicates = results.Sum(r => r.Summary.Duplicates),
+                deleted = results.Sum(r => r.Summary.Deleted),
+                problems = results.Sum(r => r.Summary.Problems),
+                seconds = Math.Round(results.Sum(r => r.Summary.Seconds), 3),
+                sources = results.Select(r => new
+                {
+                    origin = r.Source.Origin, list = r.List, added = r.Summary.Added, newCopies = r.Summary.NewCopies,
+                    duplicates = r.Summary.Duplicates, deleted = r.Summary.Deleted, problems = r.Summary.ProblemDetails,
+                }),
+            });
+            return;
+        }
+        if (pr.GetValue(Globals.Quiet)) return;
+        foreach (var (source, list, s) in results)
+        {
+            Console.WriteLine($"{source.Origin} → {list}: {s.Added} added, {s.NewCopies} new copies, {s.Duplicates} already stored, " +
+                              $"{s.Deleted} deleted, {s.Problems} problems ({s.Seconds:F1} s)");
+            foreach (var p in s.ProblemDetails.Take(20)) Console.WriteLine($"  problem: {p}");
+            if (s.ProblemDetails.Count > 20) Console.WriteLine($"  … {s.ProblemDetails.Count - 20} more (ktriage stats --json)");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Ktriage.Core.Mail;
+using Ktriage.Core.Threads;
+using Ktriage.Store;
+
+namespace Ktriage.Cli.Commands;
+
+internal static class ThreadCommand
+{
+    static readonly Argument<string> Id = new("MSGID") { Description = "Message-ID of any message in the thread" };
+    static readonly Option<bool> Mbox = new("--mbox") { Description = "Write the whole thread as mboxrd (like lore's t.mbox.gz) to stdout" };
+
+    public static Command Create()
+    {
+        var cmd = new Command("thread", "Show the whole thread of a message, nested") { Id, Mbox };
+        cmd.SetAction(pr =>
+        {
+            using var store = Globals.OpenStore(pr, readOnly: true);
+            var first = Lookup.One(store, pr.GetValue(Id)!);
+            var messages = store.ThreadMessages(first.ThreadId);
+            if (pr.GetValue(Mbox))
+            {
+                using var stdout = Console.OpenStandardOutput();
+                foreach (var m in messages) MboxWriter.Write(stdout, store.Copies(m.Id)[0].Raw);
+                return 0;
+            }
+            var roots = ThreadTree.Build(messages.Select(m => new ThreadItem<MessageRow>(m.MessageId, m.InReplyTo, m.References, m.Date, m)));
+            if (pr.GetValue(Globals.Json))
+            {
+                Globals.WriteJsonLine(new { threadId = first.ThreadId, messages = messages.Count, roots = roots.Select(ToJson) });
+                return 0;
+            }
+            foreach (var r in roots) Print(r, "", true, true, first.MessageId);
+            return 0;
+        });
+        return cmd;
+    }
+
+    static object ToJson(ThreadNode<MessageRow> n) => new
+    {
+        messageId = n.MessageId,
+        ghost = n.IsGhost,
+        subject = n.Value?.Subject,
+        from = n.Value?.From,
+        date = n.Value?.Date,
+        children = n.Children.Select(ToJson),
+    };
+
+    static void Print(ThreadNode<MessageRow> n, string indent, bool last, bool root, string selected)
+    {
+        var branch = root ? "" : last ? "`-- " : "|-- ";
+        var mark = n.MessageId == selected ? "* " : "";
+        var text = n.Value is { } m
+            ? $"{mark}{m.Date:yyyy-MM-dd HH:mm} {m.Subject} — {(string.IsNullOrEmpty(m.From) ? m.FromEmail : m.From)} <{m.MessageId}>"
+            : $"[not found] <{n.MessageId}>";
+        Console.WriteLine(indent + branch + text);
+        var childIndent = root ? indent : indent + (last ? "    " : "|   ");
+        for (var i = 0; i < n.Children.Count; i++) Print(n.Children[i], childIndent, i == n.Children.Count - 1, false, selected);
+    }
+}

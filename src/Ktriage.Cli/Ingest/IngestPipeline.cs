@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Ktriage.Core.Mail;
+using Ktriage.Sources;
+using Ktriage.Store;
+
+namespace Ktriage.Cli.Ingest;
+
+/// <summary>Counts of one ingest, per source and in total.</summary>
+public sealed class IngestSummary
+{
+    public long Added { get; set; }
+    public long NewCopies { get; set; }
+    public long Duplicates { get; set; }
+    public long Deleted { get; set; }
+    public long DeleteMisses { get; set; }
+    public long Problems { get; set; }
+    public long Seen => Added + NewCopies + Duplicates + Deleted + DeleteMisses + Problems;
+    public double Seconds { get; set; }
+    public List<string> ProblemDetails { get; } = [];
+}
+
+/// <summary>Sources → Mail → Store. Messages are parsed in parallel but stored in source order (threading depends
+/// on order): the reader queues one parse task per message into a bounded channel (memory stays flat) and the
+/// store awaits them in order. Each batch commits its messages and the source checkpoint together, so a killed ingest resumes
+/// exactly after the last committed batch; re-stored items are recognised by content hash.</summary>
+public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
+{
+    sealed record Parsed(RawMessage Raw, Message? Message);
+
+    public async Task<IngestSummary> RunAsync(IMessageSource source, string list, Action<long>? progress = null, CancellationToken ct = default)
+    {
+        var watch = Stopwatch.StartNew();
+        var summary = new IngestSummary();
+        var resume = store.GetCheckpoint(source.Origin);
+        var channel = Channel.CreateBounded<Task<Parsed>>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var raw in source.ReadAsync(resume, ct))
+                {
+                    var parse = raw.Kind == RawKind.Problem
+                        ? Task.FromResult(new Parsed(raw, null))
+                        : Task.Run(() => Understand(raw), ct);
+                    await channel.Writer.WriteAsync(parse, ct);
+                }
+                channel.Writer.Complete();
+            }
+            catch (Exception e) { channel.Writer.Complete(e); }
+        }, ct);
+
+        var batch = store.BeginBatch();
+        var inBatch = 0;
+        string? checkpoint = null;
+        try
+        {
+            await foreach (var pending in channel.Reader.ReadAllAsync(ct))
+            {
+                var item = await pending;
+                Apply(batch, item, list, summary);
+                if (item.Raw.Checkpoint is { } cp) checkpoint = cp;
+                if (++inBatch >= batchSize)
+                {
+                    if (checkpoint is not null) batch.SetCheckpoint(source.Origin, checkpoint);
+                    batch.Commit();
+                    batch.Dispose();
+                    batch = store.BeginBatch();
+                    inBatch = 0;
+                    progress?.Invoke(summary.Seen);
+                }
+            }
+            await producer;
+            if (checkpoint is not null) batch.SetCheckpoint(source.Origin, checkpoint);
+            batch.Commit();
+            progress?.Invoke(summary.Seen);
+        }
+        finally
+        {
+            batch.Dispose();
+        }
+        summary.Seconds = watch.Elapsed.TotalSeconds;
+        return summary;
+    }
+
+    /// <summary>Everything computed from one message without the store, on a worker thread.</summary>
+    static Parsed Understand(RawMessage raw)
+    {
+        try
+        {
+            var m = MailParser.Parse(raw);
+            _ = m.BodyHash;
+            return new Parsed(raw, m);
+        }
+        catch (Exception e)
+        {
+            // A parser bug must not stop an archive ingest: report the message like an unreadable blob.
+            return new Parsed(RawMessage.Failure(raw.Locator, $"cannot parse message: {e.GetType().Name}: {e.Message}", raw.Checkpoint), null);
+        }
+    }
+
+    static void Apply(IIngestBatch batch, Parsed item, string list, IngestSummary summary)
+    {
+        switch (item.Raw.Kind)
+        {
+            case RawKind.Problem:
+                batch.Problem(item.Raw);
+                summary.Problems++;
+                summary.ProblemDetails.Add($"{item.Raw.Locator}: {item.Raw.Problem}");
+                break;
+            case RawKind.Deletion:
+                if (batch.Delete(item.Message!, item.Raw, list) == AddOutcome.Deleted) summary.Deleted++;
+                else summary.DeleteMisses++;
+                break;
+            default:
+                switch (batch.Add(item.Message!, item.Raw, list))
+                {
+                    case AddOutcome.Added: summary.Added++; break;
+                    case AddOutcome.NewCopy: summary.NewCopies++; break;
+                    default: summary.Duplicates++; break;
+                }
+                break;
+        }
+    }
+}

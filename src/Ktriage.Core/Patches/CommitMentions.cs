@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+
+namespace Ktriage.Core.Patches;
+
+public enum MentionKind
+{
+    /// <summary>A "Fixes: sha ("subject")" trailer.</summary>
+    FixesTag,
+    /// <summary>Prose naming the culprit: "introduced with commit X", "caused by commit X", "since commit X".</summary>
+    Culprit,
+    /// <summary>Any other "commit X" in prose.</summary>
+    Mention,
+}
+
+/// <summary>A commit named in a message.</summary>
+/// <param name="Sha">abbreviated or full hash, lower case.</param>
+/// <param name="Subject">the quoted subject that follows, when given.</param>
+public sealed record CommitMention(string Sha, string? Subject, MentionKind Kind);
+
+/// <summary>Commits named by Fixes: trailers and in the prose of a message (never in quoted text or diffs).</summary>
+public static partial class CommitMentions
+{
+    const RegexOptions Opts = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
+    [GeneratedRegex(@"\bcommit\s+([0-9a-f]{7,40})\b(\s*\(\s*""([^""]{1,300})""\s*\))?", Opts)]
+    private static partial Regex CommitRef();
+
+    [GeneratedRegex(@"^([0-9a-f]{7,40})\b(\s*\(\s*""(.{1,300})""\s*\))?", Opts)]
+    private static partial Regex FixesValue();
+
+    [GeneratedRegex(@"(introduc\w*|caus\w*|broke\w*|regress\w*|since|after|culprit|bisect\w*|by|from|fixes|with)\s+(the\s+)?(upstream\s+)?$", Opts)]
+    private static partial Regex CulpritLead();
+
+    /// <param name="prose">the message's own text (no quotes, no diff, no signature).</param>
+    public static List<CommitMention> Find(string prose, IReadOnlyList<Trailer> trailers)
+    {
+        var found = new List<CommitMention>();
+        foreach (var t in trailers)
+        {
+            if (t.LName != "fixes") continue;
+            var m = FixesValue().Match(t.Value);
+            if (m.Success) Add(found, new CommitMention(m.Groups[1].Value.ToLowerInvariant(), m.Groups[3].Success ? m.Groups[3].Value : null, MentionKind.FixesTag));
+        }
+        // Join wrapped lines so 'commit\nabc ("subject\nwrapped")' reads as one mention; skip trailer and pull-request lines.
+        var kept = prose.Replace("\r", "").Split('\n')
+            .Where(l => !l.TrimStart().StartsWith("Fixes:", StringComparison.OrdinalIgnoreCase)
+                     && !l.Contains("following changes since commit", StringComparison.OrdinalIgnoreCase)
+                     && !l.Contains("changes up to", StringComparison.OrdinalIgnoreCase))
+            .Select(l => l.Trim());
+        var flat = string.Join(' ', kept);
+        foreach (Match m in CommitRef().Matches(flat))
+        {
+            var lead = flat[Math.Max(0, m.Index - 40)..m.Index];
+            var kind = CulpritLead().IsMatch(lead) ? MentionKind.Culprit : MentionKind.Mention;
+            Add(found, new CommitMention(m.Groups[1].Value.ToLowerInvariant(), m.Groups[3].Success ? m.Groups[3].Value : null, kind));
+        }
+        return found;
+    }
+
+    static void Add(List<CommitMention> list, CommitMention m)
+    {
+        // One entry per commit; a Fixes: tag outranks a culprit phrase, which outranks a bare mention.
+        var i = list.FindIndex(x => x.Sha.StartsWith(m.Sha, StringComparison.Ordinal) || m.Sha.StartsWith(x.Sha, StringComparison.Ordinal));
+        if (i < 0) { list.Add(m); return; }
+        if (m.Kind < list[i].Kind || (m.Kind == list[i].Kind && m.Sha.Length > list[i].Sha.Length))
+            list[i] = m with { Subject = m.Subject ?? list[i].Subject };
+    }
+}

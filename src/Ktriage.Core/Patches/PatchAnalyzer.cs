@@ -1,0 +1,104 @@
+using Ktriage.Core.Mail;
+
+namespace Ktriage.Core.Patches;
+
+/// <summary>Message → <see cref="PatchInfo"/>. Runs on every ingested message: cheap, and never throws.</summary>
+public static class PatchAnalyzer
+{
+    public static PatchInfo Analyze(Message message)
+    {
+        var subject = SubjectInfo.Parse(message.Subject);
+        try
+        {
+            return AnalyzeCore(message, subject);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A parser bug must not stop ingest: keep what the subject says and report the problem.
+            return new PatchInfo(message.MessageId, MessageKind.Comment, subject,
+                [], null, [], [], [], [], null, null, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>The diff of a message: in the body, else in text/x-patch / text/x-diff (or other text) attachments.</summary>
+    public static ParsedDiff DiffOf(Message message)
+    {
+        var diff = DiffParser.Parse(message.Body);
+        if (message.Attachments.Count == 0) return diff;
+        var files = new List<DiffFile>(diff.Files);
+        var text = diff.Text;
+        foreach (var a in message.Attachments)
+        {
+            var ad = DiffParser.Parse(a.Text);
+            if (ad.IsEmpty) continue;
+            files.AddRange(ad.Files);
+            text += ad.Text;
+        }
+        return files.Count == diff.Files.Count ? diff : new ParsedDiff(files, text);
+    }
+
+    static PatchInfo AnalyzeCore(Message message, SubjectInfo subject)
+    {
+        var body = message.Body ?? "";
+        var diff = DiffOf(message);
+        var pull = subject.IsReply ? null : PullRequest.Find(body);
+        var kind = subject.IsReply ? MessageKind.Comment
+            : pull is not null ? MessageKind.PullRequest
+            : !diff.IsEmpty ? MessageKind.Patch
+            : subject.CounterStated && subject.Counter == 0 ? MessageKind.CoverLetter
+            : MessageKind.Comment;
+
+        IReadOnlyList<Trailer> trailers;
+        IReadOnlyList<ReviewSignal> signals = [];
+        string prose;
+        if (kind == MessageKind.Comment)
+        {
+            prose = OwnText(body);
+            var (found, _) = TrailerParser.Find(prose, followup: true);
+            trailers = found;
+            signals = ReviewSignals.Find(prose, found, message.From?.ToString());
+        }
+        else
+        {
+            var parts = TrailerParser.Split(body);
+            trailers = parts.Trailers;
+            prose = parts.Message;
+        }
+        var commits = CommitMentions.Find(prose, trailers);
+        var patchId = kind is MessageKind.Patch or MessageKind.PullRequest ? PatchId.Compute(diff.Text) : null;
+        return new PatchInfo(message.MessageId, kind, subject, diff.Files, diff.IsEmpty ? null : diff.Stat, diff.Functions,
+            trailers, signals, commits, pull, patchId);
+    }
+
+    /// <summary>
+    /// The reply's own words: no quoted lines, no "On … wrote:" attribution, nothing after the signature
+    /// marker, and no diff (a reply carrying a reworked diff keeps only its prose).
+    /// </summary>
+    public static string OwnText(string body)
+    {
+        var lines = body.Replace("\r", "").Split('\n');
+        var kept = new List<string>(lines.Length);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var l = lines[i];
+            if (l == "-- ") break;
+            if (l.StartsWith("diff --git ", StringComparison.Ordinal) || (l.StartsWith("--- ", StringComparison.Ordinal) && i + 1 < lines.Length && lines[i + 1].StartsWith("+++ ", StringComparison.Ordinal)))
+                break;
+            if (l.TrimStart().StartsWith('>')) continue;
+            // "On Mon, 1 Jan 2024, Foo wrote:" introducing a quote.
+            if (l.TrimEnd().EndsWith("wrote:", StringComparison.Ordinal) && NextIsQuote(lines, i)) continue;
+            kept.Add(l);
+        }
+        return string.Join('\n', kept);
+    }
+
+    static bool NextIsQuote(string[] lines, int i)
+    {
+        for (var k = i + 1; k < lines.Length && k < i + 3; k++)
+        {
+            if (lines[k].Trim().Length == 0) continue;
+            return lines[k].TrimStart().StartsWith('>');
+        }
+        return false;
+    }
+}

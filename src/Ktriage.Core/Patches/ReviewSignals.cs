@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+
+namespace Ktriage.Core.Patches;
+
+public enum SignalKind { Reviewed, Tested, Acked, Nacked, Applied }
+
+/// <summary>
+/// What a reply says about the patch it answers. Formal signals are trailers (Reviewed-by: …); informal
+/// ones are phrases ("that fixes it for me", "Applied, thanks") and are weaker evidence.
+/// </summary>
+/// <param name="Evidence">the trailer or the sentence it was read from.</param>
+/// <param name="Who">the reply's sender (or the trailer's person).</param>
+public sealed record ReviewSignal(SignalKind Kind, bool Formal, string Evidence, string? Who);
+
+/// <summary>Finds review, test, ack and "applied" signals in a reply's own (unquoted) text.</summary>
+public static partial class ReviewSignals
+{
+    const RegexOptions Opts = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
+    // "you can add my "Reviewed-by" or "Tested-by"", "feel free to add my Acked-by", "please add my Tested-by".
+    [GeneratedRegex(@"\b(add|take|have|include|use|with)\s+my\s+[^.!?\n]{0,60}\b(reviewed|tested|acked)[- ]by", Opts)]
+    private static partial Regex OfferTag();
+
+    [GeneratedRegex(@"\b(fix(es|ed)\s+(it|the\s+(problem|issue|bug|crash|warning|regression)|this)\s+for\s+me|works\s+(fine\s+)?for\s+me|solves\s+(it|the\s+(problem|issue))\s+for\s+me|(i|we)\s+(have\s+)?tested\s+(it|this|the\s+patch|your\s+patch)|(i|we)\s+can\s+confirm\s+(it|this|that)\s+(fixes|works|solves))", Opts)]
+    private static partial Regex TestedPhrase();
+
+    [GeneratedRegex(@"(^|[\s,.(])(lgtm|looks\s+good\s+to\s+me)\b", Opts)]
+    private static partial Regex ReviewedPhrase();
+
+    // "Applied, thanks", "Thanks, applied to net-next", "applied to the foo tree", "queued for 6.8", "pushed to…".
+    // "I applied it and tested" is a tester talking: only maintainer phrasing counts.
+    [GeneratedRegex(@"(^\s*(applied|queued|pushed|merged)\b|\bthanks[,!.]?\s+(applied|queued|merged)\b|\b(has|have)\s+been\s+(applied|queued|merged|picked\s+up)\b|\b(applied|queued(\s+up)?|pushed|picked\s+up)\s+(it\s+|this\s+|them\s+)?(to|into|onto|for)\s+(the\s+)?\S+)", Opts)]
+    private static partial Regex AppliedPhrase();
+
+    [GeneratedRegex(@"^\s*nack\b|\bnacked\b", Opts)]
+    private static partial Regex NackPhrase();
+
+    static readonly string[] Keywords = ["applied", "queued", "pushed", "merged", "picked", "for me", "tested", "confirm", "lgtm", "looks good", "nack", "reviewed", "acked"];
+
+    /// <param name="text">the reply's own text: quoted lines and the signature already removed.</param>
+    /// <param name="trailers">follow-up trailers found in the reply.</param>
+    public static List<ReviewSignal> Find(string text, IReadOnlyList<Trailer> trailers, string? sender)
+    {
+        var signals = new List<ReviewSignal>();
+        foreach (var t in trailers)
+        {
+            SignalKind? kind = t.LName switch
+            {
+                "reviewed-by" => SignalKind.Reviewed,
+                "tested-by" => SignalKind.Tested,
+                "acked-by" => SignalKind.Acked,
+                "nacked-by" => SignalKind.Nacked,
+                _ => null,
+            };
+            if (kind is { } k) signals.Add(new ReviewSignal(k, true, t.AsString(true), t.Value));
+        }
+        // Most replies contain none of the phrases: a plain substring check spares the regexes.
+        if (!Keywords.Any(k => text.Contains(k, StringComparison.OrdinalIgnoreCase))) return signals;
+        // Phrases span wrapped lines: scan sentences of re-joined paragraphs.
+        foreach (var line in SentencesOf(text))
+        {
+            if (TrySignal(OfferTag(), line) is { } offer)
+            {
+                foreach (Match m in Regex.Matches(line, @"(reviewed|tested|acked)[- ]by", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking))
+                {
+                    var kind = m.Value.ToLowerInvariant()[0] switch { 'r' => SignalKind.Reviewed, 't' => SignalKind.Tested, _ => SignalKind.Acked };
+                    if (!signals.Any(s => s.Kind == kind && !s.Formal)) signals.Add(new ReviewSignal(kind, false, offer, sender));
+                }
+            }
+            if (TrySignal(TestedPhrase(), line) is { } tested && !signals.Any(s => s.Kind == SignalKind.Tested && !s.Formal))
+                signals.Add(new ReviewSignal(SignalKind.Tested, false, tested, sender));
+            if (TrySignal(ReviewedPhrase(), line) is { } reviewed && !signals.Any(s => s.Kind == SignalKind.Reviewed && !s.Formal))
+                signals.Add(new ReviewSignal(SignalKind.Reviewed, false, reviewed, sender));
+            if (TrySignal(AppliedPhrase(), line) is { } applied && !signals.Any(s => s.Kind == SignalKind.Applied))
+                signals.Add(new ReviewSignal(SignalKind.Applied, false, applied, sender));
+            if (TrySignal(NackPhrase(), line) is { } nack && !signals.Any(s => s.Kind == SignalKind.Nacked))
+                signals.Add(new ReviewSignal(SignalKind.Nacked, false, nack, sender));
+        }
+        return signals;
+    }
+
+    static string? TrySignal(Regex re, string sentence) => re.IsMatch(sentence) ? sentence.Trim() : null;
+
+    /// <summary>Paragraphs joined into single lines, then cut into sentences (kept short as evidence).</summary>
+    static IEnumerable<string> SentencesOf(string text)
+    {
+        foreach (var para in text.Replace("\r", "").Split("\n\n"))
+        {
+            var flat = string.Join(' ', para.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+            if (flat.Length == 0) continue;
+            var start = 0;
+            for (var k = 0; k < flat.Length; k++)
+            {
+                if (flat[k] is '.' or '!' or '?' && (k + 1 == flat.Length || flat[k + 1] == ' '))
+                {
+                    yield return flat[start..(k + 1)];
+                    start = k + 1;
+                }
+            }
+            if (start < flat.Length) yield return flat[start..];
+        }
+    }
+}
