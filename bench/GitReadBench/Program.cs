@@ -1,6 +1,7 @@
 // Reads every message of one epoch and prints counts, bytes, time and peak memory.
 //   GitReadBench sources EPOCH.git     -> through Ktriage.Sources (git log --raw + cat-file --batch)
 //   GitReadBench libgit2 EPOCH.git     -> LibGit2Sharp: walk commits, read tree entry "m", read the blob
+//   GitReadBench dump ANY-SOURCE       -> prints every item (kind, locator, bytes): to look at what a source yields
 using System.Diagnostics;
 using Ktriage.Core.Mail;
 using Ktriage.Sources;
@@ -11,6 +12,13 @@ var (mode, repo) = (args[0], args[1]);
 var sw = Stopwatch.StartNew();
 long messages = 0, problems = 0, bytes = 0;
 
+if (mode == "dump")
+{
+    foreach (var source in SourceFactory.Open(repo))
+        await foreach (var m in source.ReadAsync(null))
+            Console.WriteLine($"=== {m.Kind} {m.Locator} {m.Problem}\n{System.Text.Encoding.UTF8.GetString(m.Bytes)}");
+    return 0;
+}
 if (mode == "sources")
 {
     foreach (var source in SourceFactory.Open(repo))

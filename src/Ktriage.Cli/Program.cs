@@ -18,6 +18,7 @@ foreach (var command in new[]
     ShowCommand.Create(),
     SearchCommand.Create(),
     DemoCommand.Create(),
+    OopsCommand.Create(),
 })
     root.Subcommands.Add(command);
 

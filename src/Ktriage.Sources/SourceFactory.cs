@@ -71,18 +71,21 @@ public static partial class SourceFactory
             if (isMboxName) return MboxSource.ForFile(path, gzip, options.MboxVariant); // an empty mbox is a valid mbox
             throw new SourceException($"{shown}: empty file");
         }
-        if (Array.IndexOf(head, (byte)0) >= 0)
-            throw new SourceException(isMboxName ? $"{shown}: not an mbox (binary data)" : $"{shown}: binary data, not mail");
-
         if (ext is ".html" or ".htm") return new LorePage.LorePageSource(path);
         // Blank lines before the first envelope happen (hand-concatenated files); the reader skips them too.
+        // NUL bytes inside an mbox are the Mail layer's problem (patchwork's fuzz corpus has them): pass them on.
         if (head.AsSpan().TrimStart("\r\n"u8).StartsWith("From "u8)) return MboxSource.ForFile(path, gzip, options.MboxVariant);
-        if (isMboxName) throw new SourceException($"{shown}: not an mbox (first line is not a 'From ' line)");
 
         var text = Encoding.Latin1.GetString(head);
+        if (ext == ".eml" && HeaderLine().IsMatch(text)) return new SingleMessageSource(path);
         if (!gzip && LorePage.LorePageParser.LooksLikePage(text)) return new LorePage.LorePageSource(path);
-        if (gzip) throw new SourceException($"{shown}: compressed data is not an mbox (first line is not a 'From ' line)");
-        if (ext == ".eml" || HeaderLine().IsMatch(text)) return new SingleMessageSource(path);
+        // Many files named .mbox are one message without an envelope line (patchwork's tests, "save as" in mail clients).
+        if (HeaderLine().IsMatch(text))
+            return gzip ? MboxSource.ForFile(path, gzip: true, options.MboxVariant) : new SingleMessageSource(path);
+        if (Array.IndexOf(head, (byte)0) >= 0)
+            throw new SourceException(isMboxName ? $"{shown}: not an mbox (binary data)" : $"{shown}: binary data, not mail");
+        if (isMboxName || gzip) throw new SourceException($"{shown}: not an mbox (first line is not a 'From ' line)");
+        if (ext == ".eml") throw new SourceException($"{shown}: not a message (no header lines at the top)");
         throw new SourceException($"{shown}: not a mail source (no mbox 'From ' line, no message headers, not a lore thread page)");
     }
 

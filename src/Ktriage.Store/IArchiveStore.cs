@@ -23,7 +23,7 @@ public interface IArchiveStore : IDisposable
 
 public interface IIngestBatch : IDisposable
 {
-    AddOutcome Add(Message message, RawMessage raw, string list);
+    AddOutcome Add(Message message, RawMessage raw, string list, MessageFacts? facts = null);
     AddOutcome Delete(Message message, RawMessage raw, string list);
     void Problem(RawMessage raw);
     void SetCheckpoint(string origin, string value);

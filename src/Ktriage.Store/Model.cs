@@ -1,4 +1,15 @@
+using Ktriage.Core.Crashes;
+using Ktriage.Core.Patches;
+
 namespace Ktriage.Store;
+
+/// <summary>What Understanding found in one message, stored with it at ingest.</summary>
+public sealed record MessageFacts(PatchInfo? Patch, IReadOnlyList<CrashReport> Crashes)
+{
+    /// <summary>Worth a patches row: a patch, pull or cover, or a reply carrying trailers, review signals or commit ids.</summary>
+    public bool HasPatchFacts => Patch is { } p &&
+        (p.Kind != MessageKind.Comment || p.Trailers.Count > 0 || p.Signals.Count > 0 || p.Commits.Count > 0);
+}
 
 /// <summary>A stored message as listed by <c>ktriage messages</c> (one per distinct message; copies folded).</summary>
 public sealed record MessageRow(

@@ -240,6 +240,18 @@ public class GitRepoSourceTests
         Assert.Empty(await new GitRepoSource(b.GitDir, "e").AllAsync());
     }
 
+    [Fact]
+    public async Task UnreadableRepositoryIsASourceErrorNotAnEmptyOne()
+    {
+        using var tmp = new TempDir();
+        var b = new GitRepoBuilder(tmp["e.git"]);
+        b.CommitV2(GitRepoBuilder.Message(1));
+        File.WriteAllText(Path.Combine(b.GitDir, "HEAD"), "garbage\n"); // git no longer recognises it as a repository
+
+        var e = await Assert.ThrowsAsync<SourceException>(() => new GitRepoSource(b.GitDir, "e").AllAsync());
+        Assert.StartsWith(b.GitDir + ": git cannot read this repository", e.Message);
+    }
+
     [SharedFact("corpus/io-uring-0.git.tar")]
     public async Task IoUringArchiveHas33494MessagesAndOneMissingBlob()
     {

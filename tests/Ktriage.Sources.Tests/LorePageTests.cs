@@ -48,6 +48,12 @@ public class LorePageTests
         Assert.StartsWith("I've reported this earlier", mails[0].TextBody);
         Assert.Contains("BUG: unable to handle kernel paging request at virtual address 6b6b6b6f", mails[0].TextBody);
         Assert.Contains("nperbucket = DIV_ROUND_UP(cache_size, RAPARM_HASH_SIZE);", mails[3].TextBody);
+        // The oops lines get their line breaks back, quoted ones too, so crash extraction can work line by line.
+        var lines = mails[0].TextBody.Split('\n');
+        Assert.Contains("Jul 3 09:10:39 kernel: BUG: unable to handle kernel paging request at virtual address 6b6b6b6f", lines);
+        Assert.Contains("Jul 3 09:10:39 kernel: EIP is at cache_clean+0x124/0x1e0", lines);
+        Assert.Contains("> Jul 3 09:10:39 kernel: EIP is at cache_clean+0x124/0x1e0", mails[1].TextBody.Split('\n'));
+        Assert.Contains(mails[3].TextBody.Split('\n'), l => l.StartsWith("diff --git a/fs/nfsd/vfs.c b/fs/nfsd/vfs.c", StringComparison.Ordinal));
         // The list name ran into the body on the flattened page; it is recognised as the recipient.
         Assert.Equal("Linux NFS mailing list", Assert.IsType<GroupAddress>(Assert.Single(mails[1].Cc)).Name);
     }
@@ -118,6 +124,41 @@ public class LorePageTests
         Assert.All(mails.Where(m => m.MessageId != root.MessageId), m => Assert.Equal(root.MessageId, m.InReplyTo));
         Assert.Equal(["Paul Mackerras", "Paul Mackerras", "Thomas Huth", "Thomas Huth", "David Gibson", "David Gibson"],
             mails.Select(m => ((MailboxAddress)m.From[0]).Name));
+    }
+
+    [SharedFact("seeds")]
+    public async Task FlattenedCopyOfSeed004ParsesLikeTheOriginal()
+    {
+        // Seed 000 is 004's layout with its line breaks lost; do the same to 004 and expect the same messages.
+        using var tmp = new TempDir();
+        var text = File.ReadAllText(Directory.GetFiles(SharedData.Path("seeds"), "004_*.txt").Single());
+        var path = tmp.Write("flat.txt", System.Text.RegularExpressions.Regex.Replace(text, @"\s*\n\s*", " "));
+
+        var mails = (await Assert.Single(SourceFactory.Open(path)).AllAsync()).Select(i => MimeMessage.Load(new MemoryStream(i.Bytes))).ToList();
+        var original = (await ReadSeed("004")).Select(x => x.Mail).ToList();
+
+        Assert.Equal(original.Select(m => m.MessageId), mails.Select(m => m.MessageId));
+        Assert.Equal(original.Select(m => m.InReplyTo), mails.Select(m => m.InReplyTo));
+        Assert.Equal(original.Select(m => m.From.ToString()), mails.Select(m => m.From.ToString()));
+        Assert.All(mails.GroupBy(m => m.MessageId), copies => Assert.Single(copies.Select(c => c.TextBody).Distinct()));
+        Assert.StartsWith("When handling a hypervisor data or instruction storage interrupt", mails[0].TextBody);
+    }
+
+    [SharedFact("seeds")]
+    public async Task MailLayerReadsTheRebuiltMessages()
+    {
+        // The point of rebuilding RFC 5322: the Mail layer must get ids, parents, sender and body from it.
+        foreach (var seed in new[] { "000", "001", "002", "003", "004" })
+        {
+            var path = Directory.GetFiles(SharedData.Path("seeds"), seed + "_*.txt").Single();
+            var parsed = (await Assert.Single(SourceFactory.Open(path)).AllAsync()).Select(MailParser.Parse).ToList();
+            Assert.All(parsed, m => Assert.False(m.SyntheticId, $"seed {seed}: Mail layer had to invent a Message-ID"));
+            Assert.All(parsed, m => Assert.NotNull(m.From));
+            Assert.All(parsed, m => Assert.False(string.IsNullOrWhiteSpace(m.Body), $"seed {seed}: empty body"));
+            Assert.All(parsed, m => Assert.True(m.DateFromHeader, $"seed {seed}: Date not understood"));
+            var ids = parsed.Select(m => m.MessageId).ToHashSet();
+            Assert.All(parsed.Where(m => m.InReplyTo is not null && seed is not ("002" or "003")), m => Assert.Contains(m.InReplyTo!, ids));
+        }
     }
 
     [Fact]

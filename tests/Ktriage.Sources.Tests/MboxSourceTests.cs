@@ -128,6 +128,21 @@ public class MboxSourceTests
     }
 
     [Fact]
+    public async Task ResumeInsideAGzipMboxSkipsWhatWasRead()
+    {
+        // A .gz cannot seek: the reader decompresses and discards up to the checkpoint.
+        using var tmp = new TempDir();
+        var path = tmp.Write("list.mbox.gz", Gzip(WriteMboxrd(Messages)));
+        var source = Assert.Single(SourceFactory.Open(path));
+        var all = await source.AllAsync();
+
+        var rest = await source.AllAsync(all[0].Checkpoint);
+
+        Assert.Equal(Messages[1..], rest.Select(m => m.Text()));
+        Assert.Equal(all[1].Locator.Offset, rest[0].Locator.Offset);
+    }
+
+    [Fact]
     public async Task CheckpointThatNoLongerMatchesRereadsEverything()
     {
         using var tmp = new TempDir();

@@ -77,6 +77,34 @@ public class SourceFactoryTests
     }
 
     [Fact]
+    public async Task MboxNamedFileWithoutEnvelopeIsOneMessage()
+    {
+        // patchwork's test mails and mail clients' "save as" give .mbox files that start with headers.
+        using var tmp = new TempDir();
+        const string mail = "From: \"Yann E. MORIN\" <y@example.org>\nSubject: [PATCH] x\n\nFrom the patch:\n";
+        var source = Assert.Single(SourceFactory.Open(tmp.Write("0008.mbox", mail)));
+        Assert.Equal(mail, Assert.Single(await source.AllAsync()).Text());
+    }
+
+    [Fact]
+    public async Task MboxWithNulBytesIsPassedOnForTheMailLayer()
+    {
+        using var tmp = new TempDir();
+        var bytes = "From x Sat May 23 05:21:05 2017\nContent-Type: text/plain; charset=\"u\0\0\0d\"\nSubject: s\n\nbody\n"u8.ToArray();
+        var m = Assert.Single(await Assert.Single(SourceFactory.Open(tmp.Write("fuzz.mbox", bytes))).AllAsync());
+        Assert.Contains((byte)0, m.Bytes);
+    }
+
+    [Fact]
+    public async Task EmlQuotingALorePageIsStillOneMessage()
+    {
+        using var tmp = new TempDir();
+        const string mail = "From: a@example.org\nSubject: look\n\nsee this:\n^ permalink raw reply\t[flat|nested] 9+ messages in thread\n";
+        Assert.IsType<SingleMessageSource>(Assert.Single(SourceFactory.Open(tmp.Write("q.eml", mail))));
+        Assert.Equal(mail, Assert.Single(await Assert.Single(SourceFactory.Open(tmp["q.eml"])).AllAsync()).Text());
+    }
+
+    [Fact]
     public void ListNamesFollowTheSourceName()
     {
         Assert.Equal("io-uring", SourceFactory.ListNameFromGitDir("/a/io-uring-0.git"));

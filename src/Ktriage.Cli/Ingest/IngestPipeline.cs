@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Ktriage.Core.Crashes;
 using Ktriage.Core.Mail;
+using Ktriage.Core.Patches;
 using Ktriage.Sources;
 using Ktriage.Store;
 
@@ -26,7 +28,7 @@ public sealed class IngestSummary
 /// exactly after the last committed batch; re-stored items are recognised by content hash.</summary>
 public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
 {
-    sealed record Parsed(RawMessage Raw, Message? Message);
+    sealed record Parsed(RawMessage Raw, Message? Message, MessageFacts? Facts = null);
 
     public async Task<IngestSummary> RunAsync(IMessageSource source, string list, Action<long>? progress = null, CancellationToken ct = default)
     {
@@ -91,7 +93,8 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
         {
             var m = MailParser.Parse(raw);
             _ = m.BodyHash;
-            return new Parsed(raw, m);
+            if (raw.Kind == RawKind.Deletion) return new Parsed(raw, m);
+            return new Parsed(raw, m, new MessageFacts(PatchAnalyzer.Analyze(m), CrashAnalyzer.Analyze(m.AllText)));
         }
         catch (Exception e)
         {
@@ -114,7 +117,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
                 else summary.DeleteMisses++;
                 break;
             default:
-                switch (batch.Add(item.Message!, item.Raw, list))
+                switch (batch.Add(item.Message!, item.Raw, list, item.Facts))
                 {
                     case AddOutcome.Added: summary.Added++; break;
                     case AddOutcome.NewCopy: summary.NewCopies++; break;

@@ -27,13 +27,24 @@ public static class CrashAnalyzer
     public static string? FirstTitle(string text) => Analyze(text) is [var first, ..] ? first.Title : null;
 
     // Subject lines, thread overviews and prose that merely mention a crash header.
-    static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)", RegexOptions.Compiled | RegexOptions.IgnoreCase);
+    static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase);
+
+    // A header quoted inside a sentence ("fixes the \"BUG: …\" we saw") is a mention, not a report.
+    static bool InProse(string line)
+    {
+        var kind = SyzReportParser.MatchHeader(line);
+        if (kind is null) return false;
+        int at = line.IndexOf(kind.Header, StringComparison.Ordinal);
+        var before = line[..at].TrimEnd();
+        if (before.Length == 0) return false;
+        return before[^1] is '"' or '\'' or '(' or '`' or '\u201c';
+    }
 
     static List<CrashReport> AnalyzeCore(string text)
     {
         var lines = LogNormalizer.Normalize(text);
         var texts = lines.Select(l => l.Text).ToList();
-        bool Accept(int i) => lines[i].HasConsolePrefix || !MailMention.IsMatch(texts[i]);
+        bool Accept(int i) => lines[i].HasConsolePrefix || (!MailMention.IsMatch(texts[i]) && !InProse(texts[i]));
 
         var reports = new List<CrashReport>();
         foreach (var (from, to) in Blocks(lines))
@@ -53,17 +64,21 @@ public static class CrashAnalyzer
     }
 
     /// <summary>Runs of lines at one quote level (a quoted copy is analysed on its own).</summary>
-    static IEnumerable<(int From, int To)> Blocks(List<LogLine> lines)
+    static List<(int From, int To)> Blocks(List<LogLine> lines)
     {
+        var blocks = new List<(int From, int To)>();
         int start = 0;
         for (int i = 1; i <= lines.Count; i++)
         {
             if (i == lines.Count || (lines[i].QuoteDepth != lines[i - 1].QuoteDepth && !IsBlankQuote(lines[i]) && !IsBlankQuote(lines[i - 1])))
             {
-                yield return (start, i);
+                // A one-line run is a quoting accident ("> " joined to "> Jul 3 …" in flattened text), not a copy.
+                if (blocks.Count > 0 && blocks[^1].To - blocks[^1].From <= 1) blocks[^1] = (blocks[^1].From, i);
+                else blocks.Add((start, i));
                 start = i;
             }
         }
+        return blocks;
     }
 
     static bool IsBlankQuote(LogLine l) => l.QuoteDepth > 0 && l.Text.Trim().Length == 0;

@@ -10,7 +10,7 @@ namespace Ktriage.Core.Crashes;
 public static class GuiltyFile
 {
     static readonly Regex FileRe = new(@"([a-zA-Z0-9_\-./]*[a-zA-Z0-9_\-]+\.(?:c|h)):[0-9]+", RegexOptions.Compiled);
-    static readonly Regex LineIgnore = new(@"(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information", RegexOptions.Compiled);
+    static readonly Regex LineIgnore = new(@"(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information|^\s*#\d+: ", RegexOptions.Compiled);
     static readonly Regex DeeperPath = new(@"^/[a-zA-Z0-9_\-]+/[a-zA-Z0-9_.\-]+$", RegexOptions.Compiled);
 
     static readonly Regex Ignores = new(string.Join("|", new[]
@@ -25,7 +25,8 @@ public static class GuiltyFile
         @"^kernel/kthread\.c", @"^kernel/sched/.*\.c", @"^kernel/stacktrace\.c", @"^kernel/time/timer\.c",
         @"^kernel/workqueue\.c", @"^net/core/dev\.c", @"^net/core/sock\.c", @"^net/core/skbuff\.c",
         @"^fs/proc/generic\.c", @"^trusty/", @"^drivers/usb/core/urb\.c", @"^include/.*", @"^kernel/irq/.*",
-        @"^arch/x86/kernel/dumpstack.*\.c", @"^kernel/entry/common\.c",
+        @"^arch/x86/kernel/dumpstack.*\.c", @"^kernel/entry/common\.c", @"^arch/.*/kernel/process\.c",
+        @"^mm/slab_common\.c", @"^mm/failslab\.c",
     }.Select(p => "(?:" + p + ")")), RegexOptions.Compiled);
 
     static readonly string[] StallEntries = ["apic_timer_interrupt+", "update_process_times+", "trace_hardirqs_off_thunk+", "el1h_64_irq+"];

@@ -88,7 +88,7 @@ public static class Hints
         if (neg is > 0 and <= 4095)
         {
             hints.Add(new Hint("negative-offset", $"{what} = -0x{neg:x} (-{neg}): " + (neg <= 133
-                ? $"likely ERR_PTR(-{neg}) dereferenced (missing IS_ERR check), or a container_of()/negative offset from NULL"
+                ? $"an ERR_PTR(-{neg}) dereferenced (missing IS_ERR check), or a field at a negative offset from a NULL pointer (container_of(), kthread_data() on a task that is not a kthread)"
                 : $"a negative offset from a NULL pointer, e.g. container_of() or kthread_data() on a task that is not a kthread")));
         }
         if (width > 8 && !IsCanonical(a))

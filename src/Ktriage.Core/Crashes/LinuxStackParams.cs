@@ -55,7 +55,7 @@ internal static class LinuxStackParams
         "strchr", "strcpy", "strlcpy", "strncpy", "strscpy", "strsep", "strstr", "strnlen", "strnstr",
         "strncat", "strlcat", "strcat", "copy_to_user", "copy_from_user", "copy_to_iter", "copy_from_iter",
         "copy_page_to_iter", "copy_page_from_iter", "copy_folio_to_iter", "^copyin$", "^copyout$",
-        "put_user", "get_user", "might_fault", "might_sleep", "list_add", "list_del", "list_replace",
+        "put_user", "get_user", "might_fault", "might_sleep", "might_resched", "list_add", "list_del", "list_replace",
         "list_move", "list_splice", "^rb_", "^__rb_", "_indirect_thunk_", "string", "pointer", "number",
         "vsnprintf", "vscnprintf", "vsprintf", "scnprintf", "snprintf", "sprintf", "bitmap_copy_clear_tail",
         "kvasprintf", "match_number",

@@ -57,13 +57,15 @@ internal static class LogNormalizer
 
     static void SplitFlattened(string line, int source, List<LogLine> into)
     {
+        // Quote marks of joined lines pile up ("> > > CPU: 1" for a blank quote line plus a quoted one), so
+        // depth means nothing here: copies are told apart by their headers instead.
         int last = 0;
         foreach (Match m in FlatSplit.Matches(line))
         {
-            if (m.Index > last) into.Add(Clean(line[last..m.Index].TrimEnd(), source, 0));
+            if (m.Index > last) into.Add(Clean(line[last..m.Index].TrimEnd(), source, 0) with { QuoteDepth = 0 });
             last = m.Index;
         }
-        into.Add(Clean(line[last..], source, 0));
+        into.Add(Clean(line[last..], source, 0) with { QuoteDepth = 0 });
     }
 
     /// <summary>

@@ -47,23 +47,23 @@ internal static class ReportBuilder
             body.Add(SyzReportParser.StripLinePrefix(t, true)!);
         }
         ReadStructure(r, body);
-        r.Panicked = Panicked(lines, p, end);
+        r.Panicked = TailContains(lines, p, end, "Kernel panic - not syncing") || TailContains(lines, p, end, "---[ end Kernel panic");
+        if (TailContains(lines, p, end, "Fixing recursive fault")) body.Add("Fixing recursive fault but reboot is needed!");
         r.GuiltyFile = GuiltyFile.Extract(r.Title, body);
-        r.GuiltyFrame = r.Frames.FirstOrDefault(f => f.Reliable && f.Section is "task" or "irq" or "softirq" && !FrameNames.IsGeneric(f.Function))?.Function is { } g
+        // The function syzkaller put in the title is the guilty frame; otherwise the first meaningful frame.
+        var inFunc = r.Title.LastIndexOf(" in ", StringComparison.Ordinal) is var at and >= 0 ? r.Title[(at + 4)..] : null;
+        r.GuiltyFrame = inFunc is not null && inFunc != "corrupted" && !inFunc.Contains(' ') ? inFunc : r.Frames.FirstOrDefault(f => f.Reliable && f.Section is "task" or "irq" or "softirq" && !FrameNames.IsGeneric(f.Function))?.Function is { } g
             ? FrameNames.StripSuffixes(g) : r.CrashSite is { } cs && !FrameNames.IsGeneric(cs.Function) ? FrameNames.StripSuffixes(cs.Function) : null;
         r.Hints = Hints.For(r, body);
         return r;
     }
 
-    static bool Panicked(List<LogLine> lines, SyzParse p, int end)
+    /// <summary>Lines right after a report (up to the next one) still belong to its story: panics, recursive faults.</summary>
+    static bool TailContains(List<LogLine> lines, SyzParse p, int end, string what)
     {
         int limit = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Min(lines.Count, end + 200);
         for (int i = p.HeaderLine; i < limit; i++)
-        {
-            var t = lines[i].Text;
-            if (t.Contains("Kernel panic - not syncing", StringComparison.Ordinal) || t.Contains("---[ end Kernel panic", StringComparison.Ordinal))
-                return true;
-        }
+            if (lines[i].Text.Contains(what, StringComparison.Ordinal)) return true;
         return false;
     }
 
@@ -82,7 +82,8 @@ internal static class ReportBuilder
             if (inModules)
             {
                 // Module lists wrap onto following lines until the CPU/Pid line.
-                if (trimmed.Length > 0 && !trimmed.Contains(':') && !trimmed.StartsWith('[') && FrameParser.Parse(line, section) is null)
+                var unflagged = ModuleFlags.Replace(trimmed, " ").Trim();
+                if (unflagged.Length > 0 && !unflagged.Contains(':') && !unflagged.StartsWith('[') && FrameParser.Parse(line, section) is null)
                 {
                     AddModules(modules, trimmed);
                     continue;

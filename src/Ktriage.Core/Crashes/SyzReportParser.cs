@@ -30,6 +30,13 @@ internal static class SyzReportParser
     static readonly SearchValues<string> Headers =
         SearchValues.Create(LinuxOopses.All.Select(k => k.Header).Distinct().ToArray(), StringComparison.Ordinal);
 
+    // Same as ConsoleOutputRe without the "login: " alternative, whose leading .* costs on every line.
+    static readonly Regex ConsoleOutputFast = new(
+        @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
+        RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    static Match ConsolePrefix(string line) =>
+        (line.Contains(" login: ", StringComparison.Ordinal) ? ConsoleOutputRe : ConsoleOutputFast).Match(line);
+
     static readonly Regex ConsoleOutputRe = new(
         @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:.* login: )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
         RegexOptions.Compiled | RegexOptions.CultureInvariant);
@@ -68,7 +75,8 @@ internal static class SyzReportParser
 
     public static string ExtractContext(string line)
     {
-        var m = ConsoleOutputRe.Match(line);
+        if (line.Length == 0 || (line[0] != '[' && line[0] != '<' && line[0] != '*' && !line.Contains(" login: ", StringComparison.Ordinal))) return ContextConsole;
+        var m = ConsolePrefix(line);
         if (!m.Success || !m.Groups[1].Success) return ContextConsole;
         return m.Groups[1].Value.Replace(" ", "");
     }
@@ -78,7 +86,7 @@ internal static class SyzReportParser
     {
         if (line.EndsWith('\r')) line = line[..^1];
         if (!useQuestionable && QuestionableFrame.IsMatch(line)) return null;
-        var m = ConsoleOutputRe.Match(line);
+        var m = ConsolePrefix(line);
         return m.Success ? line[m.Length..] : line;
     }
 
@@ -132,7 +140,8 @@ internal static class SyzReportParser
             if (i > start && second < 0)
             {
                 var k = MatchHeader(line);
-                if (k is not null && (accept is null || accept(i)) && !LinuxOopses.ReportStartIgnores.Any(r => r.IsMatch(line)))
+                if (k is not null && (accept is null || accept(i)) && !LinuxOopses.ReportStartIgnores.Any(r => r.IsMatch(line))
+                    && !RepeatedHeader(lines[start], line, i - start))
                     second = i;
             }
             var context1 = ExtractContext(line);
@@ -152,6 +161,16 @@ internal static class SyzReportParser
             if (second < 0 || taskContext) reportEnd = sb.Length;
         }
         return (sb.ToString(), reportEnd, second);
+    }
+
+    // Symbolizers print an inlined WARNING site as a second header line right below the first.
+    static bool RepeatedHeader(string first, string line, int distance)
+    {
+        if (distance > 2) return false;
+        var a = StripLinePrefix(first, true)!;
+        var b = StripLinePrefix(line, true)!;
+        int n = Math.Min(40, Math.Min(a.Length, b.Length));
+        return n >= 20 && string.CompareOrdinal(a, 0, b, 0, n) == 0;
     }
 
     sealed record Description(string Title, List<string> Alt, string? Corrupted, OopsFormat? Format);

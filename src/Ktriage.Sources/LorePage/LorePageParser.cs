@@ -50,10 +50,11 @@ internal static partial class LorePageParser
 {
     const RegexOptions Opts = RegexOptions.Singleline | RegexOptions.CultureInvariant;
 
-    public static bool LooksLikePage(string text) =>
-        text.Contains("permalink raw reply", StringComparison.Ordinal)
-        || text.Contains("(permalink / raw)", StringComparison.Ordinal)
-        || (text.Contains("[thread overview]", StringComparison.Ordinal) && text.Contains("(raw)", StringComparison.Ordinal));
+    /// <summary>Page chrome in the places lore puts it, not just anywhere (a mail may quote a lore page).</summary>
+    public static bool LooksLikePage(string text) => PageMarker().IsMatch(text);
+
+    [GeneratedRegex(@"Date:[^\n]*\[thread overview\]|From:[^\n]*@ \d{4}-\d\d-\d\d[^\n]*\(permalink / raw\)|(?:^|\s)\^ permalink raw reply", RegexOptions.CultureInvariant)]
+    private static partial Regex PageMarker();
 
     public static List<PageMessage> Parse(string page)
     {
@@ -111,7 +112,7 @@ internal static partial class LorePageParser
     // ---- thread pages ----
 
     /// <summary>One message of a thread page before ids are assigned.</summary>
-    sealed record Entry(string Subject, string Author, DateTime Minute, SkeletonLine? Parent, string? To, string? Cc, string Body)
+    sealed record Entry(string Subject, string Author, DateTime Minute, SkeletonLine? Parent, string? To, string? Cc, string Body, bool Flat)
     {
         public string Id { get; set; } = "";
         public Entry? ParentEntry { get; set; }
@@ -129,7 +130,7 @@ internal static partial class LorePageParser
     {
         var pieces = PermalinkLine().Split(text);
         var entries = new List<Entry>();
-        var flatTails = new List<(Entry Entry, string Tail)>();
+        var flatTails = new List<(int Index, string Tail)>();
         foreach (var piece in pieces)
         {
             var from = ThreadFromLine().Match(piece);
@@ -156,9 +157,9 @@ internal static partial class LorePageParser
             string body;
             if (lineMode) (to, cc, body) = SplitRecipientLines(after);
             else body = after;
-            var entry = new Entry(subject, author, minute, parent, to, cc, body);
+            var entry = new Entry(subject, author, minute, parent, to, cc, body, Flat: !lineMode);
             entries.Add(entry);
-            if (!lineMode) flatTails.Add((entry, after));
+            if (!lineMode) flatTails.Add((entries.Count - 1, after));
         }
         if (flatTails.Count > 0) SplitFlattenedRecipients(flatTails, entries);
 
@@ -173,15 +174,16 @@ internal static partial class LorePageParser
         return entries.Select(e =>
         {
             var ancestors = new List<string>();
-            var seen = new HashSet<Entry>();
+            var seen = new HashSet<Entry>(ReferenceEqualityComparer.Instance);
             for (var p = e.ParentEntry; p is not null && seen.Add(p) && p.Id != e.Id; p = p.ParentEntry) ancestors.Insert(0, p.Id);
             return new PageMessage(e.Id, ancestors.Count > 0 ? ancestors[^1] : null, ancestors,
                 Mailbox(e.Author, names), Recipients(e.To, names), Recipients(e.Cc, names), e.Subject,
-                e.Minute.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture), TrimBody(e.Body), Synthesized: true);
+                e.Minute.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture), TrimBody(e.Flat ? Unflatten(e.Body) : e.Body), Synthesized: true);
         }).ToList();
     }
 
-    [GeneratedRegex(@"(?:^|\n)[ \t]*\*[ \t]+|^\s*\*\s+", Opts)]
+    // "* Subject" opens a message; on a flattened page it follows the page header on the same line.
+    [GeneratedRegex(@"(?:^|\s)\*[ \t]+(?=\S)", Opts)]
     private static partial Regex StarLine();
 
     /// <summary>The skeleton lists the parent first, then earlier siblings, the message itself (<c>@</c>), its replies.</summary>
@@ -244,29 +246,30 @@ internal static partial class LorePageParser
     /// <summary>On a flattened page the recipient list runs straight into the body. The list address recurs on every
     /// message of a thread, so the words all tails share (e.g. "Linux NFS mailing list") are the recipients; names of
     /// authors on the page are recipients too. Anything we cannot tell apart stays in the body.</summary>
-    static void SplitFlattenedRecipients(List<(Entry Entry, string Tail)> flat, List<Entry> entries)
+    static void SplitFlattenedRecipients(List<(int Index, string Tail)> flat, List<Entry> entries)
     {
         var authors = entries.Select(e => e.Author).Distinct().OrderByDescending(a => a.Length).ToList();
-        var parsed = new List<(Entry Entry, string? To, string? Cc, string Last)>();
-        foreach (var (entry, tail) in flat)
+        var parsed = new List<(int Index, string? To, string? Cc, string Last)>();
+        foreach (var (index, tail) in flat)
         {
             var t = tail.TrimStart();
-            if (!t.StartsWith("To:", StringComparison.Ordinal)) { parsed.Add((entry, null, null, "")); continue; }
+            if (!t.StartsWith("To:", StringComparison.Ordinal)) { parsed.Add((index, null, null, "")); continue; }
             t = t[3..].TrimStart();
             var semi = t.IndexOf("; +Cc:", StringComparison.Ordinal);
-            if (semi >= 0 && semi < 500) parsed.Add((entry, t[..semi].Trim(), "", t[(semi + 6)..].TrimStart()));
-            else parsed.Add((entry, "", null, t));
+            if (semi >= 0 && semi < 500) parsed.Add((index, t[..semi].Trim(), "", t[(semi + 6)..].TrimStart()));
+            else parsed.Add((index, "", null, t));
         }
         var lasts = parsed.Select(p => p.Last).Where(l => l.Length > 0).ToList();
         for (var i = 0; i < parsed.Count; i++)
         {
-            var (entry, to, cc, last) = parsed[i];
+            var (index, to, cc, last) = parsed[i];
+            var entry = entries[index];
             if (to is null) continue;
             var taken = TakeRecipients(last, authors, lasts);
             var value = last[..taken].Trim().TrimEnd(',');
             var body = last[taken..].TrimStart();
             var updated = cc is null ? entry with { To = value, Body = body } : entry with { To = to, Cc = value, Body = body };
-            entries[entries.IndexOf(entry)] = updated;
+            entries[index] = updated; // by position: two copies of one message are equal records
         }
     }
 
@@ -357,6 +360,14 @@ internal static partial class LorePageParser
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    /// <summary>A flattened page lost its line breaks; kernel logs are line-based, so we put breaks back where a log line
+    /// evidently starts: before a syslog prefix ("Jul  3 09:10:39 host kernel: ") or a printk time ("[   12.345678] "),
+    /// with their quote markers, and before "diff --git". Everything else stays one line (prose cannot be recovered).</summary>
+    static string Unflatten(string body) => LogLineStart().Replace(body, "\n");
+
+    [GeneratedRegex(@"(?<!>) (?=(?:> ?)*(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d (?:[\w.-]+ )?kernel: |\[ *\d+\.\d{6}\] |diff --git ))", RegexOptions.CultureInvariant)]
+    private static partial Regex LogLineStart();
 
     /// <summary>Drops the blank lines lore puts around bodies; keeps the body's own indentation.</summary>
     static string TrimBody(string body)

@@ -20,7 +20,9 @@ internal static class Git
             UseShellExecute = false,
         };
         psi.ArgumentList.Add("--git-dir=" + gitDir);
-        foreach (var a in new[] { "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "diff.renames=false" })
+        // safe.directory: archives are often owned by a service user (public-inbox); the user named this one, and we
+        // only run read-only plumbing on it (log/cat-file, no hooks, no external diff or textconv).
+        foreach (var a in new[] { "-c", "core.quotepath=off", "-c", "log.showSignature=false", "-c", "diff.renames=false", "-c", "safe.directory=" + gitDir })
             psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["GIT_TERMINAL_PROMPT"] = "0";

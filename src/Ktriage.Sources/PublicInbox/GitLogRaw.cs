@@ -21,7 +21,7 @@ internal readonly record struct BlobRequest(RawKind Kind, string ObjectName, str
 internal sealed class GitLogRaw(RepoLayout layout)
 {
     public static IReadOnlyList<string> Args(string range) =>
-        ["log", "--reverse", "--first-parent", "--no-renames", "--no-abbrev", "--raw", "--no-color", "--format=C %H %ct", range, "--"];
+        ["log", "--reverse", "--first-parent", "--no-renames", "--no-abbrev", "--raw", "--no-color", "--no-ext-diff", "--no-textconv", "--format=C %H %ct", range, "--"];
 
     string? _commit;
     DateTimeOffset _time;

@@ -9,7 +9,8 @@ namespace Ktriage.Sources.PublicInbox;
 /// <summary>One git repository of a public-inbox archive: a v2 epoch (<c>git/N.git</c>) or a v1 inbox.
 /// Streams every commit's message in commit order with two long-lived git processes:
 /// <c>git log --raw</c> lists each commit's blob, and one <c>git cat-file --batch</c> returns the blobs.
-/// Requests are written from one task while responses are read here, so there is no round trip per commit.</summary>
+/// Requests are written by one thread while another reads the responses, so there is no round trip per commit.
+/// Checkpoint = the commit id; resuming reads <c>checkpoint..tip</c>.</summary>
 public sealed class GitRepoSource : IMessageSource
 {
     /// <param name="gitDir">the bare repository (absolute path).</param>
@@ -35,8 +36,8 @@ public sealed class GitRepoSource : IMessageSource
         var from = resumeAfter;
         if (from is not null)
         {
-            var (code, _, _) = await Git.RunAsync(Origin, ct, "merge-base", "--is-ancestor", from, head);
-            if (code != 0)
+            var known = Git.IsHexOid(from) && (await Git.RunAsync(Origin, ct, "merge-base", "--is-ancestor", from, head)).Code == 0;
+            if (!known)
             {
                 // History was rewritten (public-inbox purge) or the checkpoint is from elsewhere: read it all again;
                 // the store is idempotent, so only a re-read costs.
@@ -65,6 +66,9 @@ public sealed class GitRepoSource : IMessageSource
             var (code, sha, _) = await Git.RunAsync(Origin, ct, "rev-parse", "--verify", "-q", rev + "^{commit}");
             if (code == 0 && Git.IsHexOid(sha)) return sha;
         }
+        // No commit yet is fine (a new epoch); a repository git cannot open is not.
+        var (ok, _, err) = await Git.RunAsync(Origin, ct, "rev-parse", "--git-dir");
+        if (ok != 0) throw new SourceException($"{Origin}: git cannot read this repository: {Git.FirstLine(err)}");
         return null;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ktriage.Core.Mail;
 using Microsoft.Data.Sqlite;
 
@@ -54,7 +55,7 @@ internal sealed class SqliteIngestBatch : IIngestBatch
         return id;
     }
 
-    public AddOutcome Add(Message m, RawMessage raw, string list)
+    public AddOutcome Add(Message m, RawMessage raw, string list, MessageFacts? facts = null)
     {
         var listId = ListId(list);
         if (Bind(Cmd("SELECT 1 FROM copies WHERE content_hash=$p0"), m.ContentHash).ExecuteScalar() is not null)
@@ -82,11 +83,35 @@ internal sealed class SqliteIngestBatch : IIngestBatch
                 m.InReplyTo, string.Join(' ', m.References), rowId).ExecuteNonQuery();
             Bind(Cmd("INSERT INTO message_fts(rowid, subject, author, body) VALUES($p0,$p1,$p2,$p3)"),
                 rowId, m.Subject, m.From?.ToString() ?? "", m.AllText).ExecuteNonQuery();
+            if (facts is not null) StoreFacts(rowId, facts);
             outcome = AddOutcome.Added;
         }
         Bind(Cmd("INSERT INTO copies(message, content_hash, list_id, origin, blob, git_commit, raw) VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6)"),
             rowId, m.ContentHash, listId, raw.Locator.Origin, raw.Locator.Blob, raw.Locator.Commit, raw.Bytes).ExecuteNonQuery();
         return outcome;
+    }
+
+    void StoreFacts(long rowId, MessageFacts facts)
+    {
+        if (facts.HasPatchFacts && facts.Patch is { } p)
+        {
+            Bind(Cmd("INSERT INTO patches(message, kind, version, counter, total, patch_id, info) VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6)"),
+                rowId, p.Kind.ToString(), p.Subject.Version, p.Subject.Counter, p.Subject.Total, p.PatchId,
+                JsonSerializer.Serialize(p, StoreJson.Options)).ExecuteNonQuery();
+            var file = Cmd("INSERT INTO patch_files(message, path) VALUES($p0,$p1)");
+            foreach (var path in p.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>().Where(x => x != "/dev/null").Distinct())
+                Bind(file, rowId, path).ExecuteNonQuery();
+            var function = Cmd("INSERT INTO patch_functions(message, function) VALUES($p0,$p1)");
+            foreach (var f in p.Functions.Distinct()) Bind(function, rowId, f).ExecuteNonQuery();
+            var trailer = Cmd("INSERT INTO trailers(message, name, value, email) VALUES($p0,$p1,$p2,$p3)");
+            foreach (var t in p.Trailers) Bind(trailer, rowId, t.Name, t.Value, t.Email?.ToLowerInvariant()).ExecuteNonQuery();
+        }
+        var crash = Cmd("INSERT INTO crash_reports(message, ord, title, type, report) VALUES($p0,$p1,$p2,$p3,$p4)");
+        for (var i = 0; i < facts.Crashes.Count; i++)
+        {
+            var r = facts.Crashes[i];
+            Bind(crash, rowId, i, r.Title, r.Type, JsonSerializer.Serialize(r, StoreJson.Options)).ExecuteNonQuery();
+        }
     }
 
     /// <summary>Union of the message's ids and references into one thread, as public-inbox's tid: the oldest

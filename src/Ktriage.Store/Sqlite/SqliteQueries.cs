@@ -88,6 +88,13 @@ public sealed partial class SqliteArchiveStore
             Count("SELECT count(DISTINCT thread_id) FROM messages"),
             Count("SELECT count(*) FROM lists"),
             Count("SELECT count(*) FROM problems"),
-            new Dictionary<string, long>());
+            new Dictionary<string, long>
+            {
+                ["patches"] = Count("SELECT count(*) FROM patches WHERE kind IN ('Patch', 'PullRequest')"),
+                ["coverLetters"] = Count("SELECT count(*) FROM patches WHERE kind = 'CoverLetter'"),
+                ["trailers"] = Count("SELECT count(*) FROM trailers"),
+                ["crashReports"] = Count("SELECT count(*) FROM crash_reports"),
+                ["crashTitles"] = Count("SELECT count(DISTINCT title) FROM crash_reports"),
+            });
     }
 }

@@ -52,5 +52,33 @@ internal static class SqliteSchema
         CREATE VIRTUAL TABLE message_fts USING fts5(subject, author, body,
             content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 0 tokenchars ''_''');
         """,
+        // 2: understanding stored at ingest: patches (JSON plus the columns later queries select on), crash reports
+        """
+        CREATE TABLE patches(
+            message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            counter INTEGER NOT NULL,
+            total INTEGER NOT NULL,
+            patch_id TEXT,
+            info TEXT NOT NULL);
+        CREATE INDEX patches_patch_id ON patches(patch_id);
+        CREATE TABLE patch_files(message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE, path TEXT NOT NULL);
+        CREATE INDEX patch_files_path ON patch_files(path);
+        CREATE TABLE patch_functions(message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE, function TEXT NOT NULL);
+        CREATE INDEX patch_functions_function ON patch_functions(function);
+        CREATE TABLE trailers(message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            name TEXT NOT NULL, value TEXT NOT NULL, email TEXT);
+        CREATE INDEX trailers_email ON trailers(email);
+        CREATE TABLE crash_reports(
+            id INTEGER PRIMARY KEY,
+            message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            type TEXT NOT NULL,
+            report TEXT NOT NULL);
+        CREATE INDEX crash_reports_title ON crash_reports(title);
+        CREATE INDEX crash_reports_message ON crash_reports(message);
+        """,
     ];
 }

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Stopwatch = System.Diagnostics.Stopwatch;
+using Ktriage.Core.Crashes;
+using Spectre.Console;
+
+namespace Ktriage.Cli.Commands;
+
+/// <summary>ktriage oops [FILE...|-] [--json]: explain kernel crash reports in logs or mails, no database needed.</summary>
+internal static class OopsCommand
+{
+    const int ShownFrames = 12;
+
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("FILE") { Description = "Logs, dmesg/syslog dumps or mails to analyse ('-' or none: stdin)", Arity = ArgumentArity.ZeroOrMore };
+        // Hidden timing harness used by bench/oops.sh: repeats the analysis and prints MB/s and p99.
+        var bench = new Option<int>("--bench") { Description = "Benchmark: analyse the inputs N times", Hidden = true };
+        var cmd = new Command("oops", "Find and explain kernel crash reports (oops, BUG, WARNING, KASAN…) in text") { files, bench };
+        cmd.SetAction(pr =>
+        {
+            var inputs = pr.GetValue(files) is { Length: > 0 } f ? f : ["-"];
+            var texts = inputs.Select(Read).ToList();
+            if (pr.GetValue(bench) is > 0 and var rounds) return Bench(texts.Select(t => t.Text).ToList(), rounds);
+            bool json = pr.GetValue(Globals.Json);
+            bool colour = Globals.Interactive(pr);
+            foreach (var (source, text) in texts)
+            {
+                var reports = CrashAnalyzer.Analyze(text);
+                if (json) Globals.WriteJsonLine(new { source, reports });
+                else Print(source, reports, colour, texts.Count > 1);
+            }
+            return 0;
+        });
+        return cmd;
+    }
+
+    static (string Source, string Text) Read(string path)
+    {
+        try
+        {
+            return path == "-" ? ("-", Console.In.ReadToEnd()) : (path, File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError($"{path}: {e.Message}");
+        }
+    }
+
+    static void Print(string source, IReadOnlyList<CrashReport> reports, bool colour, bool many)
+    {
+        var w = colour ? AnsiConsole.Console : AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(Console.Out) });
+        if (!colour) w.Profile.Width = 4096; // pipes and files get whole lines
+        if (many) w.MarkupLine($"[bold]== {Markup.Escape(source)}[/]");
+        if (reports.Count == 0)
+        {
+            w.MarkupLine("[grey]no kernel crash report found[/]");
+            return;
+        }
+        foreach (var r in reports)
+        {
+            var extra = new List<string>();
+            if (r.Occurrences > 1) extra.Add($"{r.Occurrences} copies");
+            if (r.Corrupted) extra.Add("corrupted: " + r.CorruptedReason);
+            if (r.Panicked) extra.Add("panicked");
+            w.MarkupLine($"[bold red]{Markup.Escape(r.Title)}[/]" + (extra.Count > 0 ? $" [grey]({Markup.Escape(string.Join(", ", extra))})[/]" : ""));
+            w.MarkupLine($"  [grey]type[/] {Markup.Escape(r.Type.Length > 0 ? r.Type : "?")}  [grey]lines[/] {r.StartLine}-{r.EndLine}");
+            if (r.CrashSite is { } s) w.MarkupLine($"  [grey]crash site[/] [yellow]{Markup.Escape(FrameText(s))}[/]");
+            if (r.FaultAddress is { } fa) w.MarkupLine($"  [grey]fault address[/] {fa}");
+            var who = new List<string>();
+            if (r.KernelVersion is { } kv) who.Add("kernel " + kv);
+            if (r.Comm is { } comm) who.Add($"{comm} (pid {r.Pid})");
+            if (r.Cpu is { } cpu) who.Add("cpu " + cpu);
+            if (r.Taint is { Flags.Length: > 0 } t) who.Add("tainted " + t.Flags);
+            if (who.Count > 0) w.MarkupLine("  " + Markup.Escape(string.Join(", ", who)));
+            if (r.Hardware is { } hw) w.MarkupLine($"  [grey]hardware[/] {Markup.Escape(hw)}");
+            if (r.GuiltyFrame is not null || r.GuiltyFile is not null)
+                w.MarkupLine($"  [grey]guilty[/] {Markup.Escape(string.Join("  ", new[] { r.GuiltyFrame, r.GuiltyFile }.Where(x => x is not null)))}");
+            foreach (var h in r.Hints) w.MarkupLine($"  [cyan]hint[/] [bold]{Markup.Escape(h.Kind)}[/]: {Markup.Escape(h.Message)}");
+            string? section = null;
+            foreach (var f in r.Frames.Take(ShownFrames))
+            {
+                if (f.Section != section)
+                {
+                    section = f.Section;
+                    w.MarkupLine($"  [grey]-- {Markup.Escape(section)}[/]");
+                }
+                var text = Markup.Escape(FrameText(f));
+                w.MarkupLine(f.Reliable ? "    " + text : $"    [dim]? {text}[/]");
+            }
+            if (r.Frames.Count > ShownFrames) w.MarkupLine($"    [grey]… {r.Frames.Count - ShownFrames} more frames[/]");
+            w.WriteLine();
+        }
+    }
+
+    static string FrameText(StackFrame f) =>
+        f.Function + (f.Offset is null ? "" : "+" + f.Offset + (f.Size is null ? "" : "/" + f.Size))
+        + (f.Module is null ? "" : $" [{f.Module}]") + (f.Source is null ? "" : "  " + f.Source);
+
+    static int Bench(List<string> texts, int rounds)
+    {
+        long bytes = texts.Sum(t => (long)t.Length);
+        foreach (var t in texts) CrashAnalyzer.Analyze(t); // warm-up: JIT and regex construction
+        var per = new List<double>();
+        var total = Stopwatch.StartNew();
+        for (int i = 0; i < rounds; i++)
+            foreach (var t in texts)
+            {
+                var sw = Stopwatch.StartNew();
+                CrashAnalyzer.Analyze(t);
+                per.Add(sw.Elapsed.TotalMilliseconds);
+            }
+        total.Stop();
+        per.Sort();
+        double mb = bytes * rounds / 1e6;
+        Console.WriteLine($"inputs {texts.Count}  bytes {bytes:N0}  rounds {rounds}");
+        Console.WriteLine($"throughput {mb / total.Elapsed.TotalSeconds:F1} MB/s");
+        Console.WriteLine($"per-input p50 {per[per.Count / 2]:F3} ms  p99 {per[(int)(per.Count * 0.99)]:F3} ms  max {per[^1]:F3} ms");
+        return 0;
+    }
+}
