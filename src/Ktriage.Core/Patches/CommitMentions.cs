@@ -8,6 +8,8 @@ public enum MentionKind
     FixesTag,
     /// <summary>Prose naming the culprit: "introduced with commit X", "caused by commit X", "since commit X".</summary>
     Culprit,
+    /// <summary>A stable backport naming its original: "[ Upstream commit X ]", "commit X upstream.".</summary>
+    Upstream,
     /// <summary>Any other "commit X" in prose.</summary>
     Mention,
 }
@@ -51,7 +53,10 @@ public static partial class CommitMentions
         foreach (Match m in CommitRef().Matches(flat))
         {
             var lead = flat[Math.Max(0, m.Index - 40)..m.Index];
-            var kind = CulpritLead().IsMatch(lead) ? MentionKind.Culprit : MentionKind.Mention;
+            var tail = flat[(m.Index + m.Length)..Math.Min(flat.Length, m.Index + m.Length + 10)];
+            var kind = lead.EndsWith("upstream ", StringComparison.OrdinalIgnoreCase) || tail.StartsWith(" upstream", StringComparison.OrdinalIgnoreCase)
+                ? MentionKind.Upstream
+                : CulpritLead().IsMatch(lead) ? MentionKind.Culprit : MentionKind.Mention;
             Add(found, new CommitMention(m.Groups[1].Value.ToLowerInvariant(), m.Groups[3].Success ? m.Groups[3].Value : null, kind));
         }
         return found;

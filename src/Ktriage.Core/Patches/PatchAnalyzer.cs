@@ -16,7 +16,7 @@ public static class PatchAnalyzer
         {
             // A parser bug must not stop ingest: keep what the subject says and report the problem.
             return new PatchInfo(message.MessageId, MessageKind.Comment, subject,
-                [], null, [], [], [], [], null, null, $"{e.GetType().Name}: {e.Message}");
+                [], null, [], [], [], [], null, null, Problem: $"{e.GetType().Name}: {e.Message}");
         }
     }
 
@@ -53,6 +53,7 @@ public static class PatchAnalyzer
         IReadOnlyList<Trailer> trailers;
         IReadOnlyList<ReviewSignal> signals = [];
         string prose;
+        MailAddress? author = null;
         if (kind == MessageKind.Comment)
         {
             prose = OwnText(body);
@@ -65,11 +66,13 @@ public static class PatchAnalyzer
             var parts = TrailerParser.Split(body);
             trailers = parts.Trailers;
             prose = parts.Message;
+            if (parts.GitHeaders.FirstOrDefault(h => h.LName == "from") is { Email: { } email } from)
+                author = new MailAddress(from.PersonName ?? "", email);
         }
         var commits = CommitMentions.Find(prose, trailers);
         var patchId = kind is MessageKind.Patch or MessageKind.PullRequest ? PatchId.Compute(diff.Text) : null;
         return new PatchInfo(message.MessageId, kind, subject, diff.Files, diff.IsEmpty ? null : diff.Stat, diff.Functions,
-            trailers, signals, commits, pull, patchId);
+            trailers, signals, commits, pull, patchId, author);
     }
 
     /// <summary>

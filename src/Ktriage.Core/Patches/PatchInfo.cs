@@ -21,6 +21,8 @@ public enum MessageKind
 /// <param name="Signals">for comments: review/test/ack/applied signals, formal (trailers) and informal (phrases).</param>
 /// <param name="Commits">Fixes: tags and commits named in the message's own prose.</param>
 /// <param name="PatchId">git patch-id --stable of the diff, for patches.</param>
+/// <param name="Author">the commit author when the body names one ("From: …" at its top, as git send-email writes for
+/// patches sent on someone's behalf); null means the sender is the author.</param>
 /// <param name="Problem">set when analysis hit something unexpected; the rest is then best effort.</param>
 public sealed record PatchInfo(
     string MessageId,
@@ -34,6 +36,7 @@ public sealed record PatchInfo(
     IReadOnlyList<CommitMention> Commits,
     PullRequest? Pull,
     string? PatchId,
+    MailAddress? Author = null,
     string? Problem = null)
 {
     public bool HasDiff => Files.Count > 0;

@@ -290,7 +290,7 @@ public static class SeriesBuilder
                 if (p.Info.PatchId is { } pid)
                     foreach (var old in earlier.SelectMany(r => r.Patches).Where(o => o.PatchId == pid && o.InheritedFromVersion is null))
                         collected.AddRange(old.Collected.Select(c => c with { Source = TrailerSource.EarlierRevision }));
-                patches.Add(new SeriesPatch(counter, p.M.MessageId, p.M.Subject, s.Title, p.M.From, p.M.Date, p.Info.PatchId, p.Info.Stat,
+                patches.Add(new SeriesPatch(counter, p.M.MessageId, p.M.Subject, s.Title, p.Info.Author ?? p.M.From, p.M.Date, p.Info.PatchId, p.Info.Stat,
                     p.Info.Trailers, Dedup(collected, p.Info.Trailers), rejected, signals));
             }
 

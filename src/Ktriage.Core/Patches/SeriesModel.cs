@@ -20,6 +20,7 @@ public sealed record CollectedTrailer(Trailer Trailer, string MessageId, MailAdd
 
 /// <summary>One patch of a revision.</summary>
 /// <param name="Counter">position (n of n/N); extra or unnumbered patches get positions after N.</param>
+/// <param name="Author">the commit author: the in-body From: when there is one, else the sender.</param>
 /// <param name="Trailers">the patch's own trailers.</param>
 /// <param name="Collected">follow-up trailers accepted for it (identity checked unless sloppy), in b4's order.</param>
 /// <param name="Rejected">follow-up person trailers whose identity did not match the sender.</param>

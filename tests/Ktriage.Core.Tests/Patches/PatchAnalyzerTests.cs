@@ -34,6 +34,16 @@ public class PatchAnalyzerTests
     }
 
     [Fact]
+    public void In_body_from_names_the_author()
+    {
+        var info = Analyze("From: Greg KH <gregkh@example.org>\nSubject: [PATCH 5.10 012/100] nfsd: fix\nMessage-ID: <stable@x>",
+            "From: Jane Dev <jane@example.com>\n\n[ Upstream commit 0123456789abcdef0123456789abcdef01234567 ]\n\nFix.\n\nSigned-off-by: Jane Dev <jane@example.com>\n---\n" + Diff);
+        Assert.Equal(new Ktriage.Core.Mail.MailAddress("Jane Dev", "jane@example.com"), info.Author);
+        Assert.Equal(MentionKind.Upstream, Assert.Single(info.Commits).Kind);
+        Assert.Null(Analyze("From: A <a@x.org>\nSubject: [PATCH] y\nMessage-ID: <y@x>", "Body.\n---\n" + Diff).Author);
+    }
+
+    [Fact]
     public void Reply_carrying_a_diff_is_a_comment()
     {
         var info = Analyze("From: Reviewer <r@example.org>\nSubject: Re: [PATCH] knfsd: fix raparm init\nMessage-ID: <c@x>\nIn-Reply-To: <p@x>",
