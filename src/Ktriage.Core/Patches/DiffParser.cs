@@ -335,9 +335,9 @@ public static partial class DiffParser
             var c = s[k];
             if (c != '\\' || k + 1 >= s.Length - 1) { bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString())); continue; }
             var n = s[++k];
-            if (n is >= '0' and <= '7' && k + 2 < s.Length - 1)
+            if (k + 2 < s.Length - 1 && IsOctal(n) && IsOctal(s[k + 1]) && IsOctal(s[k + 2]))
             {
-                bytes.Add((byte)Convert.ToInt32(s.Substring(k, 3), 8));
+                bytes.Add((byte)((n - '0') * 64 + (s[k + 1] - '0') * 8 + (s[k + 2] - '0')));
                 k += 2;
                 continue;
             }
@@ -345,6 +345,8 @@ public static partial class DiffParser
         }
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
+
+    static bool IsOctal(char c) => c is >= '0' and <= '7';
 
     static bool Take(string line, string prefix, out string rest)
     {
