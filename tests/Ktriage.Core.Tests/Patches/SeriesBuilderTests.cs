@@ -139,3 +139,33 @@ public class NoCoverSeriesTests
         Assert.Equal(SeriesStatus.Accepted, Series.Status);
     }
 }
+
+/// <summary>The follow-up cases b4 0.12 missed (README): non-git diffs and patches whose blank context lines lost their space.</summary>
+public class FollowupEdgeTests
+{
+    static IReadOnlyList<Ktriage.Core.Mail.Message> Thread(string patchBody) =>
+    [
+        MboxReader.One("From: Test Test <test@example.com>\nSubject: [PATCH] Simple test\nDate: Tue, 30 Aug 2022 11:19:07 -0400\nMessage-Id: <orig@example.com>\n\n" + patchBody),
+        MboxReader.One("From: Followup Reviewer1 <followup-reviewer1@example.com>\nSubject: Re: [PATCH] Simple test\nDate: Tue, 30 Aug 2022 12:19:07 -0400\nMessage-Id: <fw1@example.com>\nIn-Reply-To: <orig@example.com>\n\n> Follow-up trailer collating test.\n\nReviewed-by: Followup Reviewer1 <followup-reviewer1@example.com>\n"),
+    ];
+
+    [Fact]
+    public void Non_git_diff_collects_followups()
+    {
+        var messages = Thread("Follow-up trailer collating test.\n\nSigned-off-by: Original Submitter <original-submitter@example.com>\n---\n--- a/b4/junk.py\n+++ b/b4/junk.py\n@@ -1,3 +1,3 @@\n def junk():\n-    return 1\n+    return 2\n \n");
+        var patch = Assert.Single(SeriesBuilder.Build(messages).Single().Latest.Patches);
+        Assert.Equal("Reviewed-by: Followup Reviewer1 <followup-reviewer1@example.com>", Assert.Single(patch.Collected).Trailer.AsString());
+        var am = AmMbox.Write(SeriesBuilder.Build(messages).Single().Latest, messages);
+        Assert.Contains("Signed-off-by: Original Submitter <original-submitter@example.com>\nReviewed-by: Followup Reviewer1 <followup-reviewer1@example.com>\n\n--- a/b4/junk.py\n", am);
+    }
+
+    [Fact]
+    public void Stripped_blank_context_lines_keep_the_patch_whole()
+    {
+        var messages = Thread("Follow-up trailer collating test.\n\nSigned-off-by: Original Submitter <original-submitter@example.com>\n---\ndiff --git a/b4/junk.py b/b4/junk.py\nindex 12345678..23456789 100644\n--- a/b4/junk.py\n+++ b/b4/junk.py\n@@ -1,5 +1,5 @@\n def junk():\n\n-    return 1\n+    return 2\n\n \n");
+        var rev = SeriesBuilder.Build(messages).Single().Latest;
+        var patch = Assert.Single(rev.Patches);
+        Assert.Single(patch.Collected);
+        Assert.Equal(new DiffStat(1, 1, 1), PatchAnalyzer.Analyze(messages[0]).Stat);
+    }
+}
