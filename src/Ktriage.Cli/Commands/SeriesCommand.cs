@@ -20,11 +20,18 @@ internal static class SeriesCommand
         {
             using var store = Globals.OpenStore(pr, readOnly: true);
             var first = Lookup.One(store, pr.GetValue(Id)!);
+            var options = new SeriesOptions(Sloppy: pr.GetValue(Sloppy));
             // The thread holds the posting and its replies; rerolls threaded to it come along too.
-            var messages = store.ThreadMessages(first.ThreadId).Select(m => MailParser.Parse(store.Copies(m.Id)[0].Raw)).ToList();
-            var all = SeriesBuilder.Build(messages, new SeriesOptions(Sloppy: pr.GetValue(Sloppy)));
-            var series = Pick(all, messages, first.MessageId)
+            var threads = new HashSet<long> { first.ThreadId };
+            var messages = Load(store, threads);
+            var series = Pick(SeriesBuilder.Build(messages, options), messages, first.MessageId)
                 ?? throw new UserError($"{pr.GetValue(Id)}: no patch series in this message's thread");
+            // Other revisions often start new threads: same sender, same patch or cover titles.
+            if (RelatedThreads(store, series).Any(threads.Add))
+            {
+                messages = Load(store, threads);
+                series = Pick(SeriesBuilder.Build(messages, options), messages, first.MessageId) ?? series;
+            }
             if (pr.GetValue(Mbox))
             {
                 Console.Out.Write(AmMbox.Write(series.Latest, messages, Identity()));
@@ -39,6 +46,28 @@ internal static class SeriesCommand
             return 0;
         });
         return cmd;
+    }
+
+    static List<Message> Load(IArchiveStore store, IEnumerable<long> threads) =>
+        threads.SelectMany(store.ThreadMessages).Select(m => MailParser.Parse(store.Copies(m.Id)[0].Raw)).ToList();
+
+    static IEnumerable<long> RelatedThreads(IArchiveStore store, PatchSeries series)
+    {
+        var email = series.Author?.Email;
+        if (string.IsNullOrEmpty(email)) yield break;
+        var titles = series.Revisions.SelectMany(r => r.Patches.Select(p => p.Title).Append(r.Title))
+            .Select(SubjectInfo.Normalize).Where(t => t.Length > 0).Distinct().Take(8).ToList();
+        foreach (var title in titles)
+        {
+            var fts = SearchCommand.ToFts(title);
+            if (fts.Length == 0) continue;
+            foreach (var row in store.Search(fts, 200))
+            {
+                var subject = SubjectInfo.Parse(row.Subject);
+                if (!subject.IsReply && subject.Normalized == title && string.Equals(row.FromEmail, email, StringComparison.OrdinalIgnoreCase))
+                    yield return row.ThreadId;
+            }
+        }
     }
 
     /// <summary>The series containing the message itself, or the one it replies to, else the thread's first.</summary>
