@@ -45,7 +45,7 @@ public sealed class StdinSource(Func<Stream>? open = null, MboxVariant variant =
     }
 
     /// <summary>Puts back the bytes read for sniffing, since a pipe cannot seek.</summary>
-    sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
+    sealed class PrefixedStream(byte[] prefix, Stream inner) : ReadOnlyStream(inner)
     {
         int _pos;
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -66,15 +66,5 @@ public sealed class StdinSource(Func<Stream>? open = null, MboxVariant variant =
             return await inner.ReadAsync(buffer, ct);
         }
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-        protected override void Dispose(bool disposing) { if (disposing) inner.Dispose(); base.Dispose(disposing); }
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

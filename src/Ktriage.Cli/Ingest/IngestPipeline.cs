@@ -35,7 +35,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
         var watch = Stopwatch.StartNew();
         var summary = new IngestSummary();
         var resume = store.GetCheckpoint(source.Origin);
-        var channel = Channel.CreateBounded<Task<Parsed>>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<Task<Parsed>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
 
         var producer = Task.Run(async () =>
         {

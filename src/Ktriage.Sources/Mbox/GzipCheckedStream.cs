@@ -7,14 +7,14 @@ namespace Ktriage.Sources.Mbox;
 /// input (checked on .NET 10: half a file reads as a shorter, "valid" stream), so at the end we compare the byte
 /// count with the trailer's ISIZE (uncompressed size mod 2^32, the file's last 4 bytes). A concatenated multi-member
 /// .gz also fails this check (its trailer counts only the last member); that is rare for mboxes and is reported, not fatal.</summary>
-internal sealed class GzipCheckedStream : Stream
+internal sealed class GzipCheckedStream : ReadOnlyStream
 {
-    readonly GZipStream _inner;
     readonly uint _expected;
     readonly bool _hasTrailer;
     long _count;
 
-    public GzipCheckedStream(FileStream file)
+    // GZipStream reads nothing when constructed, so the trailer can be read from the file afterwards.
+    public GzipCheckedStream(FileStream file) : base(new GZipStream(file, CompressionMode.Decompress))
     {
         if (file.Length >= 18)
         {
@@ -25,12 +25,11 @@ internal sealed class GzipCheckedStream : Stream
             _expected = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
             _hasTrailer = true;
         }
-        _inner = new GZipStream(file, CompressionMode.Decompress);
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Check(_inner.Read(buffer, offset, count), count);
-    public override int Read(Span<byte> buffer) => Check(_inner.Read(buffer), buffer.Length);
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => Check(await _inner.ReadAsync(buffer, ct), buffer.Length);
+    public override int Read(byte[] buffer, int offset, int count) => Check(Inner.Read(buffer, offset, count), count);
+    public override int Read(Span<byte> buffer) => Check(Inner.Read(buffer), buffer.Length);
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => Check(await Inner.ReadAsync(buffer, ct), buffer.Length);
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     int Check(int n, int requested)
@@ -43,15 +42,4 @@ internal sealed class GzipCheckedStream : Stream
             throw new InvalidDataException($"gzip data ends early or is damaged: the trailer says {_expected} bytes, {got} were decompressed");
         return 0;
     }
-
-    protected override void Dispose(bool disposing) { if (disposing) _inner.Dispose(); base.Dispose(disposing); }
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -39,7 +39,7 @@ public sealed partial class SqliteArchiveStore : IArchiveStore
                 check.CommandText = "PRAGMA schema_version";
                 check.ExecuteScalar();
             }
-            Exec(conn, "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192;");
+            Exec(conn, "PRAGMA busy_timeout=60000; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-4096;");
             if (!readOnly)
             {
                 // 64 KiB pages: raw messages are mostly 4-20 KiB blobs, which 4 KiB pages split into overflow chains
