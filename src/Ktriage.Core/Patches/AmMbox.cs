@@ -45,13 +45,15 @@ public static class AmMbox
         foreach (var p in revision.Patches.OrderBy(p => p.Counter))
         {
             if (lookup(p.MessageId) is not { } m) continue;
-            sb.Append(RenderPatch(p, m, options));
+            sb.Append(RenderPatch(p, m, options, revision.Version));
         }
         return sb.ToString();
     }
 
     /// <summary>One patch as an mbox entry (ends with the blank separator line).</summary>
-    public static string RenderPatch(SeriesPatch patch, Message message, AmOptions options)
+    /// <param name="revisionVersion">the revision being written: a patch a partial reroll took from an earlier
+    /// revision is labelled with this version, as b4 does.</param>
+    public static string RenderPatch(SeriesPatch patch, Message message, AmOptions options, int? revisionVersion = null)
     {
         var body = options.NoAddTrailers ? Normalize(message.Body) : FixTrailers(patch, message, options);
         // A diff sent as an attachment belongs in the commit too.
@@ -60,7 +62,9 @@ public static class AmMbox
             var diff = PatchAnalyzer.DiffOf(message);
             if (!diff.IsEmpty) body = body.TrimEnd('\n') + "\n---\n" + diff.Text;
         }
-        var subject = SubjectInfo.Parse(message.Subject).AmSubject();
+        var info = SubjectInfo.Parse(message.Subject);
+        if (patch.InheritedFromVersion is not null && revisionVersion is { } v) info = info with { Version = v, VersionStated = true };
+        var subject = info.AmSubject();
         var ascii = body.All(c => c < 128);
         var sb = new StringBuilder();
         sb.Append("From git@z Thu Jan  1 00:00:00 1970\n");
@@ -138,6 +142,8 @@ public static class AmMbox
             added = ordered;
         }
 
+        // The commit's own trailers are re-emitted as written; collected ones in their normalised form.
+        var own = new HashSet<Trailer>(btrailers, ReferenceEqualityComparer.Instance);
         var fixedTrailers = btrailers;
         foreach (var t in added)
             if (!fixedTrailers.Any(f => f.SameAs(t))) fixedTrailers.Add(t);
@@ -152,7 +158,7 @@ public static class AmMbox
         if (fixedTrailers.Count > 0)
         {
             if (parts.Message.Length > 0) sb.Append('\n');
-            foreach (var t in fixedTrailers) sb.Append(t.AsString()).Append('\n');
+            foreach (var t in fixedTrailers) sb.Append(t.AsString(asWritten: own.Contains(t))).Append('\n');
         }
         var (notes, diff) = SplitBasement(parts.Basement);
         if (notes.Trim().Length > 0) sb.Append("---\n").Append(parts.Basement.TrimEnd('\n')).Append('\n');

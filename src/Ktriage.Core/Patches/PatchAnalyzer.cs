@@ -42,11 +42,11 @@ public static class PatchAnalyzer
         var body = message.Body ?? "";
         var diff = DiffOf(message);
         var pull = subject.IsReply ? null : PullRequest.Find(body);
-        // "0/N" is a cover letter even when it carries an interdiff or an overall diff (b4's view; patchwork
-        // would file it as a patch at position 0, which no series can apply).
+        // "0/N" is a cover letter even when it carries an interdiff, an overall diff or a request-pull (b4's
+        // view; patchwork would file it as a patch at position 0, which no series can apply). Pull is still set.
         var kind = subject.IsReply ? MessageKind.Comment
-            : pull is not null ? MessageKind.PullRequest
             : subject.CounterStated && subject.Counter == 0 ? MessageKind.CoverLetter
+            : pull is not null ? MessageKind.PullRequest
             : !diff.IsEmpty ? MessageKind.Patch
             : MessageKind.Comment;
 

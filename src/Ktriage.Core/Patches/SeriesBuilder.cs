@@ -162,7 +162,8 @@ public static class SeriesBuilder
             }
             target.Patches.Add(p);
             target.Counters.Add(CounterOf(target, p));
-            if (s.CounterStated && s.Total > target.Total && target.Cover is null) target.Total = s.Total;
+            // The patches' own count wins over a stale cover count.
+            if (s.CounterStated && s.Total > target.Total) target.Total = s.Total;
             if (!target.VersionStated && s.VersionStated) { target.Version = s.Version; target.VersionStated = true; }
             p.Group = target;
             p.Assigning = false;
@@ -178,10 +179,16 @@ public static class SeriesBuilder
             // A version mismatch means a reroll threaded onto the previous posting – unless the patch states none
             // (covers often carry the version alone).
             if (s.VersionStated && g.VersionStated && s.Version != g.Version) return false;
-            if (s.VersionStated && !g.VersionStated && s.Version != g.Version && g.Cover is null) return false;
+            // A versioned patch joins an unversioned posting only as a direct answer to its cover.
+            if (s.VersionStated && !g.VersionStated && s.Version != g.Version
+                && (g.Cover is null || p.M.InReplyTo != g.Cover.M.MessageId)) return false;
             if (!s.CounterStated) return viaCover && g.Email == p.Email;
-            if (g.Counters.Contains(s.Counter)) return false;
-            if (g.Total > 0 && s.Total != g.Total && !(viaCover && s.Counter > g.Total)) return false;
+            // A second "3/3" answering its author's own cover is a corrected copy within the posting (kept
+            // aside as a duplicate); elsewhere a taken position means another posting.
+            if (g.Counters.Contains(s.Counter)) return viaCover && g.Email == p.Email && !s.IsResend;
+            // "[PATCH 0/6]" followed by "[PATCH 1/8]"…: a cover whose count went stale still owns the patches
+            // answering it; elsewhere a different count means a different posting.
+            if (g.Total > 0 && s.Total != g.Total && !(viaCover && g.Email == p.Email)) return false;
             return true;
         }
 
@@ -244,7 +251,8 @@ public static class SeriesBuilder
 
         PatchSeries Materialize(Lineage s)
         {
-            var revs = s.Groups.OrderBy(g => g.Version).ThenBy(g => g.First).ToList();
+            // Posting order: a later "[PATCH v2 4/4]" fixing one patch of a v4 posting supersedes it.
+            var revs = s.Groups.OrderBy(g => g.First).ThenBy(g => g.Version).ToList();
             var built = new List<SeriesRevision>();
             for (var k = 0; k < revs.Count; k++)
                 built.Add(BuildRevision(revs[k], built, superseded: k < revs.Count - 1));
@@ -270,11 +278,14 @@ public static class SeriesBuilder
             }
 
             var patches = new List<SeriesPatch>();
+            var duplicates = new List<string>();
             var extra = expected;
-            foreach (var p in g.Patches.OrderBy(p => p.Info.Subject.CounterStated ? p.Info.Subject.Counter : int.MaxValue).ThenBy(p => p.M.Date))
+            foreach (var p in g.Patches.OrderBy(p => p.Info.Subject.CounterStated ? p.Info.Subject.Counter : int.MaxValue).ThenBy(p => p.M.Date).ThenBy(p => p.Order))
             {
                 var s = p.Info.Subject;
                 var counter = s.CounterStated && !(s.Counter == 0) ? s.Counter : g.Patches.Count == 1 && g.Cover is null ? 1 : ++extra;
+                // Like b4, the first patch at a position is used; later copies are reported.
+                if (s.CounterStated && patches.Any(x => x.Counter == counter)) { duplicates.Add(p.M.MessageId); continue; }
                 var collected = new List<CollectedTrailer>();
                 var rejected = new List<CollectedTrailer>();
                 var signals = new List<ReviewSignal>();
@@ -318,7 +329,7 @@ public static class SeriesBuilder
             return new SeriesRevision(
                 g.Version, lead.Info.Subject.IsResend || g.Patches.Any(x => x.Info.Subject.IsResend), lead.Info.Subject.IsRfc,
                 title, lead.M.From, lead.M.Date, g.Cover?.M.MessageId, g.Cover?.CoverInferred ?? false, expected,
-                patches, missing, coverTrailers, coverSignals, status);
+                patches, missing, coverTrailers, coverSignals, status, duplicates);
         }
 
         static SeriesStatus Status(List<SeriesPatch> patches, List<ReviewSignal> coverSignals, bool hasCover, bool superseded)

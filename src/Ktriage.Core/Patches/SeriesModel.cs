@@ -41,6 +41,7 @@ public sealed record SeriesPatch(
     int? InheritedFromVersion = null);
 
 /// <summary>One posting of a series: a cover letter (maybe inferred) and its patches.</summary>
+/// <param name="Duplicates">Message-IDs of further patches sent at an already filled position (not used).</param>
 public sealed record SeriesRevision(
     int Version,
     bool Resend,
@@ -55,7 +56,8 @@ public sealed record SeriesRevision(
     IReadOnlyList<int> Missing,
     IReadOnlyList<CollectedTrailer> CoverTrailers,
     IReadOnlyList<ReviewSignal> CoverSignals,
-    SeriesStatus Status)
+    SeriesStatus Status,
+    IReadOnlyList<string> Duplicates)
 {
     public int Present => Patches.Count(p => p.Counter >= 1 && p.Counter <= Expected);
     public bool Complete => Missing.Count == 0;

@@ -63,7 +63,8 @@ public sealed record SubjectInfo(
         }
 
         // "[Patch 2/2]: title" – a colon after the tags is not part of the title.
-        var title = rest.Trim().TrimStart(':').Trim().ToString();
+        // Runs of spaces (folded headers, typos) collapse, as b4 does.
+        var title = CollapseSpaces(rest.Trim().TrimStart(':').Trim().ToString());
         // "[net,v2,1/2]": patchwork-style tags without the word PATCH still number a patch.
         isPatch |= counterStated;
         // "PATCH: foo" / "PATCH foo" without brackets (old style).
@@ -87,6 +88,9 @@ public sealed record SubjectInfo(
         if (CounterStated) parts.Add($"{Counter}/{Total}");
         return $"[{string.Join(' ', parts)}] {Title}";
     }
+
+    static string CollapseSpaces(string s) =>
+        s.Contains("  ", StringComparison.Ordinal) ? string.Join(' ', s.Split(' ', StringSplitOptions.RemoveEmptyEntries)) : s;
 
     public static string Normalize(string title)
     {

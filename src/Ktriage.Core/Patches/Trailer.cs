@@ -7,7 +7,8 @@ public enum TrailerKind { Person, Utility, Unknown }
 /// One "Name: value" trailer, with b4's semantics: person values are normalised to "Name &lt;email&gt;",
 /// extra info ("# comment" at the end, or a "[for the foo bits]" line under it) is kept but never compared.
 /// </summary>
-public sealed record Trailer(string Name, string Value, string? ExtInfo, TrailerKind Kind, string? PersonName, string? Email)
+/// <param name="Original">the value as written, when normalising changed it (e.g. a quoted "Name"): re-emitted as is.</param>
+public sealed record Trailer(string Name, string Value, string? ExtInfo, TrailerKind Kind, string? PersonName, string? Email, string? Original = null)
 {
     static readonly HashSet<string> UtilityNames = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -24,7 +25,7 @@ public sealed record Trailer(string Name, string Value, string? ExtInfo, Trailer
         var (person, email) = SplitAddress(value);
         if (email is null) return new Trailer(name, value, extInfo, TrailerKind.Unknown, null, null);
         var normalized = string.IsNullOrEmpty(person) ? email : $"{person} <{email}>";
-        return new Trailer(name, normalized, extInfo, TrailerKind.Person, person, email);
+        return new Trailer(name, normalized, extInfo, TrailerKind.Person, person, email, normalized == value ? null : value);
     }
 
     /// <summary>"Name &lt;a@b.c&gt;", "\"Doe, Jane\" &lt;a@b.c&gt;" or a bare address; null email when there is none.</summary>
@@ -60,9 +61,10 @@ public sealed record Trailer(string Name, string Value, string? ExtInfo, Trailer
         && string.Equals(Value, other.Value, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The trailer as written in a commit message (extra info on its line or the next).</summary>
-    public string AsString(bool omitExtInfo = false)
+    /// <param name="asWritten">use the value exactly as the author wrote it (for trailers already in a commit).</param>
+    public string AsString(bool omitExtInfo = false, bool asWritten = false)
     {
-        var s = $"{Name}: {Value}";
+        var s = $"{Name}: {(asWritten && Original is not null ? Original : Value)}";
         if (ExtInfo is null || omitExtInfo) return s;
         return ExtInfo.TrimStart().StartsWith('#') ? s + ExtInfo : s + "\n" + ExtInfo;
     }
