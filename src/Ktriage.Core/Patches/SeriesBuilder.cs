@@ -42,6 +42,7 @@ public static class SeriesBuilder
         public readonly int Order = order;
         public bool IsCover;
         public bool CoverInferred;
+        public bool CoverCountStale;
         public bool IsPatch;
         public Group? Group;
         public bool Assigning;
@@ -65,6 +66,7 @@ public static class SeriesBuilder
         public Item Lead => Cover ?? Patches.OrderBy(p => p.Info.Subject.Counter).First();
         /// <summary>The sender of the posting (cover, else first patch), fixed when the group is created.</summary>
         public string Email = "";
+        public bool CoverCountStale => Cover?.CoverCountStale ?? false;
     }
 
     /// <summary>The revisions found to be one series.</summary>
@@ -118,6 +120,11 @@ public static class SeriesBuilder
 
         public void AssignGroups()
         {
+            // A cover's count is stale ("0/6" then "1/8"…) when none of the patches answering it uses that count.
+            var totalsByParent = items.Where(i => i.IsPatch && i.M.InReplyTo is not null && i.Info.Subject.CounterStated)
+                .GroupBy(i => i.M.InReplyTo!).ToDictionary(x => x.Key, x => x.Select(i => i.Info.Subject.Total).ToHashSet());
+            foreach (var c in items.Where(i => i.IsCover))
+                c.CoverCountStale = totalsByParent.TryGetValue(c.M.MessageId, out var totals) && !totals.Contains(c.Info.Subject.Total);
             var ordered = items.Where(i => i.IsMember).OrderBy(i => i.M.Date).ThenBy(i => i.Order).ToList();
             // Covers first: patches may arrive (or be dated) before their cover letter.
             foreach (var c in ordered.Where(i => i.IsCover)) AssignCover(c);
@@ -172,7 +179,7 @@ public static class SeriesBuilder
         static int CounterOf(Group g, Item p) => p.Info.Subject.CounterStated ? p.Info.Subject.Counter : g.Patches.Count == 1 && g.Cover is null ? 1 : -p.Order - 1;
 
         /// <summary>Whether patch <paramref name="p"/> belongs to posting <paramref name="g"/>.</summary>
-        static bool Fits(Group g, Item p, bool viaCover)
+        bool Fits(Group g, Item p, bool viaCover)
         {
             var s = p.Info.Subject;
             if (g.Email != p.Email && !viaCover) return false;
@@ -188,7 +195,7 @@ public static class SeriesBuilder
             if (g.Counters.Contains(s.Counter)) return viaCover && g.Email == p.Email && !s.IsResend;
             // "[PATCH 0/6]" followed by "[PATCH 1/8]"…: a cover whose count went stale still owns the patches
             // answering it; elsewhere a different count means a different posting.
-            if (g.Total > 0 && s.Total != g.Total && !(viaCover && g.Email == p.Email)) return false;
+            if (g.Total > 0 && s.Total != g.Total && !(viaCover && g.Email == p.Email && g.CoverCountStale)) return false;
             return true;
         }
 
@@ -223,7 +230,10 @@ public static class SeriesBuilder
             foreach (var g in ordered)
             {
                 if (!seenByEmail.TryGetValue(g.Email, out var earlier)) seenByEmail[g.Email] = earlier = [];
-                if (g.PreviousHint?.Group is { } prev && prev != g && prev.Series is not null && prev.Email == g.Email)
+                // Threaded onto an earlier posting: a reroll when it is newer or on the same topic (a companion
+                // patch answering another, e.g. a test for a kernel fix, is not a revision of it).
+                if (g.PreviousHint?.Group is { } prev && prev != g && prev.Series is not null && prev.Email == g.Email
+                    && (g.Version > prev.Version || SameTopic(prev, g)))
                     Join(prev.Series, g);
                 else if (earlier.LastOrDefault(o => SameTopic(o, g)) is { } match)
                     Join(match.Series!, g);

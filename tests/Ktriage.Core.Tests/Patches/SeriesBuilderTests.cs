@@ -169,3 +169,74 @@ public class FollowupEdgeTests
         Assert.Equal(new DiffStat(1, 1, 1), PatchAnalyzer.Analyze(messages[0]).Stat);
     }
 }
+
+/// <summary>Posting shapes seen on io-uring@ that confuse naive grouping.</summary>
+public class PostingShapeTests
+{
+    static int serial;
+
+    static Ktriage.Core.Mail.Message Mail(string subject, string id, string? replyTo = null, string from = "Jens Axboe <axboe@kernel.dk>", bool diff = true)
+    {
+        var n = Interlocked.Increment(ref serial);
+        var body = diff ? $"Change {n}.\n\nSigned-off-by: {from}\n---\ndiff --git a/f{n}.c b/f{n}.c\n--- a/f{n}.c\n+++ b/f{n}.c\n@@ -1 +1 @@\n-a\n+b{n}\n" : "Cover.\n";
+        return MboxReader.One($"From: {from}\nSubject: {subject}\nDate: Mon, 27 Sep 2021 06:17:{n % 60:00} +0000\nMessage-ID: <{id}>\n"
+            + (replyTo is null ? "" : $"In-Reply-To: <{replyTo}>\n") + "\n" + body);
+    }
+
+    [Fact]
+    public void Stale_cover_count_still_owns_its_patches()
+    {
+        var msgs = new List<Ktriage.Core.Mail.Message> { Mail("[PATCH 0/6] task_work optimization", "c@x", diff: false) };
+        for (var i = 1; i <= 8; i++) msgs.Add(Mail($"[PATCH {i}/8] part {i}", $"p{i}@x", "c@x"));
+        var rev = Assert.Single(SeriesBuilder.Build(msgs)).Latest;
+        Assert.Equal("8 of 8 present", rev.Completeness);
+        Assert.Equal("c@x", rev.CoverMessageId);
+    }
+
+    [Fact]
+    public void Second_copy_at_a_position_is_a_duplicate_not_a_revision()
+    {
+        var msgs = new[]
+        {
+            Mail("[PATCH for-next 0/3] multishot recvmsg", "c@y", diff: false),
+            Mail("[PATCH for-next 1/3] net: one", "1@y", "c@y"),
+            Mail("[PATCH for-next 2/3] net: two", "2@y", "c@y"),
+            Mail("[PATCH for-next 3/3] io_uring: reintroduce multishot recvmsg", "3@y", "c@y"),
+            Mail("[PATCH for-next 3/3] io_uring: support multishot in recvmsg", "3b@y", "c@y"),
+        };
+        var rev = Assert.Single(Assert.Single(SeriesBuilder.Build(msgs)).Revisions);
+        Assert.Equal(["1@y", "2@y", "3@y"], rev.Patches.Select(p => p.MessageId));
+        Assert.Equal(["3b@y"], rev.Duplicates);
+    }
+
+    [Fact]
+    public void Companion_patch_answering_another_is_not_its_revision()
+    {
+        var msgs = new[]
+        {
+            Mail("[PATCH v3] io_uring: maintain drain logic for multishot poll requests", "k@z"),
+            Mail("[PATCH v2] add tests for drain io with multishot reqs", "t@z", "k@z"),
+        };
+        Assert.Equal(2, SeriesBuilder.Build(msgs).Count);
+    }
+
+    [Fact]
+    public void Single_patch_v2_fixing_one_patch_of_a_v4_posting_is_the_newest_revision()
+    {
+        var msgs = new[]
+        {
+            Mail("[PATCHSET v4 0/4] Add support for list issue", "c@w", diff: false),
+            Mail("[PATCH 1/4] block: add mq_ops->queue_rqs hook", "1@w", "c@w"),
+            Mail("[PATCH 2/4] nvme: split command copy into a helper", "2@w", "c@w"),
+            Mail("[PATCH 3/4] nvme: separate command prep and issue", "3@w", "c@w"),
+            Mail("[PATCH 4/4] nvme: add support for mq_ops->queue_rqs()", "4@w", "c@w"),
+            Mail("[PATCH v2 4/4] nvme: add support for mq_ops->queue_rqs()", "4b@w", "4@w"),
+        };
+        var series = Assert.Single(SeriesBuilder.Build(msgs));
+        var latest = series.Latest;
+        Assert.Equal(["1@w", "2@w", "3@w", "4b@w"], latest.Patches.Select(p => p.MessageId));
+        Assert.Equal("Add support for list issue", series.Title);
+        var am = AmMbox.Write(latest, msgs);
+        Assert.Contains("Subject: [PATCH v2 1/4] block: add mq_ops->queue_rqs hook\n", am);
+    }
+}
