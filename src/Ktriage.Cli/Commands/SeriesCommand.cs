@@ -109,6 +109,7 @@ internal static class SeriesCommand
                     sb.Append($"        ~ {sig.Kind.ToString().ToLowerInvariant()}: \"{sig.Evidence}\" — {sig.Who}\n");
             }
             foreach (var m in r.Missing) sb.Append($"    [{m}/{r.Expected}] missing\n");
+            foreach (var u in r.Unused) sb.Append($"    not used (repeated position or another count): <{u}>\n");
         }
         Console.Out.Write(sb.ToString());
     }

@@ -54,6 +54,7 @@ public static class SeriesBuilder
     {
         public Item? Cover;
         public readonly List<Item> Patches = [];
+        public readonly List<Item> Unused = [];
         public readonly HashSet<int> Counters = [];
         public int Version;
         public bool VersionStated;
@@ -155,6 +156,17 @@ public static class SeriesBuilder
             if (anc is { IsPatch: true, Group: null }) Assign(anc);
             Group? target = null;
             if (anc?.Group is { } ag && Fits(ag, p, viaCover: anc.IsCover)) target = ag;
+            // Sent with the posting (same author, same version, answering its cover) but with another count: a
+            // stray from a botched send, kept aside rather than taken for a revision.
+            else if (anc is { IsCover: true, Group: { } cg } && cg.Email == p.Email && s.CounterStated
+                     && (!s.VersionStated || !cg.VersionStated || s.Version == cg.Version) && !s.IsResend
+                     && (p.M.Date - cg.First).Duration() <= UnthreadedWindow)
+            {
+                cg.Unused.Add(p);
+                p.Group = cg;
+                p.Assigning = false;
+                return;
+            }
             if (target is null && anc is null)
                 target = Unthreaded(p.Email).FirstOrDefault(g => Fits(g, p, viaCover: false) && (p.M.Date - g.First).Duration() <= UnthreadedWindow);
             if (target is null)
@@ -264,9 +276,10 @@ public static class SeriesBuilder
             // Posting order: a later "[PATCH v2 4/4]" fixing one patch of a v4 posting supersedes it.
             var revs = s.Groups.OrderBy(g => g.First).ThenBy(g => g.Version).ToList();
             var built = new List<SeriesRevision>();
+            // Only a later posting that carries patches supersedes (a bare "corrected subject" cover does not).
             for (var k = 0; k < revs.Count; k++)
-                built.Add(BuildRevision(revs[k], built, superseded: k < revs.Count - 1));
-            var latest = built[^1];
+                built.Add(BuildRevision(revs[k], built, superseded: revs.Skip(k + 1).Any(r => r.Patches.Count > 0)));
+            var latest = built.LastOrDefault(r => r.Patches.Count > 0) ?? built[^1];
             var status = built.Any(r => r.Status == SeriesStatus.Accepted) ? SeriesStatus.Accepted : latest.Status;
             // A cover letter names the series better than a patch subject (a partial reroll has no cover).
             var named = built.LastOrDefault(r => r.CoverMessageId is not null && !r.CoverInferred) ?? latest;
@@ -288,14 +301,14 @@ public static class SeriesBuilder
             }
 
             var patches = new List<SeriesPatch>();
-            var duplicates = new List<string>();
+            var unused = g.Unused.Select(u => u.M.MessageId).ToList();
             var extra = expected;
             foreach (var p in g.Patches.OrderBy(p => p.Info.Subject.CounterStated ? p.Info.Subject.Counter : int.MaxValue).ThenBy(p => p.M.Date).ThenBy(p => p.Order))
             {
                 var s = p.Info.Subject;
                 var counter = s.CounterStated && !(s.Counter == 0) ? s.Counter : g.Patches.Count == 1 && g.Cover is null ? 1 : ++extra;
                 // Like b4, the first patch at a position is used; later copies are reported.
-                if (s.CounterStated && patches.Any(x => x.Counter == counter)) { duplicates.Add(p.M.MessageId); continue; }
+                if (s.CounterStated && patches.Any(x => x.Counter == counter)) { unused.Add(p.M.MessageId); continue; }
                 var collected = new List<CollectedTrailer>();
                 var rejected = new List<CollectedTrailer>();
                 var signals = new List<ReviewSignal>();
@@ -339,7 +352,7 @@ public static class SeriesBuilder
             return new SeriesRevision(
                 g.Version, lead.Info.Subject.IsResend || g.Patches.Any(x => x.Info.Subject.IsResend), lead.Info.Subject.IsRfc,
                 title, lead.M.From, lead.M.Date, g.Cover?.M.MessageId, g.Cover?.CoverInferred ?? false, expected,
-                patches, missing, coverTrailers, coverSignals, status, duplicates);
+                patches, missing, coverTrailers, coverSignals, status, unused);
         }
 
         static SeriesStatus Status(List<SeriesPatch> patches, List<ReviewSignal> coverSignals, bool hasCover, bool superseded)

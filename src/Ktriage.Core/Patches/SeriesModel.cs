@@ -41,7 +41,8 @@ public sealed record SeriesPatch(
     int? InheritedFromVersion = null);
 
 /// <summary>One posting of a series: a cover letter (maybe inferred) and its patches.</summary>
-/// <param name="Duplicates">Message-IDs of further patches sent at an already filled position (not used).</param>
+/// <param name="Unused">Message-IDs of patches sent with this posting but not used: a second copy at a filled
+/// position, or strays with another patch count (a botched send).</param>
 public sealed record SeriesRevision(
     int Version,
     bool Resend,
@@ -57,7 +58,7 @@ public sealed record SeriesRevision(
     IReadOnlyList<CollectedTrailer> CoverTrailers,
     IReadOnlyList<ReviewSignal> CoverSignals,
     SeriesStatus Status,
-    IReadOnlyList<string> Duplicates)
+    IReadOnlyList<string> Unused)
 {
     public int Present => Patches.Count(p => p.Counter >= 1 && p.Counter <= Expected);
     public bool Complete => Missing.Count == 0;
@@ -68,7 +69,8 @@ public sealed record SeriesRevision(
 /// <summary>A series across its revisions (v1 → v2 → v3), oldest first.</summary>
 public sealed record PatchSeries(string Title, MailAddress? Author, IReadOnlyList<SeriesRevision> Revisions, SeriesStatus Status)
 {
-    public SeriesRevision Latest => Revisions[^1];
+    /// <summary>The newest revision that has patches (what b4 am would apply), else the newest.</summary>
+    public SeriesRevision Latest => Revisions.LastOrDefault(r => r.Patches.Count > 0) ?? Revisions[^1];
 }
 
 /// <summary>Choices that change which trailers are collected.</summary>

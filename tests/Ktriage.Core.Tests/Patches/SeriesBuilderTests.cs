@@ -206,7 +206,22 @@ public class PostingShapeTests
         };
         var rev = Assert.Single(Assert.Single(SeriesBuilder.Build(msgs)).Revisions);
         Assert.Equal(["1@y", "2@y", "3@y"], rev.Patches.Select(p => p.MessageId));
-        Assert.Equal(["3b@y"], rev.Duplicates);
+        Assert.Equal(["3b@y"], rev.Unused);
+    }
+
+    [Fact]
+    public void Strays_with_another_count_are_set_aside()
+    {
+        // A botched send: the old 5-patch files went out with the new 6-patch ones, all answering the v6 cover.
+        var msgs = new List<Ktriage.Core.Mail.Message> { Mail("[PATCHv6 0/6] ublk zero copy support", "c@u", from: "Keith Busch <kbusch@kernel.org>", diff: false) };
+        for (var i = 1; i <= 6; i++)
+        {
+            msgs.Add(Mail($"[PATCHv6 {i}/6] part {i}", $"p{i}@u", "c@u", "Keith Busch <kbusch@kernel.org>"));
+            if (i <= 5) msgs.Add(Mail($"[PATCHv6 {i}/5] old part {i}", $"o{i}@u", "c@u", "Keith Busch <kbusch@kernel.org>"));
+        }
+        var rev = Assert.Single(Assert.Single(SeriesBuilder.Build(msgs)).Revisions);
+        Assert.Equal("6 of 6 present", rev.Completeness);
+        Assert.Equal(5, rev.Unused.Count);
     }
 
     [Fact]
