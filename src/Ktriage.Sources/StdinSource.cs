@@ -58,12 +58,12 @@ public sealed class StdinSource(Func<Stream>? open = null, MboxVariant variant =
                 _pos += n;
                 return n;
             }
-            return inner.Read(buffer);
+            return Inner.Read(buffer);
         }
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
         {
             if (_pos < prefix.Length) return Read(buffer.Span);
-            return await inner.ReadAsync(buffer, ct);
+            return await Inner.ReadAsync(buffer, ct);
         }
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
     }

@@ -121,5 +121,9 @@ public sealed class ContractTests : IDisposable
         var r = Ktriage.Run(Db, "demo");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("9 messages in 2 threads", r.Stdout);
+        Assert.Contains("crash: BUG: unable to handle kernel NULL pointer dereference in nfsd_file_put at nfsd_file_put+0x1c/0x90", r.Stdout);
+        Assert.Contains("Patch: fs/nfsd/nfs4state.c (nfsd4_close)", r.Stdout);
+        Assert.Contains("tested (informal): \"Yes, that fixes it for me", r.Stdout);
+        Assert.Contains("applied (informal)", r.Stdout);
     }
 }

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Ktriage.Cli.Ingest;
+using Ktriage.Core.Crashes;
+using Ktriage.Core.Mail;
+using Ktriage.Core.Patches;
 using Ktriage.Core.Threads;
 using Ktriage.Sources;
 using Ktriage.Store;
@@ -45,19 +48,43 @@ internal static class DemoCommand
     static void Show(IArchiveStore store)
     {
         var s = store.Stats();
-        Console.WriteLine($"{s.Messages} messages in {s.Threads} threads");
+        Console.WriteLine($"{s.Messages} messages in {s.Threads} threads; " +
+                          string.Join(", ", s.Extra.Where(e => e.Value > 0).Select(e => $"{e.Value} {e.Key}")));
         foreach (var thread in store.Messages().GroupBy(m => m.ThreadId))
         {
             Console.WriteLine();
             var roots = ThreadTree.Build(thread.Select(m => new ThreadItem<MessageRow>(m.MessageId, m.InReplyTo, m.References, m.Date, m)));
-            foreach (var r in roots) Print(r, 0);
+            foreach (var r in roots) Print(store, r, 0);
         }
     }
 
-    static void Print(ThreadNode<MessageRow> n, int depth)
+    /// <summary>The thread as a tree, each message with what ktriage understood in it.</summary>
+    static void Print(IArchiveStore store, ThreadNode<MessageRow> n, int depth)
     {
-        var who = n.Value is { } m ? (string.IsNullOrEmpty(m.From) ? m.FromEmail : m.From) : "";
-        Console.WriteLine($"{new string(' ', depth * 2)}{(depth > 0 ? "`- " : "")}{n.Value?.Subject ?? "[not found]"}  ({who})");
-        foreach (var c in n.Children) Print(c, depth + 1);
+        var pad = new string(' ', depth * 2) + (depth > 0 ? "`- " : "");
+        var notes = new string(' ', depth * 2 + (depth > 0 ? 3 : 0)) + "   ";
+        if (n.Value is not { } row)
+        {
+            Console.WriteLine($"{pad}[not found] <{n.MessageId}>");
+        }
+        else
+        {
+            Console.WriteLine($"{pad}{row.Subject}  ({(string.IsNullOrEmpty(row.From) ? row.FromEmail : row.From)}, {row.Date:yyyy-MM-dd})");
+            var message = MailParser.Parse(store.Copies(row.Id)[0].Raw);
+            foreach (var crash in CrashAnalyzer.Analyze(message.AllText))
+            {
+                Console.WriteLine($"{notes}crash: {crash.Title}" + (crash.CrashSite is { } site ? $" at {site.Function}+{site.Offset}/{site.Size}" : ""));
+                foreach (var hint in crash.Hints.Take(2)) Console.WriteLine($"{notes}  hint: {hint.Message}");
+            }
+            var patch = PatchAnalyzer.Analyze(message);
+            if (patch.Kind != MessageKind.Comment)
+                Console.WriteLine($"{notes}{patch.Kind}" + (patch.Files.Count > 0 ? $": {string.Join(", ", patch.Files.Select(f => f.NewPath ?? f.OldPath))}" : "") +
+                                  (patch.Functions.Count > 0 ? $" ({string.Join(", ", patch.Functions.Take(4))})" : ""));
+            foreach (var t in patch.Trailers.Where(t => t.LName is "fixes" or "closes" or "reported-by"))
+                Console.WriteLine($"{notes}{t.Name}: {t.Value}");
+            foreach (var signal in patch.Signals)
+                Console.WriteLine($"{notes}{signal.Kind.ToString().ToLowerInvariant()}{(signal.Formal ? "" : " (informal)")}: \"{signal.Evidence}\"");
+        }
+        foreach (var c in n.Children) Print(store, c, depth + 1);
     }
 }
