@@ -21,6 +21,9 @@ public static partial class ReviewSignals
     [GeneratedRegex(@"\b(add|take|have|include|use|with)\s+my\s+[^.!?\n]{0,60}\b(reviewed|tested|acked)[- ]by", Opts)]
     private static partial Regex OfferTag();
 
+    [GeneratedRegex(@"(reviewed|tested|acked)[- ]by", Opts)]
+    private static partial Regex TagName();
+
     [GeneratedRegex(@"\b(fix(es|ed)\s+(it|the\s+(problem|issue|bug|crash|warning|regression)|this)\s+for\s+me|works\s+(fine\s+)?for\s+me|solves\s+(it|the\s+(problem|issue))\s+for\s+me|(i|we)\s+(have\s+)?tested\s+(it|this|the\s+patch|your\s+patch)|(i|we)\s+can\s+confirm\s+(it|this|that)\s+(fixes|works|solves))", Opts)]
     private static partial Regex TestedPhrase();
 
@@ -68,7 +71,7 @@ public static partial class ReviewSignals
         {
             if (TrySignal(OfferTag(), line) is { } offer)
             {
-                foreach (Match m in Regex.Matches(line, @"(reviewed|tested|acked)[- ]by", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking))
+                foreach (Match m in TagName().Matches(line))
                 {
                     var kind = m.Value.ToLowerInvariant()[0] switch { 'r' => SignalKind.Reviewed, 't' => SignalKind.Tested, _ => SignalKind.Acked };
                     if (!signals.Any(s => s.Kind == kind && !s.Formal)) signals.Add(new ReviewSignal(kind, false, offer, sender));
