@@ -57,3 +57,52 @@ public sealed class SeedTests : IDisposable
         Assert.Equal(3, messages.Select(m => m.GetProperty("messageId").GetString()).Distinct().Count());
     }
 }
+
+/// <summary>Series, reviews and tests on the seed pages, through the CLI (issue 4).</summary>
+public sealed class SeedSeriesTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("ktriage-seed-series-").FullName;
+    string Db => Path.Combine(dir, "seeds.db");
+
+    public void Dispose() => Directory.Delete(dir, true);
+
+    string IngestAndFind(string prefix, string subjectStart)
+    {
+        var file = Directory.GetFiles(SharedData.Path("seeds"), prefix + "_*").Single();
+        Assert.Equal(0, Ktriage.Run(Db, "ingest", file, "-q").ExitCode);
+        var lines = Ktriage.Run(Db, "messages", "--json").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return lines.Select(l => JsonDocument.Parse(l).RootElement)
+            .First(e => e.GetProperty("subject").GetString()!.StartsWith(subjectStart, StringComparison.Ordinal))
+            .GetProperty("messageId").GetString()!;
+    }
+
+    [SharedFact("seeds")]
+    public void Seed001_is_a_two_patch_series_without_cover_reviewed_by_Jeff_Layton()
+    {
+        var id = IngestAndFind("001", "[PATCH 2/2]");
+        var r = Ktriage.Run(Db, "series", id, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var revision = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("revisions")[0];
+        var patches = revision.GetProperty("patches").EnumerateArray().ToList();
+        Assert.Equal([1, 2], patches.Select(p => p.GetProperty("counter").GetInt32()));
+        Assert.All(patches, p => Assert.Contains(p.GetProperty("collected").EnumerateArray(), c =>
+            c.GetProperty("trailer").GetProperty("name").GetString() == "Reviewed-by" &&
+            c.GetProperty("trailer").GetProperty("value").GetString()!.StartsWith("Jeff Layton", StringComparison.Ordinal)));
+
+        // git-am-ready: collected trailers after the patch's own sign-off, then the diff.
+        var mbox = Ktriage.Run(Db, "series", id, "--mbox").Stdout;
+        var first = mbox[..mbox.IndexOf("diff --git", StringComparison.Ordinal)];
+        Assert.Contains("Subject: [PATCH 1/2] lockd: Do not start the lockd thread", first);
+        Assert.True(first.IndexOf("Signed-off-by: Trond Myklebust", StringComparison.Ordinal) < first.IndexOf("Reviewed-by: Jeff Layton", StringComparison.Ordinal));
+    }
+
+    [SharedFact("seeds")]
+    public void Seed004_patch_is_reviewed_and_offered_tested_by()
+    {
+        var id = IngestAndFind("004", "[PATCH]");
+        var r = Ktriage.Run(Db, "series", id);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Reviewed-by: David Gibson", r.Stdout);
+        Assert.Contains("tested: \"So if you like, you can add my \"Reviewed-by\" or \"Tested-by\"", r.Stdout);
+    }
+}
