@@ -42,7 +42,7 @@ public static class CrashAnalyzer
 
     static List<CrashReport> AnalyzeCore(string text)
     {
-        var lines = LogNormalizer.Normalize(text);
+        var t0 = Prof.Now; var lines = LogNormalizer.Normalize(text); Prof.Add("normalize", t0);
         var texts = lines.Select(l => l.Text).ToList();
         bool Accept(int i) => lines[i].HasConsolePrefix || (!MailMention.IsMatch(texts[i]) && !InProse(texts[i]));
 
@@ -52,10 +52,10 @@ public static class CrashAnalyzer
             int pos = from;
             while (pos < to)
             {
-                var p = SyzReportParser.Parse(texts, pos, to, Accept);
+                t0 = Prof.Now; var p = SyzReportParser.Parse(texts, pos, to, Accept); Prof.Add("parse", t0);
                 if (p is null) break;
-                int end = ReportExtent.End(lines, p, to);
-                var report = ReportBuilder.Build(p, lines, end);
+                t0 = Prof.Now; int end = ReportExtent.End(lines, p, to); Prof.Add("extent", t0);
+                t0 = Prof.Now; var report = ReportBuilder.Build(p, lines, end); Prof.Add("build", t0);
                 reports.Add(report);
                 pos = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Max(end + 1, p.HeaderLine + 1);
             }

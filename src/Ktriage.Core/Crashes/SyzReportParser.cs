@@ -92,14 +92,14 @@ internal static class SyzReportParser
 
     public static SyzParse? Parse(IReadOnlyList<string> lines, int from, int to, Func<int, bool>? accept = null)
     {
-        int start = FindFirstOops(lines, from, to, accept, out var oops);
+        var t0 = Prof.Now; int start = FindFirstOops(lines, from, to, accept, out var oops); Prof.Add("findfirst", t0);
         if (start < 0 || oops is null) return null;
         var context = ExtractContext(lines[start]);
         for (bool questionable = false; ; questionable = true)
         {
-            var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept);
+            t0 = Prof.Now; var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept); Prof.Add("findreport", t0);
             var text = report[..reportEnd];
-            var d = ExtractDescription(text, oops);
+            t0 = Prof.Now; var d = ExtractDescription(text, oops); Prof.Add("describe", t0);
             if (d.Title == "")
             {
                 // The header line was filtered out of the report (other context): use raw lines.
@@ -115,7 +115,7 @@ internal static class SyzReportParser
             };
             if (!p.Corrupted)
             {
-                var reason = IsCorrupted(p.Title, text, d.Format);
+                t0 = Prof.Now; var reason = IsCorrupted(p.Title, text, d.Format); Prof.Add("iscorrupted", t0);
                 p.Corrupted = reason != null;
                 p.CorruptedReason = reason;
             }
@@ -185,7 +185,7 @@ internal static class SyzReportParser
         var alt = new List<string>();
         foreach (var f in oops.Formats)
         {
-            var m = f.Title.Match(output);
+            var t1 = Prof.Now; var m = f.Title.Match(output); Prof.Add("d.title", t1);
             if (!m.Success || m.Index > startPos) continue;
             if (m.Index == startPos && desc != "") continue;
             if (m.Index < startPos)
@@ -198,7 +198,7 @@ internal static class SyzReportParser
             matchedTitle = true;
             if (f.Report is not null)
             {
-                m = f.Report.Match(output);
+                t1 = Prof.Now; m = f.Report.Match(output); Prof.Add("d.report", t1);
                 if (!m.Success) continue;
             }
             var args = new List<string>();
@@ -206,7 +206,7 @@ internal static class SyzReportParser
             corrupted = null;
             if (f.Stack is not null)
             {
-                var (frames, ok) = ExtractStackFrame(f.Stack, output.AsSpan(m.Index).ToString());
+                t1 = Prof.Now; var (frames, ok) = ExtractStackFrame(f.Stack, output, m.Index); Prof.Add("d.stack", t1);
                 if (!ok) corrupted = NoFrames;
                 args.AddRange(frames);
             }
@@ -235,33 +235,51 @@ internal static class SyzReportParser
             return i < args.Count ? args[i] : "%!v(BADINDEX)";
         });
 
-    static readonly Dictionary<StackFormat, Regex?> SkipCache = [];
-
-    static Regex? SkipRe(StackFormat stack)
+    /// <summary>
+    /// syzkaller skips a frame matching its common skip list or the format's own. The common list is one regex
+    /// shared by all formats (one compilation, one JIT) with a memo, since the same function names recur in
+    /// every report; a format's few extra patterns get a small regex of their own.
+    /// </summary>
+    sealed class Skipper(Regex? extra)
     {
-        lock (SkipCache)
-        {
-            if (SkipCache.TryGetValue(stack, out var re)) return re;
-            var all = LinuxStackParams.SkipPatterns.Concat(stack.Skip).ToArray();
-            re = all.Length == 0 ? null : new Regex(string.Join("|", all), RegexOptions.Compiled | RegexOptions.CultureInvariant);
-            SkipCache[stack] = re;
-            return re;
-        }
+        public bool IsMatch(string frame) => LinuxStackParams.IsCommonSkip(frame) || (extra is not null && extra.IsMatch(frame));
     }
 
-    static (List<string> Frames, bool Ok) ExtractStackFrame(StackFormat stack, string output)
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StackFormat, Skipper> Skippers = [];
+
+    static Skipper SkipRe(StackFormat stack) => Skippers.GetValue(stack, s => new Skipper(
+        s.Skip.Length == 0 ? null : new Regex(string.Join("|", s.Skip), RegexOptions.CultureInvariant)));
+
+    static (List<string> Frames, bool Ok) ExtractStackFrame(StackFormat stack, string output, int from)
     {
-        var skip = SkipRe(stack);
-        var r = ExtractStackFrameImpl(output, skip, stack.Parts, stack.Extractor);
+        var t0 = Prof.Now; var skip = SkipRe(stack); Prof.Add("skipre", t0);
+        var r = ExtractStackFrameImpl(output, from, skip, stack.Parts, stack.Extractor);
         if (r.Ok || stack.Parts2 is null) return r;
-        var r2 = ExtractStackFrameImpl(output, skip, stack.Parts2, stack.Extractor);
+        var r2 = ExtractStackFrameImpl(output, from, skip, stack.Parts2, stack.Extractor);
         return r2.Ok ? r2 : r;
     }
 
-    static (List<string> Frames, bool Ok) ExtractStackFrameImpl(string output, Regex? skip, Regex[] parts, Func<List<string>, int>? extractor)
+    /// <summary>Line cursor over a text without splitting it: lines are (start, length) ranges.</summary>
+    struct LineCursor(string text, int pos)
     {
-        var lines = output.Split('\n');
-        int li = 0;
+        int _pos = pos;
+        public int Start, Length;
+
+        public bool Next()
+        {
+            if (_pos > text.Length) return false;
+            Start = _pos;
+            int nl = text.IndexOf('\n', _pos);
+            int end = nl < 0 ? text.Length : nl;
+            Length = end - Start;
+            _pos = end + 1;
+            return true;
+        }
+    }
+
+    static (List<string> Frames, bool Ok) ExtractStackFrameImpl(string output, int from, Skipper skip, Regex[] parts, Func<List<string>, int>? extractor)
+    {
+        var cur = new LineCursor(output, from);
         var frames = new List<string>();
         var results = new List<string>();
         bool ok = true;
@@ -281,14 +299,14 @@ internal static class SyzReportParser
             if (parts[partIdx] == Rx.ParseStackTrace)
             {
                 numStackTraces++;
-                while (li < lines.Length)
+                while (cur.Next())
                 {
-                    var ln = lines[li++];
-                    if (LinuxStackParams.CorruptedLines.Any(r => r.IsMatch(ln))) { ok = false; next = true; break; }
-                    if (LinuxStackParams.StackStartRes.Any(r => r.IsMatch(ln))) { next = true; break; }
+                    var ln = output.AsSpan(cur.Start, cur.Length);
+                    if (LinuxStackParams.IsCorruptedLine(ln)) { ok = false; next = true; break; }
+                    if (LinuxStackParams.IsStackStart(ln)) { next = true; break; }
                     if (partIdx != parts.Length - 1)
                     {
-                        var m1 = parts[partIdx + 1].Match(ln);
+                        var t0 = Prof.Now; var m1 = parts[partIdx + 1].Match(output, cur.Start, cur.Length); Prof.Add("nextpart", t0);
                         if (m1.Success)
                         {
                             AppendFrame(frames, m1, skip);
@@ -297,20 +315,23 @@ internal static class SyzReportParser
                             break;
                         }
                     }
+                    // Without an extractor only the first frame counts: later ones cannot change the result,
+                    // so the rest of the trace is only watched for its end (this keeps long logs linear).
+                    if (extractor is null && frames.Count > 0) continue;
+                    if (!LinuxStackParams.MayBeFrame(ln)) continue;
                     foreach (var re in LinuxStackParams.FrameRes)
                     {
-                        var m = re.Match(ln);
+                        var m = re.Match(output, cur.Start, cur.Length);
                         if (m.Success) { AppendFrame(frames, m, skip); break; }
                     }
                 }
             }
             else
             {
-                while (li < lines.Length)
+                while (cur.Next())
                 {
-                    var ln = lines[li++];
-                    if (LinuxStackParams.CorruptedLines.Any(r => r.IsMatch(ln))) { ok = false; next = true; break; }
-                    var m = parts[partIdx].Match(ln);
+                    if (LinuxStackParams.IsCorruptedLine(output.AsSpan(cur.Start, cur.Length))) { ok = false; next = true; break; }
+                    var t0 = Prof.Now; var m = parts[partIdx].Match(output, cur.Start, cur.Length); Prof.Add("part", t0);
                     if (!m.Success) continue;
                     AppendFrame(frames, m, skip);
                     next = true;
@@ -330,13 +351,13 @@ internal static class SyzReportParser
         return (results, ok && results.Count > 0);
     }
 
-    static void AppendFrame(List<string> frames, Match m, Regex? skip)
+    static void AppendFrame(List<string> frames, Match m, Skipper skip)
     {
         for (int g = 1; g < m.Groups.Count; g++)
         {
             if (!m.Groups[g].Success) continue;
             var frame = LinuxStackParams.StripPrefixes(m.Groups[g].Value);
-            if (frame != "" && (skip is null || !skip.IsMatch(frame))) frames.Add(frame);
+            var t0 = Prof.Now; if (frame != "" && !skip.IsMatch(frame)) frames.Add(frame); Prof.Add("skip", t0);
         }
     }
 
