@@ -12,18 +12,25 @@ internal static class LinuxStackParams
     public static readonly Regex[] StackStartRes =
     [
         Rx.C(@"Call (?:T|t)race", RegexOptions.Compiled),
-        Rx.C(@"Allocated:"),
-        Rx.C(@"Allocated by task [0-9]+:"),
-        Rx.C(@"Freed:"),
-        Rx.C(@"Freed by task [0-9]+:"),
+        Rx.C(@"Allocated:", RegexOptions.Compiled),
+        Rx.C(@"Allocated by task [0-9]+:", RegexOptions.Compiled),
+        Rx.C(@"Freed:", RegexOptions.Compiled),
+        Rx.C(@"Freed by task [0-9]+:", RegexOptions.Compiled),
         // "backtrace:" of kmemleak but not lockdep's "stack backtrace:".
-        Rx.C(@"(?:^|[^k] )backtrace(?: \(crc [0-9a-fA-F]*\))?:"),
-        Rx.C(@"The buggy address belongs to"),
+        Rx.C(@"(?:^|[^k] )backtrace(?: \(crc [0-9a-fA-F]*\))?:", RegexOptions.Compiled),
+        Rx.C(@"The buggy address belongs to", RegexOptions.Compiled),
     ];
 
     // Every StackStartRes pattern contains one of these: lines without any skip all the regexes.
     static readonly SearchValues<string> StackStartLiterals = SearchValues.Create(
         ["Call T", "Call t", "Allocated", "Freed", "backtrace", "The buggy address belongs to"], StringComparison.Ordinal);
+
+    /// <summary>Where the first stack start of a text could begin: every match holds a literal within 2 chars of its start.</summary>
+    public static int FirstStackStartCandidate(string text)
+    {
+        int at = text.AsSpan().IndexOfAny(StackStartLiterals);
+        return at < 0 ? -1 : Math.Max(0, at - 2);
+    }
 
     public static bool IsStackStart(ReadOnlySpan<char> line)
     {
@@ -35,6 +42,14 @@ internal static class LinuxStackParams
 
     /// <summary>A frame line needs "func." or "func+": lines with neither skip the frame regexes.</summary>
     public static bool MayBeFrame(ReadOnlySpan<char> line) => line.IndexOfAny('+', '.') >= 0;
+
+    public static bool IsFrame(ReadOnlySpan<char> line)
+    {
+        if (!MayBeFrame(line)) return false;
+        foreach (var re in FrameRes)
+            if (re.IsMatch(line)) return true;
+        return false;
+    }
 
     public static readonly Regex[] FrameRes =
     [

@@ -73,13 +73,7 @@ internal static class SyzReportParser
         return -1;
     }
 
-    public static string ExtractContext(string line)
-    {
-        if (line.Length == 0 || (line[0] != '[' && line[0] != '<' && line[0] != '*' && !line.Contains(" login: ", StringComparison.Ordinal))) return ContextConsole;
-        var m = ConsolePrefix(line);
-        if (!m.Success || !m.Groups[1].Success) return ContextConsole;
-        return m.Groups[1].Value.Replace(" ", "");
-    }
+    public static string ExtractContext(string line) => SplitPrefix(line).Context;
 
     /// <summary>Removes the console prefix; null when the line is a "?" frame we should not trust yet.</summary>
     public static string? StripLinePrefix(string line, bool useQuestionable)
@@ -144,8 +138,10 @@ internal static class SyzReportParser
                     && !RepeatedHeader(lines[start], line, i - start))
                     second = i;
             }
-            var context1 = ExtractContext(line);
-            var stripped = StripLinePrefix(line, useQuestionable);
+            // After the next crash only the task's own lines still extend the report, and not forever:
+            // without this bound every report of a long log would scan to its end (quadratic).
+            if (second >= 0 && (!taskContext || i - second > TaskContextTail)) break;
+            var (context1, prefixLength) = SplitPrefix(line);
             bool skipLine = skipText;
             if (line.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal))
                 skipLine = true;
@@ -155,12 +151,35 @@ internal static class SyzReportParser
                 skipText = true;
                 skipLine = true;
             }
-            if (skipLine || stripped is null || context1 != context) continue;
-            sb.Append(stripped).Append('\n');
+            if (skipLine || context1 != context || (!useQuestionable && IsQuestionable(line))) continue;
+            int len = line.Length - prefixLength;
+            if (line.EndsWith('\r')) len--;
+            sb.Append(line, prefixLength, Math.Max(0, len)).Append('\n');
             textLines++;
             if (second < 0 || taskContext) reportEnd = sb.Length;
         }
         return (sb.ToString(), reportEnd, second);
+    }
+
+    const int TaskContextTail = 1000;
+
+    static bool IsQuestionable(string line) =>
+        (line.Contains(" ? ", StringComparison.Ordinal) || line.Contains("(unreliable)", StringComparison.Ordinal)) && QuestionableFrame.IsMatch(line);
+
+    /// <summary>The line's context ("console" or "T123"/"C1") and the length of its console prefix, in one match.</summary>
+    public static (string Context, int PrefixLength) SplitPrefix(string line)
+    {
+        if (line.Length == 0 || (line[0] != '[' && line[0] != '<' && line[0] != '*' && !line.Contains(" login: ", StringComparison.Ordinal))) return (ContextConsole, 0);
+        var m = ConsolePrefix(line);
+        if (!m.Success) return (ContextConsole, 0);
+        return (m.Groups[1].Success ? ContextOf(m.Groups[1]) : ContextConsole, m.Length);
+    }
+
+    static string ContextOf(Group g)
+    {
+        var span = g.ValueSpan;
+        // "[T123]" and "[ T123]" are one context; avoid allocating for the common space-free form.
+        return span.Contains(' ') ? g.Value.Replace(" ", "") : g.Value;
     }
 
     // Symbolizers print an inlined WARNING site as a second header line right below the first.
@@ -366,18 +385,25 @@ internal static class SyzReportParser
         if (CorruptedTitle.IsMatch(title)) return "title matches corrupted regexp";
         if (format is null || format.NoStackTrace) return null;
         bool hasStackTrace = false;
+        int from = LinuxStackParams.FirstStackStartCandidate(report);
+        if (from < 0) return "no stack trace in report";
         foreach (var key in LinuxStackParams.StackStartRes)
         {
-            var m = key.Match(report);
+            var m = key.Match(report, from);
             if (!m.Success) continue;
-            var frames = report[m.Index..].Split('\n');
-            if (frames.Length < 4) return "call trace is missed";
+            // Only the 16 lines after the trace start are looked at: never split the rest of the report.
+            Span<(int Start, int Length)> frames = stackalloc (int, int)[16];
+            int n = 0;
+            var cur = new LineCursor(report, m.Index);
+            while (n < frames.Length && cur.Next()) frames[n++] = (cur.Start, cur.Length);
+            if (n < 4) return "call trace is missed";
             bool corrupted = true;
-            for (int i = 1; i < 16 && i < frames.Length; i++)
+            for (int i = 1; i < n; i++)
             {
-                if (LinuxStackParams.StackStartRes.Any(k => k.IsMatch(frames[i]))) break;
-                if (frames[i].Contains("(stack is not available)", StringComparison.Ordinal) ||
-                    LinuxStackParams.FrameRes.Any(r => r.IsMatch(frames[i])))
+                var line = report.AsSpan(frames[i].Start, frames[i].Length);
+                if (LinuxStackParams.IsStackStart(line)) break;
+                if (line.Contains("(stack is not available)", StringComparison.Ordinal) ||
+                    LinuxStackParams.IsFrame(line))
                 {
                     corrupted = false;
                     break;
