@@ -40,6 +40,10 @@ public static class CrashAnalyzer
         return before[^1] is '"' or '\'' or '(' or '`' or '\u201c';
     }
 
+    // A log with thousands of crash headers is a flood (or an attack): the first ones tell the story, and
+    // past this every further header would only cost time.
+    const int MaxReports = 500;
+
     static List<CrashReport> AnalyzeCore(string text)
     {
         var t0 = Prof.Now; var lines = LogNormalizer.Normalize(text); Prof.Add("normalize", t0);
@@ -50,7 +54,7 @@ public static class CrashAnalyzer
         foreach (var (from, to) in Blocks(lines))
         {
             int pos = from;
-            while (pos < to)
+            while (pos < to && reports.Count < MaxReports)
             {
                 t0 = Prof.Now; var p = SyzReportParser.Parse(texts, pos, to, Accept); Prof.Add("parse", t0);
                 if (p is null) break;
