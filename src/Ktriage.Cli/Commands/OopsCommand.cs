@@ -19,8 +19,13 @@ internal static class OopsCommand
         cmd.SetAction(pr =>
         {
             var inputs = pr.GetValue(files) is { Length: > 0 } f ? f : ["-"];
+            if (pr.GetValue(bench) is > 0 and var rounds)
+            {
+                // A directory stands for all its files (an archive dumped one message per file).
+                var expanded = inputs.SelectMany<string, string>(i => Directory.Exists(i) ? Directory.GetFiles(i).Order(StringComparer.Ordinal) : [i]);
+                return Bench(expanded.Select(Read).ToList(), rounds);
+            }
             var texts = inputs.Select(Read).ToList();
-            if (pr.GetValue(bench) is > 0 and var rounds) return Bench(texts.Select(t => t.Text).ToList(), rounds);
             bool json = pr.GetValue(Globals.Json);
             bool colour = Globals.Interactive(pr);
             foreach (var (source, text) in texts)
@@ -96,25 +101,33 @@ internal static class OopsCommand
         f.Function + (f.Offset is null ? "" : "+" + f.Offset + (f.Size is null ? "" : "/" + f.Size))
         + (f.Module is null ? "" : $" [{f.Module}]") + (f.Source is null ? "" : "  " + f.Source);
 
-    static int Bench(List<string> texts, int rounds)
+    static int Bench(List<(string Source, string Text)> inputs, int rounds)
     {
+        var texts = inputs.Select(t => t.Text).ToList();
         long bytes = texts.Sum(t => (long)t.Length);
         foreach (var t in texts) CrashAnalyzer.Analyze(t); // warm-up: JIT and regex construction
         var per = new List<double>();
+        var worst = new double[texts.Count];
+        var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var total = Stopwatch.StartNew();
         for (int i = 0; i < rounds; i++)
-            foreach (var t in texts)
+            for (int j = 0; j < texts.Count; j++)
             {
                 var sw = Stopwatch.StartNew();
-                CrashAnalyzer.Analyze(t);
-                per.Add(sw.Elapsed.TotalMilliseconds);
+                CrashAnalyzer.Analyze(texts[j]);
+                double ms = sw.Elapsed.TotalMilliseconds;
+                per.Add(ms);
+                worst[j] = Math.Max(worst[j], ms);
             }
         total.Stop();
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         per.Sort();
         double mb = bytes * rounds / 1e6;
         Console.WriteLine($"inputs {texts.Count}  bytes {bytes:N0}  rounds {rounds}");
-        Console.WriteLine($"throughput {mb / total.Elapsed.TotalSeconds:F1} MB/s");
+        Console.WriteLine($"throughput {mb / total.Elapsed.TotalSeconds:F1} MB/s  per round {total.Elapsed.TotalSeconds / rounds:F3} s wall, {cpu.TotalSeconds / rounds:F3} s CPU");
         Console.WriteLine($"per-input p50 {per[per.Count / 2]:F3} ms  p99 {per[(int)(per.Count * 0.99)]:F3} ms  max {per[^1]:F3} ms");
+        foreach (var j in Enumerable.Range(0, texts.Count).OrderByDescending(j => worst[j]).Take(5))
+            Console.WriteLine($"  slowest {worst[j],9:F3} ms  {inputs[j].Source}");
         return 0;
     }
 }

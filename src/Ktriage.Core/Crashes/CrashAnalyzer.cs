@@ -40,9 +40,13 @@ public static class CrashAnalyzer
         return before[^1] is '"' or '\'' or '(' or '`' or '\u201c';
     }
 
+    // A log with thousands of crash headers is a flood (or an attack): the first ones tell the story, and
+    // past this every further header would only cost time.
+    const int MaxReports = 500;
+
     static List<CrashReport> AnalyzeCore(string text)
     {
-        var lines = LogNormalizer.Normalize(text);
+        var t0 = Prof.Now; var lines = LogNormalizer.Normalize(text); Prof.Add("normalize", t0);
         var texts = lines.Select(l => l.Text).ToList();
         bool Accept(int i) => lines[i].HasConsolePrefix || (!MailMention.IsMatch(texts[i]) && !InProse(texts[i]));
 
@@ -50,12 +54,12 @@ public static class CrashAnalyzer
         foreach (var (from, to) in Blocks(lines))
         {
             int pos = from;
-            while (pos < to)
+            while (pos < to && reports.Count < MaxReports)
             {
-                var p = SyzReportParser.Parse(texts, pos, to, Accept);
+                t0 = Prof.Now; var p = SyzReportParser.Parse(texts, pos, to, Accept); Prof.Add("parse", t0);
                 if (p is null) break;
-                int end = ReportExtent.End(lines, p, to);
-                var report = ReportBuilder.Build(p, lines, end);
+                t0 = Prof.Now; int end = ReportExtent.End(lines, p, to); Prof.Add("extent", t0);
+                t0 = Prof.Now; var report = ReportBuilder.Build(p, lines, end); Prof.Add("build", t0);
                 reports.Add(report);
                 pos = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Max(end + 1, p.HeaderLine + 1);
             }

@@ -17,6 +17,8 @@ internal static class FrameParser
 
     public static StackFrame? Parse(string line, string section)
     {
+        // Both forms need "+0x": prose and register lines skip the regexes.
+        if (!line.Contains("+0x", StringComparison.Ordinal)) return null;
         var a = ArmFrom.Match(line);
         if (a.Success)
             return new StackFrame

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Ktriage.Core.Crashes;
@@ -9,7 +10,32 @@ namespace Ktriage.Core.Crashes;
 /// </summary>
 public static class GuiltyFile
 {
-    static readonly Regex FileRe = new(@"([a-zA-Z0-9_\-./]*[a-zA-Z0-9_\-]+\.(?:c|h)):[0-9]+", RegexOptions.Compiled);
+    // syzkaller's file regexp is ([a-zA-Z0-9_\-./]*[a-zA-Z0-9_\-]+\.(?:c|h)):[0-9]+ ; as a regex it retries from every
+    // character of long hex/identifier runs (quadratic per line), so FindFile matches it from its ".c:"/".h:" anchor.
+    static readonly SearchValues<string> FileEnds = SearchValues.Create([".c:", ".h:"], StringComparison.Ordinal);
+    static readonly SearchValues<char> PathChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./");
+
+    /// <summary>The leftmost "path.c:NN" / "path.h:NN" file of a line, exactly as the regex above would find it.</summary>
+    internal static string? FindFile(string line)
+    {
+        int from = 0;
+        while (from < line.Length)
+        {
+            int at = line.AsSpan(from).IndexOfAny(FileEnds);
+            if (at < 0) return null;
+            int dot = from + at;
+            from = dot + 1;
+            // ":" then a digit, and a name character right before the dot.
+            if (dot + 3 >= line.Length || !char.IsAsciiDigit(line[dot + 3]) || dot == 0) continue;
+            char before = line[dot - 1];
+            if (before is '.' or '/' || !PathChars.Contains(before)) continue;
+            // The match starts where the run of path characters before it starts (the regex is leftmost-first and
+            // no run can hold an earlier ".c:" since ':' ends a run).
+            int start = line.AsSpan(0, dot).LastIndexOfAnyExcept(PathChars) + 1;
+            return line[start..(dot + 2)];
+        }
+        return null;
+    }
     static readonly Regex LineIgnore = new(@"(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information|^\s*#\d+: ", RegexOptions.Compiled);
     static readonly Regex DeeperPath = new(@"^/[a-zA-Z0-9_\-]+/[a-zA-Z0-9_.\-]+$", RegexOptions.Compiled);
 
@@ -52,9 +78,7 @@ public static class GuiltyFile
         int i = from;
         for (; i < lines.Count; i++)
         {
-            var m = FileRe.Match(lines[i]);
-            if (!m.Success) continue;
-            var file = m.Groups[1].Value;
+            if (FindFile(lines[i]) is not { } file) continue;
             guilty ??= Clean(file);
             if (Ignores.IsMatch(file) || LineIgnore.IsMatch(lines[i])) continue;
             guilty = Clean(file);
@@ -65,9 +89,7 @@ public static class GuiltyFile
         var deepest = Dir(guilty);
         for (; i < lines.Count; i++)
         {
-            var m = FileRe.Match(lines[i]);
-            if (!m.Success) continue;
-            var file = m.Groups[1].Value;
+            if (FindFile(lines[i]) is not { } file) continue;
             if (Ignores.IsMatch(file) || LineIgnore.IsMatch(lines[i])) continue;
             var clean = Clean(file);
             if (deepest.Length > 0 && clean.StartsWith(deepest, StringComparison.Ordinal) && DeeperPath.IsMatch(clean[deepest.Length..]))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Ktriage.Core.Crashes;
@@ -11,14 +12,44 @@ internal static class LinuxStackParams
     public static readonly Regex[] StackStartRes =
     [
         Rx.C(@"Call (?:T|t)race", RegexOptions.Compiled),
-        Rx.C(@"Allocated:"),
-        Rx.C(@"Allocated by task [0-9]+:"),
-        Rx.C(@"Freed:"),
-        Rx.C(@"Freed by task [0-9]+:"),
+        Rx.C(@"Allocated:", RegexOptions.Compiled),
+        Rx.C(@"Allocated by task [0-9]+:", RegexOptions.Compiled),
+        Rx.C(@"Freed:", RegexOptions.Compiled),
+        Rx.C(@"Freed by task [0-9]+:", RegexOptions.Compiled),
         // "backtrace:" of kmemleak but not lockdep's "stack backtrace:".
-        Rx.C(@"(?:^|[^k] )backtrace(?: \(crc [0-9a-fA-F]*\))?:"),
-        Rx.C(@"The buggy address belongs to"),
+        Rx.C(@"(?:^|[^k] )backtrace(?: \(crc [0-9a-fA-F]*\))?:", RegexOptions.Compiled),
+        Rx.C(@"The buggy address belongs to", RegexOptions.Compiled),
     ];
+
+    // Every StackStartRes pattern contains one of these: lines without any skip all the regexes.
+    static readonly SearchValues<string> StackStartLiterals = SearchValues.Create(
+        ["Call T", "Call t", "Allocated", "Freed", "backtrace", "The buggy address belongs to"], StringComparison.Ordinal);
+
+    /// <summary>Where the first stack start of a text could begin: every match holds a literal within 2 chars of its start.</summary>
+    public static int FirstStackStartCandidate(string text)
+    {
+        int at = text.AsSpan().IndexOfAny(StackStartLiterals);
+        return at < 0 ? -1 : Math.Max(0, at - 2);
+    }
+
+    public static bool IsStackStart(ReadOnlySpan<char> line)
+    {
+        if (line.IndexOfAny(StackStartLiterals) < 0) return false;
+        foreach (var re in StackStartRes)
+            if (re.IsMatch(line)) return true;
+        return false;
+    }
+
+    /// <summary>A frame line needs "func." or "func+": lines with neither skip the frame regexes.</summary>
+    public static bool MayBeFrame(ReadOnlySpan<char> line) => line.IndexOfAny('+', '.') >= 0;
+
+    public static bool IsFrame(ReadOnlySpan<char> line)
+    {
+        if (!MayBeFrame(line)) return false;
+        foreach (var re in FrameRes)
+            if (re.IsMatch(line)) return true;
+        return false;
+    }
 
     public static readonly Regex[] FrameRes =
     [
@@ -61,11 +92,33 @@ internal static class LinuxStackParams
         "kvasprintf", "match_number",
     ];
 
+    static readonly Regex CommonSkip = new(string.Join("|", SkipPatterns), RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> CommonSkipMemo = new(StringComparer.Ordinal);
+
+    /// <summary>Whether a (prefix-stripped) frame matches the common skip list; memoized, bounded.</summary>
+    public static bool IsCommonSkip(string frame)
+    {
+        if (CommonSkipMemo.TryGetValue(frame, out var skip)) return skip;
+        skip = CommonSkip.IsMatch(frame);
+        if (CommonSkipMemo.Count > 100_000) CommonSkipMemo.Clear(); // archives hold many names: stay bounded
+        CommonSkipMemo[frame] = skip;
+        return skip;
+    }
+
     public static readonly Regex[] CorruptedLines =
     [
         // Fault-injection stacks interleave with real reports; symbol may carry .isra.N/.cold suffixes.
         Rx.C(@"^( \[\<?(?:0x)?[0-9a-f]+\>?\])? should_fail(slab)?(\.[a-z0-9.]+)?\+0x", RegexOptions.Compiled),
     ];
+
+    public static bool IsCorruptedLine(ReadOnlySpan<char> line)
+    {
+        // The only corrupted-line pattern is about fault injection frames.
+        if (!line.Contains("should_fail", StringComparison.Ordinal)) return false;
+        foreach (var re in CorruptedLines)
+            if (re.IsMatch(line)) return true;
+        return false;
+    }
 
     /// <summary>Syscall wrapper prefixes removed from frame names (in this order, each at most once).</summary>
     public static readonly string[] StripFramePrefixes =

@@ -29,7 +29,7 @@ internal static class ReportBuilder
     {
         var r = new CrashReport
         {
-            Title = TitleCleaner.Clean(p.Title),
+            Title = Prof.Time("b.clean", () => TitleCleaner.Clean(p.Title)),
             AltTitles = p.AltTitles.Select(TitleCleaner.Clean).Distinct().ToList(),
             Corrupted = p.Corrupted,
             CorruptedReason = p.CorruptedReason,
@@ -43,18 +43,19 @@ internal static class ReportBuilder
         for (int i = p.HeaderLine; i <= end; i++)
         {
             var t = lines[i].Text;
-            if (lines[i].HasConsolePrefix && SyzReportParser.ExtractContext(t) != p.Context) continue;
-            body.Add(SyzReportParser.StripLinePrefix(t, true)!);
+            var (context, prefix) = SyzReportParser.SplitPrefix(t);
+            if (lines[i].HasConsolePrefix && context != p.Context) continue;
+            body.Add(t.EndsWith('\r') ? t[prefix..^1] : prefix == 0 ? t : t[prefix..]);
         }
-        ReadStructure(r, body);
-        r.Panicked = TailContains(lines, p, end, "Kernel panic - not syncing") || TailContains(lines, p, end, "---[ end Kernel panic");
+        var t0 = Prof.Now; ReadStructure(r, body); Prof.Add("b.structure", t0);
+        t0 = Prof.Now; r.Panicked = TailContains(lines, p, end, "Kernel panic - not syncing") || TailContains(lines, p, end, "---[ end Kernel panic");
         if (TailContains(lines, p, end, "Fixing recursive fault")) body.Add("Fixing recursive fault but reboot is needed!");
-        r.GuiltyFile = GuiltyFile.Extract(r.Title, body);
+        Prof.Add("b.tail", t0); t0 = Prof.Now; r.GuiltyFile = GuiltyFile.Extract(r.Title, body); Prof.Add("b.guilty", t0);
         // The function syzkaller put in the title is the guilty frame; otherwise the first meaningful frame.
         var inFunc = r.Title.LastIndexOf(" in ", StringComparison.Ordinal) is var at and >= 0 ? r.Title[(at + 4)..] : null;
         r.GuiltyFrame = inFunc is not null && inFunc != "corrupted" && !inFunc.Contains(' ') ? inFunc : r.Frames.FirstOrDefault(f => f.Reliable && f.Section is "task" or "irq" or "softirq" && !FrameNames.IsGeneric(f.Function))?.Function is { } g
             ? FrameNames.StripSuffixes(g) : r.CrashSite is { } cs && !FrameNames.IsGeneric(cs.Function) ? FrameNames.StripSuffixes(cs.Function) : null;
-        r.Hints = Hints.For(r, body);
+        t0 = Prof.Now; r.Hints = Hints.For(r, body); Prof.Add("b.hints", t0);
         return r;
     }
 
@@ -102,14 +103,15 @@ internal static class ReportBuilder
 
             if (i == 0 || headerAddr is null)
             {
-                var ha = HeaderAddress.Match(line);
+                // Every HeaderAddress alternative contains " at " or "address": most lines skip the regex.
+                var ha = line.Contains(" at ", StringComparison.Ordinal) || line.Contains("address", StringComparison.Ordinal) ? HeaderAddress.Match(line) : Match.Empty;
                 if (ha.Success && (i == 0 || line.Contains("BUG", StringComparison.Ordinal) || line.Contains("Unable", StringComparison.Ordinal) || line.Contains("general protection", StringComparison.Ordinal)))
                     headerAddr ??= ha.Groups["a"].Value;
             }
-            if (kasanAddr is null && KasanAddress.Match(line) is { Success: true } ka) kasanAddr = ka.Groups["a"].Value;
-            if (cr2 is null && Cr2.Match(line) is { Success: true } c2) cr2 = c2.Groups["a"].Value;
+            if (kasanAddr is null && (line.Contains("at addr", StringComparison.Ordinal) || line.Contains("in range [", StringComparison.Ordinal)) && KasanAddress.Match(line) is { Success: true } ka) kasanAddr = ka.Groups["a"].Value;
+            if (cr2 is null && line.Contains("CR2: ", StringComparison.Ordinal) && Cr2.Match(line) is { Success: true } c2) cr2 = c2.Groups["a"].Value;
 
-            if (r.Cpu is null && CpuLine.Match(line) is { Success: true } cm)
+            if (r.Cpu is null && line.Contains("CPU: ", StringComparison.Ordinal) && CpuLine.Match(line) is { Success: true } cm)
             {
                 r.Cpu = int.Parse(cm.Groups["cpu"].Value);
                 r.Pid = int.TryParse(cm.Groups["pid"].Value, out var pid) ? pid : null;
@@ -117,34 +119,34 @@ internal static class ReportBuilder
                 r.Taint ??= cm.Groups["taint"].Success ? Taint.Decode(cm.Groups["taint"].Value) : line.Contains("Not tainted") ? Taint.None : null;
                 if (cm.Groups["ver"].Success) r.KernelVersion ??= cm.Groups["ver"].Value;
             }
-            else if (r.Pid is null && OldPid.Match(line) is { Success: true } op)
+            else if (r.Pid is null && line.Contains("Pid: ", StringComparison.Ordinal) && OldPid.Match(line) is { Success: true } op)
             {
                 r.Pid = int.Parse(op.Groups["pid"].Value);
                 r.Comm = op.Groups["comm"].Value;
                 r.Taint ??= op.Groups["taint"].Success ? Taint.Decode(op.Groups["taint"].Value) : Taint.None;
                 r.KernelVersion ??= op.Groups["ver"].Value;
             }
-            else if (r.Pid is null && OldProcess.Match(line) is { Success: true } pr)
+            else if (r.Pid is null && line.Contains("Process ", StringComparison.Ordinal) && OldProcess.Match(line) is { Success: true } pr)
             {
                 r.Pid = int.Parse(pr.Groups["pid"].Value);
                 r.Comm = pr.Groups["comm"].Value;
             }
-            if (r.Cpu is null && OldCpu.Match(line) is { Success: true } oc) r.Cpu = int.Parse(oc.Groups["cpu"].Value);
-            if (r.KernelVersion is null && EflagsVersion.Match(line) is { Success: true } ev) r.KernelVersion = ev.Groups["ver"].Value;
+            if (r.Cpu is null && line.Contains("CPU: ", StringComparison.Ordinal) && OldCpu.Match(line) is { Success: true } oc) r.Cpu = int.Parse(oc.Groups["cpu"].Value);
+            if (r.KernelVersion is null && line.Contains("EFLAGS: ", StringComparison.Ordinal) && EflagsVersion.Match(line) is { Success: true } ev) r.KernelVersion = ev.Groups["ver"].Value;
             if (r.Taint is null && (line.Contains("Not tainted", StringComparison.Ordinal) || line.Contains("Tainted: ", StringComparison.Ordinal))
                 && TaintOnly.Match(line) is { Success: true } to)
             {
                 r.Taint = to.Groups["taint"].Success ? Taint.Decode(to.Groups["taint"].Value) : Taint.None;
                 if (to.Groups["ver"].Success) r.KernelVersion ??= to.Groups["ver"].Value;
             }
-            if (r.Hardware is null && Hardware.Match(line) is { Success: true } hw) r.Hardware = hw.Groups["hw"].Value.Trim();
-            if (Modules.Match(line) is { Success: true } mm && modules.Count == 0)
+            if (r.Hardware is null && line.Contains("Hardware name: ", StringComparison.Ordinal) && Hardware.Match(line) is { Success: true } hw) r.Hardware = hw.Groups["hw"].Value.Trim();
+            if (modules.Count == 0 && line.Contains("Modules linked in:", StringComparison.Ordinal) && Modules.Match(line) is { Success: true } mm)
             {
                 AddModules(modules, mm.Groups["m"].Value);
                 inModules = true;
                 continue;
             }
-            if (codeBytes is null && Code.Match(line) is { Success: true } co && !co.Groups["b"].Value.StartsWith("Bad", StringComparison.Ordinal))
+            if (codeBytes is null && line.Contains("Code:", StringComparison.Ordinal) && Code.Match(line) is { Success: true } co && !co.Groups["b"].Value.StartsWith("Bad", StringComparison.Ordinal))
             {
                 codeBytes = co.Groups["b"].Value.Trim();
                 inCode = true;
@@ -186,7 +188,7 @@ internal static class ReportBuilder
             if (trimmed.StartsWith("stack backtrace:", StringComparison.Ordinal)) { section = "task"; continue; }
             if (trimmed.StartsWith("Exception stack", StringComparison.Ordinal)) { section = "exception"; continue; }
             if (Lockdep.Match(trimmed) is { Success: true } ld) { section = "lockdep #" + ld.Groups["n"].Value; continue; }
-            if (NmiBacktrace.Match(trimmed) is { Success: true } nb) { section = "cpu " + nb.Groups["n"].Value; continue; }
+            if ((trimmed.Contains("NMI backtrace", StringComparison.Ordinal) || trimmed.Contains("Task dump", StringComparison.Ordinal)) && NmiBacktrace.Match(trimmed) is { Success: true } nb) { section = "cpu " + nb.Groups["n"].Value; continue; }
             if (trimmed.StartsWith("The buggy address belongs to", StringComparison.Ordinal) || trimmed.StartsWith("Memory state around", StringComparison.Ordinal)) { section = "info"; continue; }
 
             if (section == "info") continue;

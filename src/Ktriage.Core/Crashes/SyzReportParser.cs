@@ -73,13 +73,7 @@ internal static class SyzReportParser
         return -1;
     }
 
-    public static string ExtractContext(string line)
-    {
-        if (line.Length == 0 || (line[0] != '[' && line[0] != '<' && line[0] != '*' && !line.Contains(" login: ", StringComparison.Ordinal))) return ContextConsole;
-        var m = ConsolePrefix(line);
-        if (!m.Success || !m.Groups[1].Success) return ContextConsole;
-        return m.Groups[1].Value.Replace(" ", "");
-    }
+    public static string ExtractContext(string line) => SplitPrefix(line).Context;
 
     /// <summary>Removes the console prefix; null when the line is a "?" frame we should not trust yet.</summary>
     public static string? StripLinePrefix(string line, bool useQuestionable)
@@ -92,14 +86,14 @@ internal static class SyzReportParser
 
     public static SyzParse? Parse(IReadOnlyList<string> lines, int from, int to, Func<int, bool>? accept = null)
     {
-        int start = FindFirstOops(lines, from, to, accept, out var oops);
+        var t0 = Prof.Now; int start = FindFirstOops(lines, from, to, accept, out var oops); Prof.Add("findfirst", t0);
         if (start < 0 || oops is null) return null;
         var context = ExtractContext(lines[start]);
         for (bool questionable = false; ; questionable = true)
         {
-            var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept);
+            t0 = Prof.Now; var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept); Prof.Add("findreport", t0);
             var text = report[..reportEnd];
-            var d = ExtractDescription(text, oops);
+            t0 = Prof.Now; var d = ExtractDescription(text, oops); Prof.Add("describe", t0);
             if (d.Title == "")
             {
                 // The header line was filtered out of the report (other context): use raw lines.
@@ -115,7 +109,7 @@ internal static class SyzReportParser
             };
             if (!p.Corrupted)
             {
-                var reason = IsCorrupted(p.Title, text, d.Format);
+                t0 = Prof.Now; var reason = IsCorrupted(p.Title, text, d.Format); Prof.Add("iscorrupted", t0);
                 p.Corrupted = reason != null;
                 p.CorruptedReason = reason;
             }
@@ -144,8 +138,10 @@ internal static class SyzReportParser
                     && !RepeatedHeader(lines[start], line, i - start))
                     second = i;
             }
-            var context1 = ExtractContext(line);
-            var stripped = StripLinePrefix(line, useQuestionable);
+            // After the next crash only the task's own lines still extend the report, and not forever:
+            // without this bound every report of a long log would scan to its end (quadratic).
+            if (second >= 0 && (!taskContext || i - second > TaskContextTail)) break;
+            var (context1, prefixLength) = SplitPrefix(line);
             bool skipLine = skipText;
             if (line.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal))
                 skipLine = true;
@@ -155,12 +151,35 @@ internal static class SyzReportParser
                 skipText = true;
                 skipLine = true;
             }
-            if (skipLine || stripped is null || context1 != context) continue;
-            sb.Append(stripped).Append('\n');
+            if (skipLine || context1 != context || (!useQuestionable && IsQuestionable(line))) continue;
+            int len = line.Length - prefixLength;
+            if (line.EndsWith('\r')) len--;
+            sb.Append(line, prefixLength, Math.Max(0, len)).Append('\n');
             textLines++;
             if (second < 0 || taskContext) reportEnd = sb.Length;
         }
         return (sb.ToString(), reportEnd, second);
+    }
+
+    const int TaskContextTail = 1000;
+
+    static bool IsQuestionable(string line) =>
+        (line.Contains(" ? ", StringComparison.Ordinal) || line.Contains("(unreliable)", StringComparison.Ordinal)) && QuestionableFrame.IsMatch(line);
+
+    /// <summary>The line's context ("console" or "T123"/"C1") and the length of its console prefix, in one match.</summary>
+    public static (string Context, int PrefixLength) SplitPrefix(string line)
+    {
+        if (line.Length == 0 || (line[0] != '[' && line[0] != '<' && line[0] != '*' && !line.Contains(" login: ", StringComparison.Ordinal))) return (ContextConsole, 0);
+        var m = ConsolePrefix(line);
+        if (!m.Success) return (ContextConsole, 0);
+        return (m.Groups[1].Success ? ContextOf(m.Groups[1]) : ContextConsole, m.Length);
+    }
+
+    static string ContextOf(Group g)
+    {
+        var span = g.ValueSpan;
+        // "[T123]" and "[ T123]" are one context; avoid allocating for the common space-free form.
+        return span.Contains(' ') ? g.Value.Replace(" ", "") : g.Value;
     }
 
     // Symbolizers print an inlined WARNING site as a second header line right below the first.
@@ -185,7 +204,7 @@ internal static class SyzReportParser
         var alt = new List<string>();
         foreach (var f in oops.Formats)
         {
-            var m = f.Title.Match(output);
+            var t1 = Prof.Now; var m = f.Title.Match(output); Prof.Add("d.title", t1);
             if (!m.Success || m.Index > startPos) continue;
             if (m.Index == startPos && desc != "") continue;
             if (m.Index < startPos)
@@ -198,7 +217,7 @@ internal static class SyzReportParser
             matchedTitle = true;
             if (f.Report is not null)
             {
-                m = f.Report.Match(output);
+                t1 = Prof.Now; m = f.Report.Match(output); Prof.Add("d.report", t1);
                 if (!m.Success) continue;
             }
             var args = new List<string>();
@@ -206,7 +225,7 @@ internal static class SyzReportParser
             corrupted = null;
             if (f.Stack is not null)
             {
-                var (frames, ok) = ExtractStackFrame(f.Stack, output.AsSpan(m.Index).ToString());
+                t1 = Prof.Now; var (frames, ok) = ExtractStackFrame(f.Stack, output, m.Index); Prof.Add("d.stack", t1);
                 if (!ok) corrupted = NoFrames;
                 args.AddRange(frames);
             }
@@ -235,33 +254,51 @@ internal static class SyzReportParser
             return i < args.Count ? args[i] : "%!v(BADINDEX)";
         });
 
-    static readonly Dictionary<StackFormat, Regex?> SkipCache = [];
-
-    static Regex? SkipRe(StackFormat stack)
+    /// <summary>
+    /// syzkaller skips a frame matching its common skip list or the format's own. The common list is one regex
+    /// shared by all formats (one compilation, one JIT) with a memo, since the same function names recur in
+    /// every report; a format's few extra patterns get a small regex of their own.
+    /// </summary>
+    sealed class Skipper(Regex? extra)
     {
-        lock (SkipCache)
-        {
-            if (SkipCache.TryGetValue(stack, out var re)) return re;
-            var all = LinuxStackParams.SkipPatterns.Concat(stack.Skip).ToArray();
-            re = all.Length == 0 ? null : new Regex(string.Join("|", all), RegexOptions.Compiled | RegexOptions.CultureInvariant);
-            SkipCache[stack] = re;
-            return re;
-        }
+        public bool IsMatch(string frame) => LinuxStackParams.IsCommonSkip(frame) || (extra is not null && extra.IsMatch(frame));
     }
 
-    static (List<string> Frames, bool Ok) ExtractStackFrame(StackFormat stack, string output)
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StackFormat, Skipper> Skippers = [];
+
+    static Skipper SkipRe(StackFormat stack) => Skippers.GetValue(stack, s => new Skipper(
+        s.Skip.Length == 0 ? null : new Regex(string.Join("|", s.Skip), RegexOptions.CultureInvariant)));
+
+    static (List<string> Frames, bool Ok) ExtractStackFrame(StackFormat stack, string output, int from)
     {
-        var skip = SkipRe(stack);
-        var r = ExtractStackFrameImpl(output, skip, stack.Parts, stack.Extractor);
+        var t0 = Prof.Now; var skip = SkipRe(stack); Prof.Add("skipre", t0);
+        var r = ExtractStackFrameImpl(output, from, skip, stack.Parts, stack.Extractor);
         if (r.Ok || stack.Parts2 is null) return r;
-        var r2 = ExtractStackFrameImpl(output, skip, stack.Parts2, stack.Extractor);
+        var r2 = ExtractStackFrameImpl(output, from, skip, stack.Parts2, stack.Extractor);
         return r2.Ok ? r2 : r;
     }
 
-    static (List<string> Frames, bool Ok) ExtractStackFrameImpl(string output, Regex? skip, Regex[] parts, Func<List<string>, int>? extractor)
+    /// <summary>Line cursor over a text without splitting it: lines are (start, length) ranges.</summary>
+    struct LineCursor(string text, int pos)
     {
-        var lines = output.Split('\n');
-        int li = 0;
+        int _pos = pos;
+        public int Start, Length;
+
+        public bool Next()
+        {
+            if (_pos > text.Length) return false;
+            Start = _pos;
+            int nl = text.IndexOf('\n', _pos);
+            int end = nl < 0 ? text.Length : nl;
+            Length = end - Start;
+            _pos = end + 1;
+            return true;
+        }
+    }
+
+    static (List<string> Frames, bool Ok) ExtractStackFrameImpl(string output, int from, Skipper skip, Regex[] parts, Func<List<string>, int>? extractor)
+    {
+        var cur = new LineCursor(output, from);
         var frames = new List<string>();
         var results = new List<string>();
         bool ok = true;
@@ -281,14 +318,14 @@ internal static class SyzReportParser
             if (parts[partIdx] == Rx.ParseStackTrace)
             {
                 numStackTraces++;
-                while (li < lines.Length)
+                while (cur.Next())
                 {
-                    var ln = lines[li++];
-                    if (LinuxStackParams.CorruptedLines.Any(r => r.IsMatch(ln))) { ok = false; next = true; break; }
-                    if (LinuxStackParams.StackStartRes.Any(r => r.IsMatch(ln))) { next = true; break; }
+                    var ln = output.AsSpan(cur.Start, cur.Length);
+                    if (LinuxStackParams.IsCorruptedLine(ln)) { ok = false; next = true; break; }
+                    if (LinuxStackParams.IsStackStart(ln)) { next = true; break; }
                     if (partIdx != parts.Length - 1)
                     {
-                        var m1 = parts[partIdx + 1].Match(ln);
+                        var t0 = Prof.Now; var m1 = parts[partIdx + 1].Match(output, cur.Start, cur.Length); Prof.Add("nextpart", t0);
                         if (m1.Success)
                         {
                             AppendFrame(frames, m1, skip);
@@ -297,20 +334,23 @@ internal static class SyzReportParser
                             break;
                         }
                     }
+                    // Without an extractor only the first frame counts: later ones cannot change the result,
+                    // so the rest of the trace is only watched for its end (this keeps long logs linear).
+                    if (extractor is null && frames.Count > 0) continue;
+                    if (!LinuxStackParams.MayBeFrame(ln)) continue;
                     foreach (var re in LinuxStackParams.FrameRes)
                     {
-                        var m = re.Match(ln);
+                        var m = re.Match(output, cur.Start, cur.Length);
                         if (m.Success) { AppendFrame(frames, m, skip); break; }
                     }
                 }
             }
             else
             {
-                while (li < lines.Length)
+                while (cur.Next())
                 {
-                    var ln = lines[li++];
-                    if (LinuxStackParams.CorruptedLines.Any(r => r.IsMatch(ln))) { ok = false; next = true; break; }
-                    var m = parts[partIdx].Match(ln);
+                    if (LinuxStackParams.IsCorruptedLine(output.AsSpan(cur.Start, cur.Length))) { ok = false; next = true; break; }
+                    var t0 = Prof.Now; var m = parts[partIdx].Match(output, cur.Start, cur.Length); Prof.Add("part", t0);
                     if (!m.Success) continue;
                     AppendFrame(frames, m, skip);
                     next = true;
@@ -330,13 +370,13 @@ internal static class SyzReportParser
         return (results, ok && results.Count > 0);
     }
 
-    static void AppendFrame(List<string> frames, Match m, Regex? skip)
+    static void AppendFrame(List<string> frames, Match m, Skipper skip)
     {
         for (int g = 1; g < m.Groups.Count; g++)
         {
             if (!m.Groups[g].Success) continue;
             var frame = LinuxStackParams.StripPrefixes(m.Groups[g].Value);
-            if (frame != "" && (skip is null || !skip.IsMatch(frame))) frames.Add(frame);
+            var t0 = Prof.Now; if (frame != "" && !skip.IsMatch(frame)) frames.Add(frame); Prof.Add("skip", t0);
         }
     }
 
@@ -345,18 +385,25 @@ internal static class SyzReportParser
         if (CorruptedTitle.IsMatch(title)) return "title matches corrupted regexp";
         if (format is null || format.NoStackTrace) return null;
         bool hasStackTrace = false;
+        int from = LinuxStackParams.FirstStackStartCandidate(report);
+        if (from < 0) return "no stack trace in report";
         foreach (var key in LinuxStackParams.StackStartRes)
         {
-            var m = key.Match(report);
+            var m = key.Match(report, from);
             if (!m.Success) continue;
-            var frames = report[m.Index..].Split('\n');
-            if (frames.Length < 4) return "call trace is missed";
+            // Only the 16 lines after the trace start are looked at: never split the rest of the report.
+            Span<(int Start, int Length)> frames = stackalloc (int, int)[16];
+            int n = 0;
+            var cur = new LineCursor(report, m.Index);
+            while (n < frames.Length && cur.Next()) frames[n++] = (cur.Start, cur.Length);
+            if (n < 4) return "call trace is missed";
             bool corrupted = true;
-            for (int i = 1; i < 16 && i < frames.Length; i++)
+            for (int i = 1; i < n; i++)
             {
-                if (LinuxStackParams.StackStartRes.Any(k => k.IsMatch(frames[i]))) break;
-                if (frames[i].Contains("(stack is not available)", StringComparison.Ordinal) ||
-                    LinuxStackParams.FrameRes.Any(r => r.IsMatch(frames[i])))
+                var line = report.AsSpan(frames[i].Start, frames[i].Length);
+                if (LinuxStackParams.IsStackStart(line)) break;
+                if (line.Contains("(stack is not available)", StringComparison.Ordinal) ||
+                    LinuxStackParams.IsFrame(line))
                 {
                     corrupted = false;
                     break;

@@ -23,11 +23,17 @@ public static class TitleCleaner
         // Overlapping matches ("0,1,2") need repeated passes: see Clean.
         (new(@"(\W)(\d+)(\W|$)", RegexOptions.Compiled), "${1}NUM${3}"),
         // Digits inside identifiers (cfg80211) stay, but long digit runs are not names.
-        (new(@"(\d+){7,}", RegexOptions.Compiled), "NUM"),
+        (new(@"\d{7,}", RegexOptions.Compiled), "NUM"),
     ];
+
+    // A title comes from one log line, which can be megabytes of garbage; the regexes below are not all linear
+    // on such runs, and nothing past this length survives the 120-byte cap anyway (replacements shrink by
+    // at most a few characters per token).
+    const int MaxRawLength = 2048;
 
     public static string Clean(string title)
     {
+        if (title.Length > MaxRawLength) title = title[..MaxRawLength];
         foreach (var (re, repl) in Replacements)
         {
             for (int i = 0; i < 10; i++)
