@@ -55,13 +55,18 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
 
         var batch = store.BeginBatch();
         var inBatch = 0;
+        long waitTicks = 0, applyTicks = 0;
         string? checkpoint = null;
         try
         {
             await foreach (var pending in channel.Reader.ReadAllAsync(ct))
             {
+                var w0 = Stopwatch.GetTimestamp();
                 var item = await pending;
+                var w1 = Stopwatch.GetTimestamp();
                 Apply(batch, item, list, summary);
+                waitTicks += w1 - w0;
+                applyTicks += Stopwatch.GetTimestamp() - w1;
                 if (item.Raw.Checkpoint is { } cp) checkpoint = cp;
                 if (++inBatch >= batchSize)
                 {
@@ -76,6 +81,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             await producer;
             if (checkpoint is not null) batch.SetCheckpoint(source.Origin, checkpoint);
             batch.Commit();
+            store.FlushIndex();
             progress?.Invoke(summary.Seen);
         }
         finally
@@ -83,6 +89,8 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             batch.Dispose();
         }
         summary.Seconds = watch.Elapsed.TotalSeconds;
+        if (Ktriage.Store.Sqlite.SqliteArchiveStore.TimingReport() is { } report)
+            Console.Error.WriteLine($"ingest timing: wall={summary.Seconds:F2}s wait-parse={waitTicks / (double)Stopwatch.Frequency:F2}s apply={applyTicks / (double)Stopwatch.Frequency:F2}s {report}");
         return summary;
     }
 
@@ -94,7 +102,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             var m = MailParser.Parse(raw);
             _ = m.BodyHash;
             if (raw.Kind == RawKind.Deletion) return new Parsed(raw, m);
-            return new Parsed(raw, m, new MessageFacts(PatchAnalyzer.Analyze(m), CrashAnalyzer.Analyze(m.AllText)));
+            return new Parsed(raw, m, new MessageFacts(PatchAnalyzer.Analyze(m), CrashAnalyzer.Analyze(m.AllText)).Prepare());
         }
         catch (Exception e)
         {
