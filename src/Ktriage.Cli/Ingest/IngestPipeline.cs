@@ -33,6 +33,15 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
     public async Task<IngestSummary> RunAsync(IMessageSource source, string list, Action<long>? progress = null, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
+        long peakRss = 0, heapAtPeak = 0, committedAtPeak = 0;
+        using var sampler = Ktriage.Store.Sqlite.SqliteArchiveStore.TimingReport() is null ? null : new Timer(_ =>
+        {
+            using var self = Process.GetCurrentProcess();
+            var rss = self.WorkingSet64;
+            if (rss <= peakRss) return;
+            var info = GC.GetGCMemoryInfo();
+            (peakRss, heapAtPeak, committedAtPeak) = (rss, GC.GetTotalMemory(false), info.TotalCommittedBytes);
+        }, null, 0, 100);
         var summary = new IngestSummary();
         var resume = store.GetCheckpoint(source.Origin);
         var channel = Channel.CreateBounded<Task<Parsed>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
@@ -90,7 +99,10 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
         }
         summary.Seconds = watch.Elapsed.TotalSeconds;
         if (Ktriage.Store.Sqlite.SqliteArchiveStore.TimingReport() is { } report)
+        {
             Console.Error.WriteLine($"ingest timing: wall={summary.Seconds:F2}s wait-parse={waitTicks / (double)Stopwatch.Frequency:F2}s apply={applyTicks / (double)Stopwatch.Frequency:F2}s {report}");
+            Console.Error.WriteLine($"memory: peak RSS {peakRss >> 20} MiB, then GC heap {heapAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+        }
         return summary;
     }
 
