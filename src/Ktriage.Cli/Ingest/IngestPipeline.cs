@@ -28,12 +28,14 @@ public sealed class IngestSummary
 /// exactly after the last committed batch; re-stored items are recognised by content hash.</summary>
 public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
 {
+    readonly int batchSize = int.TryParse(Environment.GetEnvironmentVariable("KTRIAGE_BATCH"), out var b) ? b : batchSize;
     sealed record Parsed(RawMessage Raw, Message? Message, MessageFacts? Facts = null);
 
     public async Task<IngestSummary> RunAsync(IMessageSource source, string list, Action<long>? progress = null, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
         long peakRss = 0, heapAtPeak = 0, committedAtPeak = 0;
+        string statusAtPeak = "";
         using var sampler = Ktriage.Store.Sqlite.SqliteArchiveStore.TimingReport() is null ? null : new Timer(_ =>
         {
             using var self = Process.GetCurrentProcess();
@@ -41,6 +43,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             if (rss <= peakRss) return;
             var info = GC.GetGCMemoryInfo();
             (peakRss, heapAtPeak, committedAtPeak) = (rss, GC.GetTotalMemory(false), info.TotalCommittedBytes);
+            statusAtPeak = string.Join(" ", File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("Rss") || l.StartsWith("Threads")).Select(l => string.Join("", l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
         }, null, 0, 100);
         var summary = new IngestSummary();
         var resume = store.GetCheckpoint(source.Origin);
@@ -101,7 +104,8 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
         if (Ktriage.Store.Sqlite.SqliteArchiveStore.TimingReport() is { } report)
         {
             Console.Error.WriteLine($"ingest timing: wall={summary.Seconds:F2}s wait-parse={waitTicks / (double)Stopwatch.Frequency:F2}s apply={applyTicks / (double)Stopwatch.Frequency:F2}s {report}");
-            Console.Error.WriteLine($"memory: peak RSS {peakRss >> 20} MiB, then GC heap {heapAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+            if (store is Ktriage.Store.Sqlite.SqliteArchiveStore sq) Console.Error.WriteLine(sq.MemoryReport());
+            Console.Error.WriteLine($"memory: peak RSS {peakRss >> 20} MiB, then GC heap {heapAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; {statusAtPeak}");
         }
         return summary;
     }

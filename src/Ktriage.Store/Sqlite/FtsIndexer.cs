@@ -31,11 +31,13 @@ internal sealed class FtsIndexer : IDisposable
 
     readonly SqliteConnection db;
     // Bounded: message texts waiting here are the only memory this adds; the store thread blocks when the index lags.
-    readonly BlockingCollection<Op> queue = new(new ConcurrentQueue<Op>(), 2048);
+    readonly BlockingCollection<Op> queue = new(new ConcurrentQueue<Op>(), 256);
     readonly Thread thread;
     SqliteTransaction? tx;
     SqliteCommand? insert, delete;
     Exception? failure;
+
+    internal SqliteConnection Connection => db;
 
     public static string PathFor(string mainPath) => mainPath + ".fts";
 
