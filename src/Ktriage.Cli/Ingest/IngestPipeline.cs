@@ -43,7 +43,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             if (rss <= peakRss) return;
             var info = GC.GetGCMemoryInfo();
             (peakRss, heapAtPeak, committedAtPeak) = (rss, GC.GetTotalMemory(false), info.TotalCommittedBytes);
-            statusAtPeak = string.Join(" ", File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("Rss") || l.StartsWith("Threads")).Select(l => string.Join("", l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
+            statusAtPeak = "gens after last GC " + string.Join("/", info.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes >> 20) + "M")) + " " + string.Join(" ", File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("Rss") || l.StartsWith("Threads")).Select(l => string.Join("", l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
         }, null, 0, 100);
         var summary = new IngestSummary();
         var resume = store.GetCheckpoint(source.Origin);
