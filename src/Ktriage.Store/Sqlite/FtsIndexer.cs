@@ -35,7 +35,7 @@ internal sealed class FtsIndexer : IDisposable
     readonly Thread thread;
     SqliteTransaction? tx;
     SqliteCommand? insert, delete;
-    Exception? failure;
+    volatile Exception? failure;
 
     internal SqliteConnection Connection => db;
 

@@ -148,7 +148,8 @@ public sealed partial class SqliteArchiveStore : IArchiveStore
         return Of("main", db) + $" (cache_size {Scalar(db, "PRAGMA cache_size")} cache_spill {Scalar(db, "PRAGMA cache_spill")} page_size {Scalar(db, "PRAGMA page_size")})" + (fts is null ? "" : "; " + Of("fts", fts.Connection));
     }
 
-    public IIngestBatch BeginBatch() => new SqliteIngestBatch(db, fts!);
+    public IIngestBatch BeginBatch() =>
+        new SqliteIngestBatch(db, fts ?? throw new StoreException($"{Path}: opened read-only, cannot ingest"));
 
     /// <summary>Waits until the full-text index has caught up with every committed batch.</summary>
     public void FlushIndex() => fts?.Flush();
