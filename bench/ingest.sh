@@ -17,11 +17,12 @@ tar xf "$tarball" -C "$work"
 repo=$work/io-uring-0.git
 dotnet publish "$root/src/Ktriage.Cli" -c Release -o "$work/bin" --nologo -v q >/dev/null
 
-# measure NAME CMD...: wall seconds and peak RSS (KiB) of CMD into $wall / $rss.
+# measure NAME CMD...: wall seconds, peak RSS (KiB) and CPU seconds (user+sys) of CMD into $wall / $rss / $cpu.
 measure() {
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { echo "$name failed:"; cat "$work/err"; exit 1; }
-  read -r wall rss < "$work/time"
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { echo "$name failed:"; cat "$work/err"; exit 1; }
+  read -r wall rss user sys < "$work/time"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
@@ -30,16 +31,16 @@ measure floor bash -c "cd '$repo' && git rev-list master | sed 's/\$/:m/' | git 
 floor=$wall
 
 measure ktriage "$work/bin/ktriage" ingest "$repo" --db "$work/k.db" --json
-kt=$wall; kt_rss=$((rss / 1024))
+kt=$wall; kt_rss=$((rss / 1024)); kt_cpu=$cpu
 summary=$(cat "$work/out")
 
 mkdir -p "$work/pi/git"; cp -r "$repo" "$work/pi/git/0.git"; touch "$work/pi/inbox.lock"; : > "$work/pi-config"
 PI_CONFIG=$work/pi-config measure pi-basic public-inbox-index -L basic "$work/pi"
-pib=$wall
+pib=$wall; pib_cpu=$cpu
 
 printf '%-44s %8s s\n' "floor (git cat-file --batch)" "$floor"
-printf '%-44s %8s s  peak RSS %s MiB  = %s x floor\n' "ktriage ingest (SQLite, FTS5 ready)" "$kt" "$kt_rss" "$(ratio "$kt" "$floor")"
-printf '%-44s %8s s  ktriage is %s x faster\n' "public-inbox-index -L basic" "$pib" "$(ratio "$pib" "$kt")"
+printf '%-44s %8s s  peak RSS %s MiB  CPU %s s  = %s x floor\n' "ktriage ingest (SQLite, FTS5 ready)" "$kt" "$kt_rss" "$kt_cpu" "$(ratio "$kt" "$floor")"
+printf '%-44s %8s s  CPU %s s  ktriage is %s x faster\n' "public-inbox-index -L basic" "$pib" "$pib_cpu" "$(ratio "$pib" "$kt")"
 if [[ ${1:-} == --full ]]; then
   rm -rf "$work/pi2"; mkdir -p "$work/pi2/git"; cp -r "$repo" "$work/pi2/git/0.git"; touch "$work/pi2/inbox.lock"
   PI_CONFIG=$work/pi-config measure pi-full public-inbox-index -L full "$work/pi2"

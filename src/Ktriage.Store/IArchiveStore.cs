@@ -11,6 +11,9 @@ public interface IArchiveStore : IDisposable
     /// <summary>A unit of work: everything added through it, and its checkpoint, commits atomically or not at all.</summary>
     IIngestBatch BeginBatch();
 
+    /// <summary>Waits until search sees every committed batch (the full-text index may be written in the background).</summary>
+    void FlushIndex() { }
+
     IEnumerable<MessageRow> Messages(string? list = null);
     IReadOnlyList<MessageRow> FindMessages(string messageId);
     IReadOnlyList<MessageRow> ThreadMessages(long threadId);

@@ -9,6 +9,24 @@ public sealed record MessageFacts(PatchInfo? Patch, IReadOnlyList<CrashReport> C
     /// <summary>Worth a patches row: a patch, pull or cover, or a reply carrying trailers, review signals or commit ids.</summary>
     public bool HasPatchFacts => Patch is { } p &&
         (p.Kind != MessageKind.Comment || p.Trailers.Count > 0 || p.Signals.Count > 0 || p.Commits.Count > 0);
+
+    string? patchJson;
+    string[]? crashJsons;
+
+    /// <summary>The patches.info JSON (serialised once; <see cref="Prepare"/> does it on a parse worker, off the store thread).</summary>
+    public string PatchJson => patchJson ??= System.Text.Json.JsonSerializer.Serialize(Patch, StoreJson.Options);
+
+    /// <summary>The crash_reports.report JSON of each crash, in order.</summary>
+    public IReadOnlyList<string> CrashJsons =>
+        crashJsons ??= Crashes.Select(r => System.Text.Json.JsonSerializer.Serialize(r, StoreJson.Options)).ToArray();
+
+    /// <summary>Serialises what the store will write now, on the calling thread.</summary>
+    public MessageFacts Prepare()
+    {
+        if (HasPatchFacts) _ = PatchJson;
+        _ = CrashJsons;
+        return this;
+    }
 }
 
 /// <summary>A stored message as listed by <c>ktriage messages</c> (one per distinct message; copies folded).</summary>

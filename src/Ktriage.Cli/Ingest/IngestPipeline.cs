@@ -28,11 +28,23 @@ public sealed class IngestSummary
 /// exactly after the last committed batch; re-stored items are recognised by content hash.</summary>
 public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
 {
+    readonly int batchSize = int.TryParse(Environment.GetEnvironmentVariable("KTRIAGE_BATCH"), out var b) ? b : batchSize;
     sealed record Parsed(RawMessage Raw, Message? Message, MessageFacts? Facts = null);
 
     public async Task<IngestSummary> RunAsync(IMessageSource source, string list, Action<long>? progress = null, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
+        long peakRss = 0, heapAtPeak = 0, committedAtPeak = 0;
+        string statusAtPeak = "";
+        using var sampler = Ktriage.Store.Sqlite.SqliteArchiveStore.TimingReport() is null ? null : new Timer(_ =>
+        {
+            using var self = Process.GetCurrentProcess();
+            var rss = self.WorkingSet64;
+            if (rss <= peakRss) return;
+            var info = GC.GetGCMemoryInfo();
+            (peakRss, heapAtPeak, committedAtPeak) = (rss, GC.GetTotalMemory(false), info.TotalCommittedBytes);
+            statusAtPeak = "gens after last GC " + string.Join("/", info.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes >> 20) + "M")) + " " + string.Join(" ", File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("Rss") || l.StartsWith("Threads")).Select(l => string.Join("", l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
+        }, null, 0, 100);
         var summary = new IngestSummary();
         var resume = store.GetCheckpoint(source.Origin);
         var channel = Channel.CreateBounded<Task<Parsed>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
@@ -55,13 +67,18 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
 
         var batch = store.BeginBatch();
         var inBatch = 0;
+        long waitTicks = 0, applyTicks = 0;
         string? checkpoint = null;
         try
         {
             await foreach (var pending in channel.Reader.ReadAllAsync(ct))
             {
+                var w0 = Stopwatch.GetTimestamp();
                 var item = await pending;
+                var w1 = Stopwatch.GetTimestamp();
                 Apply(batch, item, list, summary);
+                waitTicks += w1 - w0;
+                applyTicks += Stopwatch.GetTimestamp() - w1;
                 if (item.Raw.Checkpoint is { } cp) checkpoint = cp;
                 if (++inBatch >= batchSize)
                 {
@@ -76,6 +93,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             await producer;
             if (checkpoint is not null) batch.SetCheckpoint(source.Origin, checkpoint);
             batch.Commit();
+            store.FlushIndex();
             progress?.Invoke(summary.Seen);
         }
         finally
@@ -83,6 +101,12 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             batch.Dispose();
         }
         summary.Seconds = watch.Elapsed.TotalSeconds;
+        if (Ktriage.Store.Sqlite.SqliteArchiveStore.TimingReport() is { } report)
+        {
+            Console.Error.WriteLine($"ingest timing: wall={summary.Seconds:F2}s wait-parse={waitTicks / (double)Stopwatch.Frequency:F2}s apply={applyTicks / (double)Stopwatch.Frequency:F2}s {report}");
+            if (store is Ktriage.Store.Sqlite.SqliteArchiveStore sq) Console.Error.WriteLine(sq.MemoryReport());
+            Console.Error.WriteLine($"memory: peak RSS {peakRss >> 20} MiB, then GC heap {heapAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; {statusAtPeak}");
+        }
         return summary;
     }
 
@@ -94,7 +118,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             var m = MailParser.Parse(raw);
             _ = m.BodyHash;
             if (raw.Kind == RawKind.Deletion) return new Parsed(raw, m);
-            return new Parsed(raw, m, new MessageFacts(PatchAnalyzer.Analyze(m), CrashAnalyzer.Analyze(m.AllText)));
+            return new Parsed(raw, m, new MessageFacts(PatchAnalyzer.Analyze(m), CrashAnalyzer.Analyze(m.AllText)).Prepare());
         }
         catch (Exception e)
         {

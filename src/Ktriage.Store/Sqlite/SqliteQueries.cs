@@ -20,7 +20,9 @@ public sealed partial class SqliteArchiveStore
         r.IsDBNull(9) ? null : r.GetString(9),
         r.GetString(10).Split(' ', StringSplitOptions.RemoveEmptyEntries), r.GetInt32(11), r.GetInt64(12) != 0);
 
-    IEnumerable<MessageRow> Query(string where, params (string, object?)[] args)
+    IEnumerable<MessageRow> Query(string where, params (string, object?)[] args) => Query(db, where, args);
+
+    static IEnumerable<MessageRow> Query(SqliteConnection db, string where, params (string, object?)[] args)
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = SelectMessage + " " + where;
@@ -64,9 +66,15 @@ public sealed partial class SqliteArchiveStore
         return list;
     }
 
-    public IReadOnlyList<MessageRow> Search(string ftsQuery, int limit) =>
-        Query("JOIN (SELECT rowid AS hit, rank FROM message_fts WHERE message_fts MATCH $q ORDER BY rank LIMIT $n) f ON f.hit = m.id ORDER BY f.rank",
+    // The join drops index rows of messages deleted in main whose deletion has not reached the index file yet (ids are
+    // never reused, so such a row cannot name another message); LIMIT applies after it, to live messages only.
+    public IReadOnlyList<MessageRow> Search(string ftsQuery, int limit)
+    {
+        FlushIndex();
+        if (SearchConnection() is not { } conn) return [];
+        return Query(conn, "JOIN (SELECT rowid AS hit, rank FROM fts.message_fts WHERE message_fts MATCH $q ORDER BY rank) f ON f.hit = m.id ORDER BY f.rank LIMIT $n",
             ("$q", ftsQuery), ("$n", limit)).ToList();
+    }
 
     public IReadOnlyList<ProblemRow> Problems(int limit)
     {

@@ -8,8 +8,10 @@ internal static class SqliteSchema
         // 1: archive core
         """
         CREATE TABLE lists(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        -- AUTOINCREMENT: an id is never reused, so a full-text row left for a deleted message (the index is a separate
+        -- file committed after this one, see FtsIndexer) can never match a later message.
         CREATE TABLE messages(
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             message_id TEXT NOT NULL,
             body_hash TEXT NOT NULL,
             synthetic_id INTEGER NOT NULL DEFAULT 0,
@@ -46,11 +48,7 @@ internal static class SqliteSchema
         CREATE TABLE problems(id INTEGER PRIMARY KEY, origin TEXT NOT NULL, locator TEXT NOT NULL, problem TEXT NOT NULL,
             at INTEGER NOT NULL, UNIQUE(origin, locator));
         CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        -- Contentless: the text lives in copies.raw; the index only needs to answer MATCH.
-        -- detail=column keeps which column a term is in but not its positions: indexing is ~1.7x faster
-        -- (io-uring: 3.4 s -> 2.0 s) and the index 2x smaller. '_' is part of a word: nfsd_file_put is one term.
-        CREATE VIRTUAL TABLE message_fts USING fts5(subject, author, body,
-            content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 0 tokenchars ''_''');
+        -- The full-text index is in its own file, <db>.fts: see FtsIndexer.
         """,
         // 2: understanding stored at ingest: patches (JSON plus the columns later queries select on), crash reports
         """

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using Ktriage.Core.Mail;
+using Microsoft.Data.Sqlite;
+
+namespace Ktriage.Store.Sqlite;
+
+/// <summary>The full-text index lives in its own database file (<c>&lt;db&gt;.fts</c>) written by its own thread, so
+/// FTS5 tokenizing runs beside the store thread instead of on it. The store thread queues rows in message order, then,
+/// AFTER its own batch committed, a "committed up to id N" marker: the indexer commits its transaction together with
+/// <c>indexed_upto = N</c>. The index therefore never holds a row main has not committed, and a kill -9 between the
+/// two commits leaves messages with id &gt; indexed_upto unindexed, which <see cref="CatchUp"/> re-indexes from their
+/// raw copies on the next writable open. Message ids are never reused (AUTOINCREMENT), and readers join hits to
+/// <c>messages</c>, so rows of deleted messages whose deletion reached main but not the index are invisible.</summary>
+internal sealed class FtsIndexer : IDisposable
+{
+    public const string Schema = """
+        CREATE TABLE IF NOT EXISTS fts_meta(key TEXT PRIMARY KEY, value NOT NULL);
+        -- Contentless: the text lives in copies.raw of the main database; the index only needs to answer MATCH.
+        -- detail=column keeps which column a term is in but not its positions: indexing is ~1.7x faster
+        -- (io-uring: 3.4 s -> 2.0 s) and the index 2x smaller. '_' is part of a word: nfsd_file_put is one term.
+        CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(subject, author, body,
+            content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 0 tokenchars ''_''');
+        """;
+
+    abstract record Op;
+    sealed record IndexOp(long RowId, string Subject, string Author, string Body) : Op;
+    sealed record DeleteOp(long RowId) : Op;
+    sealed record CommitOp(long Upto) : Op;
+    sealed record RollbackOp : Op;
+    sealed record FlushOp(ManualResetEventSlim Done) : Op;
+
+    readonly SqliteConnection db;
+    // Bounded: message texts waiting here are the only memory this adds; the store thread blocks when the index lags.
+    readonly BlockingCollection<Op> queue = new(new ConcurrentQueue<Op>(), 256);
+    readonly Thread thread;
+    SqliteTransaction? tx;
+    SqliteCommand? insert, delete;
+    volatile Exception? failure;
+
+    internal SqliteConnection Connection => db;
+
+    public static string PathFor(string mainPath) => mainPath + ".fts";
+
+    public FtsIndexer(string mainPath)
+    {
+        db = SqliteArchiveStore.OpenConnection(PathFor(mainPath), readOnly: false);
+        SqliteArchiveStore.Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-8192;");
+        SqliteArchiveStore.Exec(db, Schema);
+        thread = new Thread(Run) { IsBackground = true, Name = "ktriage-fts" };
+        thread.Start();
+    }
+
+    /// <summary>Binds the index to one main database (a random token kept in both): an index left over from a deleted
+    /// or replaced database would hold rows for ids the new one reuses, so it is emptied instead.</summary>
+    public void Bind(SqliteConnection main)
+    {
+        var token = SqliteArchiveStore.Scalar(main, "SELECT value FROM meta WHERE key='fts_token'") as string;
+        if (token is null)
+        {
+            token = Guid.NewGuid().ToString("N");
+            SqliteArchiveStore.Exec(main, $"INSERT INTO meta(key, value) VALUES('fts_token', '{token}')");
+        }
+        if (SqliteArchiveStore.Scalar(db, "SELECT value FROM fts_meta WHERE key='token'") as string == token) return;
+        using var t = db.BeginTransaction();
+        SqliteArchiveStore.Exec(db, "DROP TABLE message_fts; DELETE FROM fts_meta;", t);
+        SqliteArchiveStore.Exec(db, Schema, t);
+        SqliteArchiveStore.Exec(db, $"INSERT INTO fts_meta(key, value) VALUES('token', '{token}')", t);
+        t.Commit();
+    }
+
+    public long IndexedUpto() =>
+        Convert.ToInt64(SqliteArchiveStore.Scalar(db, "SELECT coalesce((SELECT value FROM fts_meta WHERE key='indexed_upto'), 0)"));
+
+    void Post(Op op)
+    {
+        if (failure is { } f) throw new StoreException($"full-text index: {f.Message}", f);
+        queue.Add(op);
+    }
+
+    public void Index(long rowId, string subject, string author, string body) => Post(new IndexOp(rowId, subject, author, body));
+    public void Delete(long rowId) => Post(new DeleteOp(rowId));
+    /// <summary>Main committed every message with id ≤ <paramref name="upto"/>: commit what was queued before.</summary>
+    public void Committed(long upto) => Post(new CommitOp(upto));
+    /// <summary>Main rolled back: forget what was queued since the last commit.</summary>
+    public void RolledBack() => Post(new RollbackOp());
+
+    /// <summary>Waits until everything queued so far is applied (and committed, if it was followed by a marker).</summary>
+    public void Flush()
+    {
+        using var done = new ManualResetEventSlim();
+        Post(new FlushOp(done));
+        done.Wait();
+        if (failure is { } f) throw new StoreException($"full-text index: {f.Message}", f);
+    }
+
+    void Run()
+    {
+        foreach (var op in queue.GetConsumingEnumerable())
+        {
+            if (op is FlushOp flush) { flush.Done.Set(); continue; }
+            if (failure is not null) continue;
+            try { Apply(op); }
+            catch (Exception e)
+            {
+                failure = e;
+                try { tx?.Rollback(); } catch { /* already failed */ }
+                EndTransaction();
+            }
+        }
+    }
+
+    void Apply(Op op)
+    {
+        switch (op)
+        {
+            case IndexOp i:
+                Begin();
+                insert!.Parameters[0].Value = i.RowId;
+                insert.Parameters[1].Value = i.Subject;
+                insert.Parameters[2].Value = i.Author;
+                insert.Parameters[3].Value = i.Body;
+                insert.ExecuteNonQuery();
+                break;
+            case DeleteOp d:
+                Begin();
+                delete!.Parameters[0].Value = d.RowId;
+                delete.ExecuteNonQuery();
+                break;
+            case CommitOp c:
+                Begin();
+                using (var cmd = db.CreateCommand())
+                {
+                    cmd.Transaction = tx;
+                    cmd.CommandText = "INSERT INTO fts_meta(key, value) VALUES('indexed_upto', $u) ON CONFLICT(key) DO UPDATE SET value=max(value, excluded.value)";
+                    cmd.Parameters.AddWithValue("$u", c.Upto);
+                    cmd.ExecuteNonQuery();
+                }
+                tx!.Commit();
+                EndTransaction();
+                break;
+            case RollbackOp:
+                tx?.Rollback();
+                EndTransaction();
+                break;
+        }
+    }
+
+    void Begin()
+    {
+        if (tx is not null) return;
+        tx = db.BeginTransaction(deferred: false);
+        insert = db.CreateCommand();
+        insert.Transaction = tx;
+        insert.CommandText = "INSERT INTO message_fts(rowid, subject, author, body) VALUES($p0,$p1,$p2,$p3)";
+        for (var i = 0; i < 4; i++) insert.Parameters.Add(new SqliteParameter($"$p{i}", null));
+        delete = db.CreateCommand();
+        delete.Transaction = tx;
+        delete.CommandText = "DELETE FROM message_fts WHERE rowid=$p0";
+        delete.Parameters.Add(new SqliteParameter("$p0", null));
+    }
+
+    void EndTransaction()
+    {
+        insert?.Dispose();
+        delete?.Dispose();
+        tx?.Dispose();
+        insert = delete = null;
+        tx = null;
+    }
+
+    /// <summary>Indexes every message of <paramref name="main"/> with an id above indexed_upto (committed in main while
+    /// the index was not: the process died between the two commits), re-reading the text from its first raw copy.</summary>
+    public int CatchUp(SqliteConnection main)
+    {
+        var upto = IndexedUpto();
+        var max = Convert.ToInt64(SqliteArchiveStore.Scalar(main, "SELECT coalesce(max(id), 0) FROM messages"));
+        if (max <= upto) return 0;
+        var n = 0;
+        using (var cmd = main.CreateCommand())
+        {
+            cmd.CommandText = "SELECT m.id, (SELECT c.raw FROM copies c WHERE c.message = m.id ORDER BY c.id LIMIT 1) FROM messages m WHERE m.id > $u ORDER BY m.id";
+            cmd.Parameters.AddWithValue("$u", upto);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (r.IsDBNull(1)) continue;
+                var m = MailParser.Parse(RawMessage.Of((byte[])r.GetValue(1), new SourceLocator("catch-up")));
+                Index(r.GetInt64(0), m.Subject, m.From?.ToString() ?? "", m.AllText);
+                n++;
+            }
+        }
+        Committed(max);
+        Flush();
+        return n;
+    }
+
+    public void Dispose()
+    {
+        queue.CompleteAdding();
+        thread.Join();
+        try { tx?.Rollback(); } catch { /* nothing committed past the last marker */ }
+        EndTransaction();
+        queue.Dispose();
+        db.Dispose();
+    }
+}
