@@ -46,7 +46,7 @@ public static class CrashAnalyzer
 
     static List<CrashReport> AnalyzeCore(string text)
     {
-        var t0 = Prof.Now; var lines = LogNormalizer.Normalize(text); Prof.Add("normalize", t0);
+        var lines = LogNormalizer.Normalize(text);
         var texts = lines.Select(l => l.Text).ToList();
         bool Accept(int i) => lines[i].HasConsolePrefix || (!MailMention.IsMatch(texts[i]) && !InProse(texts[i]));
 
@@ -56,10 +56,10 @@ public static class CrashAnalyzer
             int pos = from;
             while (pos < to && reports.Count < MaxReports)
             {
-                t0 = Prof.Now; var p = SyzReportParser.Parse(texts, pos, to, Accept); Prof.Add("parse", t0);
+                var p = SyzReportParser.Parse(texts, pos, to, Accept);
                 if (p is null) break;
-                t0 = Prof.Now; int end = ReportExtent.End(lines, p, to); Prof.Add("extent", t0);
-                t0 = Prof.Now; var report = ReportBuilder.Build(p, lines, end); Prof.Add("build", t0);
+                int end = ReportExtent.End(lines, p, to);
+                var report = ReportBuilder.Build(p, lines, end);
                 reports.Add(report);
                 pos = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Max(end + 1, p.HeaderLine + 1);
             }

@@ -19,6 +19,9 @@ internal static class LogNormalizer
     // Split points inside flattened text: a syslog prefix or a printk timestamp, with any quote marks before it.
     static readonly Regex FlatSplit = new(@"(?:(?<=\s)|^)(?:> ?)*(?:" + SyslogPat + @"|\[ *\d+\.\d+\] )", RegexOptions.Compiled);
     const int FlattenedLength = 400;
+    const int MaxLineLength = 4096;
+    // A flattened web page of a thread is tens of KiB per line; beyond this a line is garbage, not worth splitting.
+    const int MaxRawLineLength = 1 << 20;
 
     public static List<LogLine> Normalize(string text)
     {
@@ -28,6 +31,7 @@ internal static class LogNormalizer
         {
             var line = raw[n];
             if (line.EndsWith('\r')) line = line[..^1];
+            if (line.Length > MaxRawLineLength) line = line[..MaxRawLineLength];
             if (line.Length > FlattenedLength && FlatSplit.Count(line) >= 3)
                 SplitFlattened(line, n + 1, lines);
             else
@@ -38,6 +42,9 @@ internal static class LogNormalizer
 
     static LogLine Clean(string line, int source, int depth)
     {
+        // printk lines are < 1 KiB and flattened pages were split above: anything longer is not log text, and
+        // cutting it keeps every per-line regex (some scan a line once per header occurrence) cheap.
+        if (line.Length > MaxLineLength) line = line[..MaxLineLength];
         var q = Quote.Match(line);
         if (q.Success)
         {

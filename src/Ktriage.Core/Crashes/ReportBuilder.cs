@@ -29,7 +29,7 @@ internal static class ReportBuilder
     {
         var r = new CrashReport
         {
-            Title = Prof.Time("b.clean", () => TitleCleaner.Clean(p.Title)),
+            Title = TitleCleaner.Clean(p.Title),
             AltTitles = p.AltTitles.Select(TitleCleaner.Clean).Distinct().ToList(),
             Corrupted = p.Corrupted,
             CorruptedReason = p.CorruptedReason,
@@ -47,15 +47,15 @@ internal static class ReportBuilder
             if (lines[i].HasConsolePrefix && context != p.Context) continue;
             body.Add(t.EndsWith('\r') ? t[prefix..^1] : prefix == 0 ? t : t[prefix..]);
         }
-        var t0 = Prof.Now; ReadStructure(r, body); Prof.Add("b.structure", t0);
-        t0 = Prof.Now; r.Panicked = TailContains(lines, p, end, "Kernel panic - not syncing") || TailContains(lines, p, end, "---[ end Kernel panic");
+        ReadStructure(r, body);
+        r.Panicked = TailContains(lines, p, end, "Kernel panic - not syncing") || TailContains(lines, p, end, "---[ end Kernel panic");
         if (TailContains(lines, p, end, "Fixing recursive fault")) body.Add("Fixing recursive fault but reboot is needed!");
-        Prof.Add("b.tail", t0); t0 = Prof.Now; r.GuiltyFile = GuiltyFile.Extract(r.Title, body); Prof.Add("b.guilty", t0);
+        r.GuiltyFile = GuiltyFile.Extract(r.Title, body);
         // The function syzkaller put in the title is the guilty frame; otherwise the first meaningful frame.
         var inFunc = r.Title.LastIndexOf(" in ", StringComparison.Ordinal) is var at and >= 0 ? r.Title[(at + 4)..] : null;
         r.GuiltyFrame = inFunc is not null && inFunc != "corrupted" && !inFunc.Contains(' ') ? inFunc : r.Frames.FirstOrDefault(f => f.Reliable && f.Section is "task" or "irq" or "softirq" && !FrameNames.IsGeneric(f.Function))?.Function is { } g
             ? FrameNames.StripSuffixes(g) : r.CrashSite is { } cs && !FrameNames.IsGeneric(cs.Function) ? FrameNames.StripSuffixes(cs.Function) : null;
-        t0 = Prof.Now; r.Hints = Hints.For(r, body); Prof.Add("b.hints", t0);
+        r.Hints = Hints.For(r, body);
         return r;
     }
 

@@ -86,14 +86,14 @@ internal static class SyzReportParser
 
     public static SyzParse? Parse(IReadOnlyList<string> lines, int from, int to, Func<int, bool>? accept = null)
     {
-        var t0 = Prof.Now; int start = FindFirstOops(lines, from, to, accept, out var oops); Prof.Add("findfirst", t0);
+        int start = FindFirstOops(lines, from, to, accept, out var oops);
         if (start < 0 || oops is null) return null;
         var context = ExtractContext(lines[start]);
         for (bool questionable = false; ; questionable = true)
         {
-            t0 = Prof.Now; var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept); Prof.Add("findreport", t0);
+            var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept);
             var text = report[..reportEnd];
-            t0 = Prof.Now; var d = ExtractDescription(text, oops); Prof.Add("describe", t0);
+            var d = ExtractDescription(text, oops);
             if (d.Title == "")
             {
                 // The header line was filtered out of the report (other context): use raw lines.
@@ -109,7 +109,7 @@ internal static class SyzReportParser
             };
             if (!p.Corrupted)
             {
-                t0 = Prof.Now; var reason = IsCorrupted(p.Title, text, d.Format); Prof.Add("iscorrupted", t0);
+                var reason = IsCorrupted(p.Title, text, d.Format);
                 p.Corrupted = reason != null;
                 p.CorruptedReason = reason;
             }
@@ -204,7 +204,7 @@ internal static class SyzReportParser
         var alt = new List<string>();
         foreach (var f in oops.Formats)
         {
-            var t1 = Prof.Now; var m = f.Title.Match(output); Prof.Add("d.title", t1);
+            var m = f.Title.Match(output);
             if (!m.Success || m.Index > startPos) continue;
             if (m.Index == startPos && desc != "") continue;
             if (m.Index < startPos)
@@ -217,7 +217,7 @@ internal static class SyzReportParser
             matchedTitle = true;
             if (f.Report is not null)
             {
-                t1 = Prof.Now; m = f.Report.Match(output); Prof.Add("d.report", t1);
+                m = f.Report.Match(output);
                 if (!m.Success) continue;
             }
             var args = new List<string>();
@@ -225,7 +225,7 @@ internal static class SyzReportParser
             corrupted = null;
             if (f.Stack is not null)
             {
-                t1 = Prof.Now; var (frames, ok) = ExtractStackFrame(f.Stack, output, m.Index); Prof.Add("d.stack", t1);
+                var (frames, ok) = ExtractStackFrame(f.Stack, output, m.Index);
                 if (!ok) corrupted = NoFrames;
                 args.AddRange(frames);
             }
@@ -271,7 +271,7 @@ internal static class SyzReportParser
 
     static (List<string> Frames, bool Ok) ExtractStackFrame(StackFormat stack, string output, int from)
     {
-        var t0 = Prof.Now; var skip = SkipRe(stack); Prof.Add("skipre", t0);
+        var skip = SkipRe(stack);
         var r = ExtractStackFrameImpl(output, from, skip, stack.Parts, stack.Extractor);
         if (r.Ok || stack.Parts2 is null) return r;
         var r2 = ExtractStackFrameImpl(output, from, skip, stack.Parts2, stack.Extractor);
@@ -325,7 +325,7 @@ internal static class SyzReportParser
                     if (LinuxStackParams.IsStackStart(ln)) { next = true; break; }
                     if (partIdx != parts.Length - 1)
                     {
-                        var t0 = Prof.Now; var m1 = parts[partIdx + 1].Match(output, cur.Start, cur.Length); Prof.Add("nextpart", t0);
+                        var m1 = parts[partIdx + 1].Match(output, cur.Start, cur.Length);
                         if (m1.Success)
                         {
                             AppendFrame(frames, m1, skip);
@@ -350,7 +350,7 @@ internal static class SyzReportParser
                 while (cur.Next())
                 {
                     if (LinuxStackParams.IsCorruptedLine(output.AsSpan(cur.Start, cur.Length))) { ok = false; next = true; break; }
-                    var t0 = Prof.Now; var m = parts[partIdx].Match(output, cur.Start, cur.Length); Prof.Add("part", t0);
+                    var m = parts[partIdx].Match(output, cur.Start, cur.Length);
                     if (!m.Success) continue;
                     AppendFrame(frames, m, skip);
                     next = true;
@@ -376,7 +376,7 @@ internal static class SyzReportParser
         {
             if (!m.Groups[g].Success) continue;
             var frame = LinuxStackParams.StripPrefixes(m.Groups[g].Value);
-            var t0 = Prof.Now; if (frame != "" && !skip.IsMatch(frame)) frames.Add(frame); Prof.Add("skip", t0);
+            if (frame != "" && !skip.IsMatch(frame)) frames.Add(frame);
         }
     }
 
@@ -385,6 +385,7 @@ internal static class SyzReportParser
         if (CorruptedTitle.IsMatch(title)) return "title matches corrupted regexp";
         if (format is null || format.NoStackTrace) return null;
         bool hasStackTrace = false;
+        Span<(int Start, int Length)> frames = stackalloc (int, int)[16];
         int from = LinuxStackParams.FirstStackStartCandidate(report);
         if (from < 0) return "no stack trace in report";
         foreach (var key in LinuxStackParams.StackStartRes)
@@ -392,7 +393,6 @@ internal static class SyzReportParser
             var m = key.Match(report, from);
             if (!m.Success) continue;
             // Only the 16 lines after the trace start are looked at: never split the rest of the report.
-            Span<(int Start, int Length)> frames = stackalloc (int, int)[16];
             int n = 0;
             var cur = new LineCursor(report, m.Index);
             while (n < frames.Length && cur.Next()) frames[n++] = (cur.Start, cur.Length);

@@ -7,13 +7,13 @@ namespace Ktriage.Core.Tests.Crashes;
 
 /// <summary>
 /// Ingest runs the analyzer on every mail, so no input may make it backtrack or go quadratic. Each input is
-/// ~10 MB (or 100k lines); linear code takes well under a second, a quadratic path takes minutes, so the
-/// 2-second bound separates them on any machine without being flaky.
+/// ~10 MB (or 100k lines); linear code takes about a second (Release, idle core), a quadratic path takes minutes, so the
+/// 20-second bound separates them even on a loaded machine or a Debug build without being flaky.
 /// </summary>
 public sealed class AdversarialInputTests
 {
     const int Size = 10_000_000;
-    static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     static string Repeat(string prefix, string unit, string suffix = "")
     {
@@ -79,6 +79,6 @@ public sealed class AdversarialInputTests
                     Assert.Equal(m.Success ? m.Groups[1].Value : null, GuiltyFile.FindFile(line));
                     if (m.Success) found++;
                 }
-        Assert.True(found > 1000, $"only {found} file references: corpus missing?");
+        Assert.True(found > 500, $"only {found} file references: corpus missing?");
     }
 }
