@@ -1,0 +1,114 @@
+using Ktriage.Core.Crashes;
+
+namespace Ktriage.Core.Links;
+
+/// <summary>A stack frame reduced to what identifies a bug: its bare name and how much to trust it.</summary>
+public sealed record NormalizedFrame(string Name, double Weight);
+
+/// <summary>Frame normalisation and stack similarity for crash clustering.</summary>
+public static class CrashFrames
+{
+    /// <summary>Frames of the stack that crashed; allocation/free stacks of KASAN and lockdep's chains describe other code.</summary>
+    static readonly HashSet<string> MainSections = new(StringComparer.Ordinal) { "task", "irq", "softirq", "nmi", "exception", "hardirq" };
+
+    /// <summary>Architecture- and context-specific plumbing (syscall entry, kthread/workqueue trampolines): present in
+    /// most stacks and different between i686 and x86_64, so they say little about which bug this is.</summary>
+    static readonly HashSet<string> Plumbing = new(StringComparer.Ordinal)
+    {
+        "ret_from_fork", "ret_from_fork_asm", "kthread", "worker_thread", "process_one_work", "process_scheduled_works",
+        "entry_SYSCALL_64_after_hwframe", "entry_SYSCALL_64_fastpath", "entry_SYSCALL_64", "do_syscall_64", "do_syscall_x64",
+        "system_call_fastpath", "sysenter_do_call", "syscall_call", "do_fast_syscall_32", "entry_SYSENTER_32",
+        "do_int80_syscall_32", "__do_fast_syscall_32", "el0_svc", "el0t_64_sync", "el0t_64_sync_handler", "ia32_sysenter_target",
+        "sys_socketcall", "__sys_socketcall", "smpboot_thread_fn", "run_ksoftirqd", "__do_softirq", "handle_softirqs",
+        "irq_exit_rcu", "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt", "apic_timer_interrupt",
+    };
+
+    public const double UnreliableWeight = 0.3;
+    public const double PlumbingWeight = 0.2;
+
+    /// <summary>Crash site then the crashing stack, top first: suffixes (.isra.N…) and syscall prefixes stripped,
+    /// generic frames (reporting, allocators, locking…) dropped, consecutive repeats folded, at most <paramref name="max"/>.</summary>
+    public static IReadOnlyList<NormalizedFrame> Normalize(CrashReport report, int max = 16)
+    {
+        var result = new List<NormalizedFrame>();
+        void Add(StackFrame f)
+        {
+            var name = FrameNames.StripSyscallPrefixes(FrameNames.StripSuffixes(f.Function));
+            if (name.Length == 0 || FrameNames.IsGeneric(name)) return;
+            var weight = Plumbing.Contains(name) ? PlumbingWeight : f.Reliable ? 1.0 : UnreliableWeight;
+            // Unreliable "? foo" frames often repeat a reliable one: keep the name once, with its best weight.
+            var existing = result.FindIndex(x => x.Name == name);
+            if (existing >= 0)
+            {
+                if (weight > result[existing].Weight) result[existing] = new NormalizedFrame(name, weight);
+                return;
+            }
+            result.Add(new NormalizedFrame(name, weight));
+        }
+        if (report.CrashSite is { } site) Add(site);
+        foreach (var f in report.Frames)
+        {
+            if (result.Count >= max) break;
+            if (MainSections.Contains(f.Section)) Add(f);
+        }
+        return result;
+    }
+
+    /// <summary>The frames a fix is likely to touch: reliable, non-plumbing, top first.</summary>
+    public static IReadOnlyList<string> KeyFunctions(IReadOnlyList<NormalizedFrame> frames, int max = 5) =>
+        frames.Where(f => f.Weight >= 1.0).Select(f => f.Name).Take(max).ToList();
+
+    /// <summary>Frames needed on both sides before stacks alone may join two reports: with fewer, any two
+    /// short stacks through the same helper would look alike.</summary>
+    public const int MinFramesForStackMatch = 3;
+
+    /// <summary>
+    /// Similarity in [0,1]: 0.6 × weighted Jaccard over the frame sets + 0.4 × (1 − normalised edit distance)
+    /// over the top 5 frames. Jaccard tolerates what differs between builds of the same bug (inlining, extra
+    /// "? foo" stack garbage, arch entry code); the edit distance rewards the same order near the crash
+    /// site, where the bug is. Unreliable and plumbing frames count with their lower weight.
+    /// </summary>
+    public static double Similarity(IReadOnlyList<NormalizedFrame> a, IReadOnlyList<NormalizedFrame> b)
+    {
+        if (a.Count == 0 || b.Count == 0) return 0;
+        var wa = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var f in a) wa[f.Name] = Math.Max(f.Weight, wa.GetValueOrDefault(f.Name));
+        var wb = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var f in b) wb[f.Name] = Math.Max(f.Weight, wb.GetValueOrDefault(f.Name));
+        double min = 0, maxSum = 0;
+        foreach (var name in wa.Keys.Union(wb.Keys))
+        {
+            var x = wa.GetValueOrDefault(name);
+            var y = wb.GetValueOrDefault(name);
+            min += Math.Min(x, y);
+            maxSum += Math.Max(x, y);
+        }
+        var jaccard = maxSum == 0 ? 0 : min / maxSum;
+        var ta = Top(a, 5);
+        var tb = Top(b, 5);
+        var edit = 1.0 - (double)EditDistance(ta, tb) / Math.Max(ta.Count, tb.Count);
+        return 0.6 * jaccard + 0.4 * edit;
+    }
+
+    static List<string> Top(IReadOnlyList<NormalizedFrame> frames, int n)
+    {
+        // Order near the crash site is only meaningful for frames that really are the call chain.
+        var reliable = frames.Where(f => f.Weight >= 1.0).Select(f => f.Name).Take(n).ToList();
+        return reliable.Count > 0 ? reliable : frames.Select(f => f.Name).Take(n).ToList();
+    }
+
+    static int EditDistance(List<string> a, List<string> b)
+    {
+        var prev = new int[b.Count + 1];
+        var cur = new int[b.Count + 1];
+        for (var j = 0; j <= b.Count; j++) prev[j] = j;
+        for (var i = 1; i <= a.Count; i++)
+        {
+            cur[0] = i;
+            for (var j = 1; j <= b.Count; j++)
+                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Count];
+    }
+}

@@ -1,0 +1,202 @@
+namespace Ktriage.Core.Links;
+
+/// <summary>The three families of evidence; <c>--evidence</c> picks which ones count, so each can be measured.</summary>
+[Flags]
+public enum EvidenceKinds
+{
+    None = 0,
+    /// <summary>Tags and references that name the report: Reported-by/Closes/Link, "#syz fix", a reply pointing at the fix.</summary>
+    Explicit = 1,
+    /// <summary>Conversation: posted in the report's thread, confirmed by the reporter.</summary>
+    Thread = 2,
+    /// <summary>What the patch is: touches the crashing functions or guilty file, names the crash, posted soon after.</summary>
+    Content = 4,
+    All = Explicit | Thread | Content,
+}
+
+/// <summary>One reason to believe a patch fixes a crash; <see cref="Weight"/> is the probability-like strength it adds.</summary>
+public sealed record Evidence(EvidenceKinds Kind, string Code, double Weight, string Detail);
+
+/// <summary>
+/// Evidence weights. Scores combine as a noisy-OR, 1 − Π(1 − w): independent clues reinforce each other, one
+/// weak clue never outranks a strong one, and the score stays in [0,1]. Explicit tags are near-certain; the
+/// thread alone is suggestive (report threads also carry debugging patches and unrelated fixes); content clues
+/// are individually weak because popular functions and files are touched by many patches, but they add up, and
+/// proximity in time only breaks ties between patches that already have content evidence.
+/// </summary>
+public static class EvidenceWeights
+{
+    public const double ReportedByBot = 0.95;       // Reported-by: syzbot+<id> / Tested-by: syzbot+<id>
+    public const double ClosesReport = 0.95;        // Closes:/Link: to the report's Message-ID or dashboard URL
+    public const double ReferencedFromReport = 0.9; // a reply in the report thread points at the fix ("Here's the fix: <mid>")
+    public const double SyzFixCommand = 0.85;       // "#syz fix: <patch title>"
+    public const double ReportedByReporter = 0.6;   // Reported-by a human reporter: they may report several bugs
+    public const double SameThread = 0.4;
+    public const double ReporterConfirmed = 0.6;    // reporter (or the reporting bot) says it works / Tested-by
+    public const double ConfirmedElsewhere = 0.35;  // touches the same functions as a patch confirmed in the report thread
+    public const double NamesTitle = 0.55;          // the crash title appears in the patch text
+    public const double TouchesCrashSite = 0.45;
+    public const double TouchesFrame = 0.15;        // each further top frame, at most MaxFrames of them
+    public const int MaxFrames = 3;
+    public const double TouchesGuiltyFile = 0.2;
+    public const double SoonAfter = 0.15;           // × e^(−days/30), only with other content evidence
+    public const double ContentWindowDays = 365;
+
+    /// <summary>Score above which a candidate counts as "the fix" for a cluster's status.</summary>
+    public const double Confident = 0.5;
+}
+
+/// <summary>What linking needs to know about a crash cluster.</summary>
+public sealed record CrashFacts(
+    string Title,
+    IReadOnlyList<string> AltTitles,
+    IReadOnlyList<string> KeyFunctions,
+    string? GuiltyFile,
+    DateTimeOffset FirstSeen,
+    IReadOnlySet<string> ReportMessageIds,
+    IReadOnlySet<long> Threads,
+    IReadOnlySet<string> ReporterEmails,
+    IReadOnlySet<string> BotIds);
+
+public sealed record TrailerFact(string Name, string Value, string? Email);
+
+/// <summary>Someone saying a patch works: a Tested-by or "that fixes it for me" reply, or syzbot's test result.</summary>
+public sealed record Confirmation(string Who, string Email, string Evidence, DateTimeOffset Date);
+
+/// <summary>What linking needs to know about a candidate fix. <see cref="Present"/> is false for a fix only known
+/// by the Message-ID a reply gave.</summary>
+public sealed record FixCandidate(
+    string MessageId,
+    bool Present,
+    long? Thread,
+    DateTimeOffset? Date,
+    IReadOnlyList<string> Files,
+    IReadOnlyList<string> Functions,
+    IReadOnlyList<TrailerFact> Trailers,
+    bool NamesTitle,
+    IReadOnlyList<Confirmation> Confirmations,
+    string? ReferencedBy,
+    string? SyzFix,
+    string? ConfirmedSibling);
+
+public static class FixScoring
+{
+    public static double Score(IEnumerable<Evidence> evidence, EvidenceKinds allowed = EvidenceKinds.All)
+    {
+        var miss = 1.0;
+        foreach (var e in evidence)
+            if ((e.Kind & allowed) != 0) miss *= 1 - Math.Clamp(e.Weight, 0, 1);
+        return 1 - miss;
+    }
+
+    /// <summary>"content,thread" → Content|Thread; "all" → All. Null for an unknown word.</summary>
+    public static EvidenceKinds? ParseKinds(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return EvidenceKinds.All;
+        var kinds = EvidenceKinds.None;
+        foreach (var word in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            switch (word.ToLowerInvariant())
+            {
+                case "all": kinds |= EvidenceKinds.All; break;
+                case "explicit": kinds |= EvidenceKinds.Explicit; break;
+                case "thread": kinds |= EvidenceKinds.Thread; break;
+                case "content": kinds |= EvidenceKinds.Content; break;
+                default: return null;
+            }
+        }
+        return kinds;
+    }
+
+    public static string KindName(EvidenceKinds kind) => kind switch
+    {
+        EvidenceKinds.Explicit => "explicit",
+        EvidenceKinds.Thread => "thread",
+        EvidenceKinds.Content => "content",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Every piece of evidence that <paramref name="fix"/> fixes <paramref name="crash"/> (all kinds; filter when scoring).</summary>
+    public static List<Evidence> Evaluate(CrashFacts crash, FixCandidate fix)
+    {
+        var list = new List<Evidence>();
+        foreach (var t in fix.Trailers)
+        {
+            var name = t.Name.ToLowerInvariant();
+            var email = t.Email?.ToLowerInvariant();
+            var botId = Bots.SyzbotIds(email).FirstOrDefault() ?? (name is "closes" or "link" or "buglink" ? Bots.SyzbotIds(t.Value).FirstOrDefault() : null);
+            if (botId is not null && crash.BotIds.Contains(botId))
+            {
+                list.Add(new Evidence(EvidenceKinds.Explicit, name is "closes" or "link" or "buglink" ? "closes" : "bot-id",
+                    name is "closes" or "link" or "buglink" ? EvidenceWeights.ClosesReport : EvidenceWeights.ReportedByBot, $"{t.Name}: {t.Value}"));
+                continue;
+            }
+            if (name is "closes" or "link" or "buglink" && crash.ReportMessageIds.Any(id => t.Value.Contains(id, StringComparison.OrdinalIgnoreCase)))
+            {
+                list.Add(new Evidence(EvidenceKinds.Explicit, "closes", EvidenceWeights.ClosesReport, $"{t.Name}: {t.Value}"));
+                continue;
+            }
+            if (email is null || !crash.ReporterEmails.Contains(email)) continue;
+            if (name.StartsWith("reported", StringComparison.Ordinal))
+                list.Add(new Evidence(EvidenceKinds.Explicit, "reported-by", EvidenceWeights.ReportedByReporter, $"{t.Name}: {t.Value} (the reporter)"));
+            if (name.Contains("tested", StringComparison.Ordinal))
+                list.Add(new Evidence(EvidenceKinds.Thread, "reporter-tested", EvidenceWeights.ReporterConfirmed, $"{t.Name}: {t.Value} (the reporter)"));
+        }
+        if (fix.ReferencedBy is { } referenced)
+            list.Add(new Evidence(EvidenceKinds.Explicit, "referenced", EvidenceWeights.ReferencedFromReport, referenced));
+        if (fix.SyzFix is { } syzFix)
+            list.Add(new Evidence(EvidenceKinds.Explicit, "syz-fix", EvidenceWeights.SyzFixCommand, syzFix));
+
+        var days = fix.Date is { } d ? (d - crash.FirstSeen).TotalDays : (double?)null;
+        var after = days is >= -0.01;
+        if (after && fix.Thread is { } thread && crash.Threads.Contains(thread))
+            list.Add(new Evidence(EvidenceKinds.Thread, "same-thread", EvidenceWeights.SameThread,
+                $"posted {Later(days!.Value)} in the report's thread"));
+        foreach (var c in fix.Confirmations.Where(c => IsReporter(crash, c.Email)).Take(1))
+            list.Add(new Evidence(EvidenceKinds.Thread, "reporter-confirmed", EvidenceWeights.ReporterConfirmed,
+                $"reporter {c.Who} replied '{Clip(c.Evidence, 80)}'"));
+        if (fix.ConfirmedSibling is { } sibling && after)
+            list.Add(new Evidence(EvidenceKinds.Thread, "confirmed-sibling", EvidenceWeights.ConfirmedElsewhere, sibling));
+
+        if (after && days <= EvidenceWeights.ContentWindowDays)
+        {
+            var content = new List<Evidence>();
+            var functions = new HashSet<string>(fix.Functions.Select(Crashes.FrameNames.StripSuffixes), StringComparer.Ordinal);
+            var files = new HashSet<string>(fix.Files, StringComparer.Ordinal);
+            var touched = crash.KeyFunctions.Where(functions.Contains).ToList();
+            if (crash.KeyFunctions.Count > 0 && functions.Contains(crash.KeyFunctions[0]))
+                content.Add(new Evidence(EvidenceKinds.Content, "touches-crash-site", EvidenceWeights.TouchesCrashSite,
+                    $"touches {crash.KeyFunctions[0]}{InFile(crash, files)}"));
+            foreach (var f in touched.Where(f => f != crash.KeyFunctions[0]).Take(EvidenceWeights.MaxFrames))
+                content.Add(new Evidence(EvidenceKinds.Content, "touches-frame", EvidenceWeights.TouchesFrame, $"touches {f} (in the stack)"));
+            if (crash.GuiltyFile is { } gf && files.Contains(gf) && !content.Any(e => e.Detail.Contains(gf, StringComparison.Ordinal)))
+                content.Add(new Evidence(EvidenceKinds.Content, "touches-guilty-file", EvidenceWeights.TouchesGuiltyFile, $"touches {gf}"));
+            if (fix.NamesTitle)
+                content.Add(new Evidence(EvidenceKinds.Content, "names-title", EvidenceWeights.NamesTitle, $"names \"{crash.Title}\""));
+            if (content.Count > 0)
+                content.Add(new Evidence(EvidenceKinds.Content, "soon-after", EvidenceWeights.SoonAfter * Math.Exp(-days!.Value / 30),
+                    $"posted {Later(days.Value)}"));
+            list.AddRange(content);
+        }
+        return list;
+    }
+
+    static bool IsReporter(CrashFacts crash, string email) => crash.ReporterEmails.Contains(email.ToLowerInvariant())
+        || Bots.SyzbotIds(email).Any(crash.BotIds.Contains);
+
+    static string InFile(CrashFacts crash, HashSet<string> files) =>
+        crash.GuiltyFile is { } gf && files.Contains(gf) ? $" in {gf}" : "";
+
+    static string Later(double days) => days switch
+    {
+        < 1 => "the same day",
+        < 2 => "1 day later",
+        _ => $"{Math.Round(days)} days later",
+    };
+
+    static string Clip(string s, int n)
+    {
+        s = string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return s.Length <= n ? s : s[..(n - 1)] + "…";
+    }
+}

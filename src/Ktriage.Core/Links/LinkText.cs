@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+
+namespace Ktriage.Core.Links;
+
+/// <summary>A fix named in a reply by Message-ID ("Here's the fix: mid.gmane.org/&lt;id&gt;").</summary>
+public sealed record FixReference(string MessageId, string Context);
+
+/// <summary>Reads what linking needs from message text: the sender's own words, fix references, #syz commands.</summary>
+public static partial class LinkText
+{
+    const RegexOptions Opts = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+
+    // Links that carry a Message-ID: lore (/list/<mid>/ or /r/<mid>), lkml.kernel.org/r, gmane's mid redirector,
+    // marc/patchwork are left out (their ids are not Message-IDs). A bare <id@host> is taken too, but only in a
+    // sentence about a fix (below).
+    [GeneratedRegex(@"(?:(?:https?://)?(?:lore\.kernel\.org/(?:[\w.-]+|r)|lkml\.kernel\.org/r|mid\.gmane\.org|patch\.msgid\.link)/(?<id>[^\s/<>""]+@[^\s/<>""]+))|<(?<id>[^\s<>@]+@[^\s<>]+\.[^\s<>]+)>", Opts)]
+    private static partial Regex MessageIdRef();
+
+    [GeneratedRegex(@"\b(fix|fixes|fixed|patch|patches|solution|should\s+address|addressed\s+by|resolved\s+by)\b", Opts)]
+    private static partial Regex FixWord();
+
+    [GeneratedRegex(@"^\s*#syz\s+fix:\s*(?<title>\S.*?)\s*$", RegexOptions.Multiline | Opts)]
+    private static partial Regex SyzFix();
+
+    /// <summary>
+    /// The sender's own text: unquoted lines. Pages flattened into one long line keep their "&gt; " marks inline,
+    /// so for such lines (over 300 characters) the tail after the last inline quote mark is the sender's.
+    /// </summary>
+    public static string OwnText(string body)
+    {
+        var own = new List<string>();
+        foreach (var raw in body.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.TrimStart().StartsWith('>'))
+            {
+                if (line.Length < 300) continue;
+                var last = line.LastIndexOf(" > ", StringComparison.Ordinal);
+                if (last < 0) continue;
+                line = line[(last + 3)..];
+            }
+            own.Add(line);
+        }
+        return string.Join('\n', own);
+    }
+
+    /// <summary>Message-IDs the text offers as the fix: a lore/gmane link, or &lt;id&gt;, in or right after a
+    /// sentence that talks about a fix or patch.</summary>
+    public static IReadOnlyList<FixReference> FixReferences(string ownText)
+    {
+        var found = new List<FixReference>();
+        var lines = ownText.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            foreach (Match m in MessageIdRef().Matches(lines[i]))
+            {
+                var context = string.Join(' ', lines[Math.Max(0, i - 2)..(i + 1)].Select(l => l.Trim())).Trim();
+                var before = lines[i][..m.Index];
+                // The sentence leading to the link: this line up to the link, else the two lines above.
+                var lead = FixWord().IsMatch(before) ? before : string.Join(' ', lines[Math.Max(0, i - 2)..i]);
+                if (!FixWord().IsMatch(lead)) continue;
+                var id = Mail.MessageIds.Normalize(Uri.UnescapeDataString(m.Groups["id"].Value.TrimEnd('.', ',', ')', ';')));
+                if (found.All(f => f.MessageId != id)) found.Add(new FixReference(id, context));
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Titles given in "#syz fix: &lt;commit title&gt;" commands.</summary>
+    public static IReadOnlyList<string> SyzFixTitles(string ownText) =>
+        SyzFix().Matches(ownText).Select(m => m.Groups["title"].Value).Distinct().ToList();
+
+    /// <summary>The subject of a patch sent inline in a reply ("&gt;From sha … Subject: [PATCH] foo: fix bar"), without the [PATCH] tag.</summary>
+    public static string? InlinePatchSubject(string body)
+    {
+        var m = Regex.Match(body, @"(?:^|\s)Subject:\s*\[PATCH[^\]]*\]\s*(?<s>[^\n]+?)(?=\s{2,}|\n|$| The | This | When | If )", Opts);
+        return m.Success ? m.Groups["s"].Value.Trim() : null;
+    }
+}
