@@ -18,6 +18,8 @@ foreach (var command in new[]
     SearchCommand.Create(),
     DemoCommand.Create(),
     OopsCommand.Create(),
+    CrashesCommand.Create(),
+    CrashCommand.Create(),
 })
     root.Subcommands.Add(command);
 

@@ -23,6 +23,17 @@ public static class CrashFrames
         "irq_exit_rcu", "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt", "apic_timer_interrupt",
     };
 
+    /// <summary>Fault handling and oops printing that older kernels leave in the call trace above the crash site.</summary>
+    static readonly HashSet<string> Reporting = new(StringComparer.Ordinal)
+    {
+        "show_trace", "show_trace_log_lvl", "show_stack_log_lvl", "show_registers", "show_regs", "__show_regs", "die", "__die",
+        "oops_end", "oops_begin", "do_page_fault", "__do_page_fault", "page_fault", "error_code", "do_general_protection",
+        "general_protection", "exc_general_protection", "asm_exc_general_protection", "exc_page_fault", "asm_exc_page_fault",
+        "do_user_addr_fault", "do_kern_addr_fault", "handle_page_fault", "no_context", "bad_area_nosemaphore",
+        "__bad_area_nosemaphore", "page_fault_oops", "kernelmode_fixup_or_oops", "do_invalid_op", "exc_invalid_op",
+        "asm_exc_invalid_op", "handle_bug", "do_trap", "do_error_trap", "do_exit", "make_task_dead", "rewind_stack_and_make_dead",
+    };
+
     public const double UnreliableWeight = 0.3;
     public const double PlumbingWeight = 0.2;
 
@@ -34,7 +45,7 @@ public static class CrashFrames
         void Add(StackFrame f)
         {
             var name = FrameNames.StripSyscallPrefixes(FrameNames.StripSuffixes(f.Function));
-            if (name.Length == 0 || FrameNames.IsGeneric(name)) return;
+            if (name.Length == 0 || Reporting.Contains(name) || FrameNames.IsGeneric(name)) return;
             var weight = Plumbing.Contains(name) ? PlumbingWeight : f.Reliable ? 1.0 : UnreliableWeight;
             // Unreliable "? foo" frames often repeat a reliable one: keep the name once, with its best weight.
             var existing = result.FindIndex(x => x.Name == name);

@@ -61,7 +61,7 @@ public sealed record CrashFacts(
 public sealed record TrailerFact(string Name, string Value, string? Email);
 
 /// <summary>Someone saying a patch works: a Tested-by or "that fixes it for me" reply, or syzbot's test result.</summary>
-public sealed record Confirmation(string Who, string Email, string Evidence, DateTimeOffset Date);
+public sealed record Confirmation(string Who, string Evidence, DateTimeOffset Date, bool ByReporter);
 
 /// <summary>What linking needs to know about a candidate fix. <see cref="Present"/> is false for a fix only known
 /// by the Message-ID a reply gave.</summary>
@@ -152,9 +152,9 @@ public static class FixScoring
         if (after && fix.Thread is { } thread && crash.Threads.Contains(thread))
             list.Add(new Evidence(EvidenceKinds.Thread, "same-thread", EvidenceWeights.SameThread,
                 $"posted {Later(days!.Value)} in the report's thread"));
-        foreach (var c in fix.Confirmations.Where(c => IsReporter(crash, c.Email)).Take(1))
+        foreach (var c in fix.Confirmations.Where(c => c.ByReporter).Take(1))
             list.Add(new Evidence(EvidenceKinds.Thread, "reporter-confirmed", EvidenceWeights.ReporterConfirmed,
-                $"reporter {c.Who} replied '{Clip(c.Evidence, 80)}'"));
+                $"reporter {c.Who} replied '{LinkText.ConfirmingWords(c.Evidence)}'"));
         if (fix.ConfirmedSibling is { } sibling && after)
             list.Add(new Evidence(EvidenceKinds.Thread, "confirmed-sibling", EvidenceWeights.ConfirmedElsewhere, sibling));
 
@@ -180,9 +180,6 @@ public static class FixScoring
         }
         return list;
     }
-
-    static bool IsReporter(CrashFacts crash, string email) => crash.ReporterEmails.Contains(email.ToLowerInvariant())
-        || Bots.SyzbotIds(email).Any(crash.BotIds.Contains);
 
     static string InFile(CrashFacts crash, HashSet<string> files) =>
         crash.GuiltyFile is { } gf && files.Contains(gf) ? $" in {gf}" : "";

@@ -10,10 +10,10 @@ public static partial class LinkText
 {
     const RegexOptions Opts = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
-    // Links that carry a Message-ID: lore (/list/<mid>/ or /r/<mid>), lkml.kernel.org/r, gmane's mid redirector,
-    // marc/patchwork are left out (their ids are not Message-IDs). A bare <id@host> is taken too, but only in a
-    // sentence about a fix (below).
-    [GeneratedRegex(@"(?:(?:https?://)?(?:lore\.kernel\.org/(?:[\w.-]+|r)|lkml\.kernel\.org/r|mid\.gmane\.org|patch\.msgid\.link)/(?<id>[^\s/<>""]+@[^\s/<>""]+))|<(?<id>[^\s<>@]+@[^\s<>]+\.[^\s<>]+)>", Opts)]
+    // Links that carry a Message-ID: lore (/list/<mid>/ or /r/<mid>), lkml.kernel.org/r, gmane's mid redirector;
+    // marc/patchwork are left out (their ids are not Message-IDs). A bare <id@host> looks exactly like an e-mail
+    // address, so it counts only right after "Message-ID"/"msgid".
+    [GeneratedRegex(@"(?:(?:https?://)?(?:lore\.kernel\.org/(?:[\w.-]+|r)|lkml\.kernel\.org/r|mid\.gmane\.org|patch\.msgid\.link)/(?<id>[^\s/<>""]+@[^\s/<>""]+))|(?:message-id|msg-?id)[:\s]{0,3}<(?<id>[^\s<>@]+@[^\s<>]+\.[^\s<>]+)>", Opts)]
     private static partial Regex MessageIdRef();
 
     [GeneratedRegex(@"\b(fix|fixes|fixed|patch|patches|solution|should\s+address|addressed\s+by|resolved\s+by)\b", Opts)]
@@ -23,8 +23,9 @@ public static partial class LinkText
     private static partial Regex SyzFix();
 
     /// <summary>
-    /// The sender's own text: unquoted lines. Pages flattened into one long line keep their "&gt; " marks inline,
-    /// so for such lines (over 300 characters) the tail after the last inline quote mark is the sender's.
+    /// The sender's own text: unquoted lines. Pages flattened into one long line keep their "&gt; " marks inline
+    /// (anywhere in the line), so for such lines (over 300 characters) only the tail after the last inline quote
+    /// mark is the sender's.
     /// </summary>
     public static string OwnText(string body)
     {
@@ -32,13 +33,10 @@ public static partial class LinkText
         foreach (var raw in body.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
-            if (line.TrimStart().StartsWith('>'))
-            {
-                if (line.Length < 300) continue;
-                var last = line.LastIndexOf(" > ", StringComparison.Ordinal);
-                if (last < 0) continue;
+            if (line.Length >= 300 && line.LastIndexOf(" > ", StringComparison.Ordinal) is var last and >= 0)
                 line = line[(last + 3)..];
-            }
+            else if (line.TrimStart().StartsWith('>'))
+                continue;
             own.Add(line);
         }
         return string.Join('\n', own);
@@ -64,6 +62,18 @@ public static partial class LinkText
             }
         }
         return found;
+    }
+
+    [GeneratedRegex(@"(?:(?:yes,?\s+)?(?:that|this|it|the\s+patch|your\s+patch)\s+)?(?:fix(?:es|ed)\s+(?:it|this|the\s+\w+)\s+for\s+me|works(?:\s+fine)?\s+for\s+me|solves\s+\w+(?:\s+\w+)?\s+for\s+me|(?:i|we)\s+(?:have\s+)?tested\b[^.!?\n]{0,40}|(?:i|we)\s+can\s+confirm\b[^.!?\n]{0,40})", Opts)]
+    private static partial Regex ConfirmPhrase();
+
+    /// <summary>The confirming words of a sentence ("Yes, that fixes it for me"), for evidence lines; else the sentence clipped.</summary>
+    public static string ConfirmingWords(string sentence)
+    {
+        var m = ConfirmPhrase().Match(sentence);
+        if (m.Success) return m.Value.Trim();
+        sentence = string.Join(' ', sentence.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return sentence.Length <= 80 ? sentence : sentence[..79] + "…";
     }
 
     /// <summary>Titles given in "#syz fix: &lt;commit title&gt;" commands.</summary>
