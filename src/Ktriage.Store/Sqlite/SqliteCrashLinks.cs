@@ -16,7 +16,7 @@ namespace Ktriage.Store.Sqlite;
 public sealed partial class SqliteArchiveStore : ICrashStore
 {
     /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
-    const string LinkerVersion = "links-3";
+    const string LinkerVersion = "links-5";
     const int MaxFixesPerCluster = 40;
     const int MaxFileCandidates = 80;
 
@@ -56,6 +56,10 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         sealed record Member(Rep Rep, Placement Placement);
 
         readonly Dictionary<long, Msg> messages = [];
+        // KTRIAGE_LINK_TIMING=1 prints where the time goes (stderr).
+        readonly Dictionary<string, System.Diagnostics.Stopwatch> timers = [];
+        System.Diagnostics.Stopwatch T(string phase) => timers.TryGetValue(phase, out var t) ? t : timers[phase] = new();
+        int parses;
         readonly Dictionary<long, string> ownTexts = [];
         readonly Dictionary<long, string> fullTexts = [];
 
@@ -100,6 +104,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             using var c = Cmd("SELECT raw FROM copies WHERE message = $m ORDER BY id LIMIT 1");
             c.Parameters.AddWithValue("$m", id);
             if (c.ExecuteScalar() is not byte[] raw) return null;
+            parses++;
             try { return MailParser.Parse(raw); } catch (Exception) { return null; }
         }
 
@@ -142,6 +147,9 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             }
             var closes = LoadCloses();
             foreach (var group in members.Values) Store(group, closes);
+            if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
+                Console.Error.WriteLine($"links: {members.Count} clusters, {parses} parses; " +
+                    string.Join(", ", timers.Select(t => $"{t.Key} {t.Value.Elapsed.TotalSeconds:F1} s")));
         }
 
         List<Rep> LoadReports()
@@ -266,6 +274,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
 
             // Thread: every message with a diff in the report threads; replies give confirmations, references, #syz fix.
             var confirmedPatches = new List<Msg>();
+            T("thread").Start();
             foreach (var thread in facts.Threads)
             {
                 var msgs = ThreadOf(thread);
@@ -303,6 +312,8 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 }
             }
 
+            T("thread").Stop();
+            T("content").Start();
             // Content: top-level patches touching the crash's functions or guilty file, after the report, within the window.
             if (facts.KeyFunctions.Count > 0)
             {
@@ -331,6 +342,8 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 while (r.Read()) Add(Cache(ReadMsg(r)));
             }
 
+            T("content").Stop();
+            T("explicit").Start();
             // Explicit: trailers naming the bot id, the reporter, or the report.
             foreach (var email in facts.BotIds.Select(id => $"syzbot+{id}@syzkaller.appspotmail.com").Concat(facts.ReporterEmails))
             {
@@ -347,6 +360,10 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             // again as a proper patch elsewhere; candidates touching the same functions inherit part of that trust.
             var confirmedFunctions = confirmedPatches.SelectMany(p => Functions(p.Id).Select(f => (f, p))).ToList();
 
+            T("explicit").Stop();
+            T("evaluate").Start();
+            var titles = SpecificTitles(facts);
+            var mentioning = Mentioning(titles);
             var rows = new List<(Cand Cand, List<Evidence> Evidence, double Score)>();
             foreach (var cand in cands.Values)
             {
@@ -356,11 +373,13 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                     cand.ConfirmedSibling = $"touches {hit.f} like {hit.p.MessageId}, the patch confirmed in the report thread";
                 var fix = new FixCandidate(cand.MessageId, m is not null, m?.Thread, m?.Date,
                     m is null ? [] : Files(m.Id), functions, m is null ? [] : Trailers(m.Id),
-                    m is not null && NamesTitle(m.Id, facts), cand.Confirmations, cand.ReferencedBy, cand.SyzFix, cand.ConfirmedSibling);
+                    m is not null && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix, cand.ConfirmedSibling);
                 var evidence = FixScoring.Evaluate(facts, fix);
                 if (evidence.Count == 0) continue;
                 rows.Add((cand, evidence, FixScoring.Score(evidence)));
             }
+            T("evaluate").Stop();
+            using var _ = new Stop(T("insert"));
             using var insert = Cmd("""
                 INSERT INTO fix_links(cluster, message_id, message, subject, date, score, evidence, signals)
                 VALUES($c, $mid, $m, $s, $d, $score, $ev, $sig)
@@ -383,6 +402,13 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 insert.Parameters.AddWithValue("$sig", JsonSerializer.Serialize(signals, Json));
                 insert.ExecuteNonQuery();
             }
+        }
+
+        sealed class Stop : IDisposable
+        {
+            readonly System.Diagnostics.Stopwatch watch;
+            public Stop(System.Diagnostics.Stopwatch w) { watch = w; w.Start(); }
+            public void Dispose() => watch.Stop();
         }
 
         Msg Cache(Msg m) => messages.TryAdd(m.Id, m) ? m : messages[m.Id];
@@ -450,18 +476,35 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             return list;
         }
 
-        bool NamesTitle(long id, CrashFacts facts)
+        /// <summary>Whether the message's subject or text contains one of the crash titles. Titles name a function
+        /// ("… in io_sqe_buffer_register"): the full-text index says which messages contain that word at all, so
+        /// only those are parsed and searched.</summary>
+        bool NamesTitle(long id, CrashFacts facts, HashSet<long> mentioning, List<string> titles)
         {
-            var titles = facts.AltTitles.Prepend(facts.Title).Where(t => t.Contains(" in ", StringComparison.Ordinal) && !t.EndsWith(" in corrupted", StringComparison.Ordinal));
-            var any = false;
-            string? text = null;
-            foreach (var t in titles)
-            {
-                text ??= FullText(id);
-                any |= text.Contains(Collapse(t), StringComparison.Ordinal);
-            }
-            return any;
+            if (!mentioning.Contains(id)) return false;
+            var text = FullText(id);
+            return titles.Any(t => text.Contains(Collapse(t), StringComparison.Ordinal));
         }
+
+        static List<string> SpecificTitles(CrashFacts facts) => facts.AltTitles.Prepend(facts.Title)
+            .Where(t => t.Contains(" in ", StringComparison.Ordinal) && !t.EndsWith(" in corrupted", StringComparison.Ordinal)).Distinct().ToList();
+
+        HashSet<long> Mentioning(List<string> titles)
+        {
+            var set = new HashSet<long>();
+            foreach (var word in titles.Select(t => t[(t.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..].Split(' ')[0]).Distinct())
+            {
+                if (!FtsWord().IsMatch(word)) continue;
+                using var c = Cmd("SELECT rowid FROM message_fts WHERE message_fts MATCH $q");
+                c.Parameters.AddWithValue("$q", "\"" + word + "\"");
+                using var r = c.ExecuteReader();
+                while (r.Read()) set.Add(r.GetInt64(0));
+            }
+            return set;
+        }
+
+        [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{3,}$")]
+        private static partial Regex FtsWord();
 
         [GeneratedRegex(@"syzbot has tested the proposed patch and the reproducer did not trigger any issue", RegexOptions.IgnoreCase)]
         private static partial Regex SyzbotTestedOk();

@@ -9,6 +9,11 @@ namespace Ktriage.Store.Sqlite;
 internal static class SqliteCrashSchema
 {
     public const string Sql = """
+        -- Linking reads a candidate patch's files, functions and trailers by message; migration 2 indexes them only
+        -- by value. (Also makes ON DELETE CASCADE from messages cheap.)
+        CREATE INDEX IF NOT EXISTS patch_files_message ON patch_files(message);
+        CREATE INDEX IF NOT EXISTS patch_functions_message ON patch_functions(message);
+        CREATE INDEX IF NOT EXISTS trailers_message ON trailers(message);
         CREATE TABLE IF NOT EXISTS crash_clusters(
             id INTEGER PRIMARY KEY,            -- crash_reports.id of the cluster's first report: stable across recomputations
             title TEXT NOT NULL,
