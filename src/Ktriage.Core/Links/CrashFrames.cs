@@ -21,6 +21,9 @@ public static class CrashFrames
         "do_int80_syscall_32", "__do_fast_syscall_32", "el0_svc", "el0t_64_sync", "el0t_64_sync_handler", "ia32_sysenter_target",
         "sys_socketcall", "__sys_socketcall", "smpboot_thread_fn", "run_ksoftirqd", "__do_softirq", "handle_softirqs",
         "irq_exit_rcu", "sysvec_apic_timer_interrupt", "asm_sysvec_apic_timer_interrupt", "apic_timer_interrupt",
+        "__irq_exit_rcu", "__sysvec_apic_timer_interrupt", "hrtimer_interrupt", "__hrtimer_run_queues", "rcu_core", "rcu_core_si",
+        "task_work_run", "exit_to_user_mode_prepare", "exit_to_user_mode_loop", "syscall_exit_to_user_mode", "do_group_exit",
+        "get_signal", "arch_do_signal_or_restart", "__fput", "____fput", "ktime_get",
     };
 
     /// <summary>Fault handling and oops printing that older kernels leave in the call trace above the crash site.</summary>
@@ -32,6 +35,10 @@ public static class CrashFrames
         "do_user_addr_fault", "do_kern_addr_fault", "handle_page_fault", "no_context", "bad_area_nosemaphore",
         "__bad_area_nosemaphore", "page_fault_oops", "kernelmode_fixup_or_oops", "do_invalid_op", "exc_invalid_op",
         "asm_exc_invalid_op", "handle_bug", "do_trap", "do_error_trap", "do_exit", "make_task_dead", "rewind_stack_and_make_dead",
+        // A hung task is always asleep in the scheduler: the waiter below it is what identifies the hang.
+        "__schedule", "schedule", "schedule_timeout", "schedule_preempt_disabled", "io_schedule", "io_schedule_timeout",
+        "__wait_for_common", "wait_for_common", "wait_for_completion_timeout", "schedule_hrtimeout_range", "context_switch",
+        "__ubsan_handle_out_of_bounds", "__ubsan_handle_shift_out_of_bounds", "ubsan_epilogue", "__ubsan_handle_load_invalid_value",
     };
 
     public const double UnreliableWeight = 0.3;
@@ -65,9 +72,18 @@ public static class CrashFrames
         return result;
     }
 
-    /// <summary>The frames a fix is likely to touch: reliable, non-plumbing, top first.</summary>
-    public static IReadOnlyList<string> KeyFunctions(IReadOnlyList<NormalizedFrame> frames, int max = 5) =>
-        frames.Where(f => f.Weight >= 1.0).Select(f => f.Name).Take(max).ToList();
+    /// <summary>The frames a fix is likely to touch: reliable, non-plumbing, top first; with no usable stack, the
+    /// functions the title names ("… in foo", "data-race in foo / bar").</summary>
+    public static IReadOnlyList<string> KeyFunctions(IReadOnlyList<NormalizedFrame> frames, string? title = null, int max = 5)
+    {
+        var key = frames.Where(f => f.Weight >= 1.0).Select(f => f.Name).Take(max).ToList();
+        if (key.Count > 0 || title is null) return key;
+        var at = title.LastIndexOf(" in ", StringComparison.Ordinal);
+        if (at < 0) return key;
+        return title[(at + 4)..].Split([' ', '/'], StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => System.Text.RegularExpressions.Regex.IsMatch(w, @"^[A-Za-z_][A-Za-z0-9_]{3,}$") && w != "corrupted" && !FrameNames.IsGeneric(w))
+            .Take(max).ToList();
+    }
 
     /// <summary>Frames needed on both sides before stacks alone may join two reports: with fewer, any two
     /// short stacks through the same helper would look alike.</summary>

@@ -34,12 +34,19 @@ public static class EvidenceWeights
     public const double SameThread = 0.4;
     public const double ReporterConfirmed = 0.6;    // reporter (or the reporting bot) says it works / Tested-by
     public const double ConfirmedElsewhere = 0.35;  // touches the same functions as a patch confirmed in the report thread
-    public const double NamesTitle = 0.55;          // the crash title appears in the patch text
-    public const double TouchesCrashSite = 0.45;
-    public const double TouchesFrame = 0.15;        // each further top frame, at most MaxFrames of them
+    public const double NamesTitle = 0.55;          // the crash title appears in the patch's subject or message
+    public const double SubjectNamesFunction = 0.4; // the subject names the crash site or a top frame
+    public const double MessageNamesFunction = 0.25;// the commit message does
+    public const double QuotesStack = 0.3;          // the commit message names 2+ frames of the stack (a quoted trace)
+    public const double TouchesCrashSite = 0.3;
+    public const double TouchesFrame = 0.1;         // each further top frame, at most MaxFrames of them
     public const int MaxFrames = 3;
-    public const double TouchesGuiltyFile = 0.2;
-    public const double SoonAfter = 0.15;           // × e^(−days/30), only with other content evidence
+    public const double TouchesGuiltyFile = 0.15;
+    public const double FixLike = 0.25;             // "fix/avoid/don't/check…" subject or a Fixes: tag; only with other content evidence
+    public const double SoonAfter = 0.3;            // × e^(−days/14) after the latest report before it; only with other content evidence
+    /// <summary>Negative weights scale the score down instead: a patch deep in a large series that does not look like
+    /// a fix is usually refactoring that happens to touch the same code.</summary>
+    public const double LargeSeriesRefactor = -0.35;
     public const double ContentWindowDays = 365;
 
     /// <summary>Score above which a candidate counts as "the fix" for a cluster's status.</summary>
@@ -47,6 +54,8 @@ public static class EvidenceWeights
 }
 
 /// <summary>What linking needs to know about a crash cluster.</summary>
+/// <param name="ReportDates">dates of the cluster's reports: time since the latest report before a patch is what
+/// counts, as clusters can span years.</param>
 public sealed record CrashFacts(
     string Title,
     IReadOnlyList<string> AltTitles,
@@ -56,7 +65,8 @@ public sealed record CrashFacts(
     IReadOnlySet<string> ReportMessageIds,
     IReadOnlySet<long> Threads,
     IReadOnlySet<string> ReporterEmails,
-    IReadOnlySet<string> BotIds);
+    IReadOnlySet<string> BotIds,
+    IReadOnlyList<DateTimeOffset>? ReportDates = null);
 
 public sealed record TrailerFact(string Name, string Value, string? Email);
 
@@ -77,16 +87,24 @@ public sealed record FixCandidate(
     IReadOnlyList<Confirmation> Confirmations,
     string? ReferencedBy,
     string? SyzFix,
-    string? ConfirmedSibling);
+    string? ConfirmedSibling,
+    string Subject = "",
+    string CommitMessage = "",
+    int SeriesTotal = 1);
 
 public static class FixScoring
 {
     public static double Score(IEnumerable<Evidence> evidence, EvidenceKinds allowed = EvidenceKinds.All)
     {
         var miss = 1.0;
+        var scale = 1.0;
         foreach (var e in evidence)
-            if ((e.Kind & allowed) != 0) miss *= 1 - Math.Clamp(e.Weight, 0, 1);
-        return 1 - miss;
+        {
+            if ((e.Kind & allowed) == 0) continue;
+            if (e.Weight < 0) scale *= 1 + Math.Max(e.Weight, -1);
+            else miss *= 1 - Math.Min(e.Weight, 1);
+        }
+        return (1 - miss) * scale;
     }
 
     /// <summary>"content,thread" → Content|Thread; "all" → All. Null for an unknown word.</summary>
@@ -147,8 +165,15 @@ public static class FixScoring
         if (fix.SyzFix is { } syzFix)
             list.Add(new Evidence(EvidenceKinds.Explicit, "syz-fix", EvidenceWeights.SyzFixCommand, syzFix));
 
-        var days = fix.Date is { } d ? (d - crash.FirstSeen).TotalDays : (double?)null;
-        var after = days is >= -0.01;
+        // Time since the latest report before the patch (clusters can span years); before any report: not a fix.
+        double? days = null;
+        if (fix.Date is { } d)
+        {
+            var dates = crash.ReportDates is { Count: > 0 } rd ? rd : [crash.FirstSeen];
+            var before = dates.Where(x => x <= d.AddDays(0.01)).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+            days = before == DateTimeOffset.MinValue ? -1 : (d - before).TotalDays;
+        }
+        var after = days is >= 0;
         if (after && fix.Thread is { } thread && crash.Threads.Contains(thread))
             list.Add(new Evidence(EvidenceKinds.Thread, "same-thread", EvidenceWeights.SameThread,
                 $"posted {Later(days!.Value)} in the report's thread"));
@@ -159,26 +184,53 @@ public static class FixScoring
             list.Add(new Evidence(EvidenceKinds.Thread, "confirmed-sibling", EvidenceWeights.ConfirmedElsewhere, sibling));
 
         if (after && days <= EvidenceWeights.ContentWindowDays)
-        {
-            var content = new List<Evidence>();
-            var functions = new HashSet<string>(fix.Functions.Select(Crashes.FrameNames.StripSuffixes), StringComparer.Ordinal);
-            var files = new HashSet<string>(fix.Files, StringComparer.Ordinal);
-            var touched = crash.KeyFunctions.Where(functions.Contains).ToList();
-            if (crash.KeyFunctions.Count > 0 && functions.Contains(crash.KeyFunctions[0]))
-                content.Add(new Evidence(EvidenceKinds.Content, "touches-crash-site", EvidenceWeights.TouchesCrashSite,
-                    $"touches {crash.KeyFunctions[0]}{InFile(crash, files)}"));
-            foreach (var f in touched.Where(f => f != crash.KeyFunctions[0]).Take(EvidenceWeights.MaxFrames))
-                content.Add(new Evidence(EvidenceKinds.Content, "touches-frame", EvidenceWeights.TouchesFrame, $"touches {f} (in the stack)"));
-            if (crash.GuiltyFile is { } gf && files.Contains(gf) && !content.Any(e => e.Detail.Contains(gf, StringComparison.Ordinal)))
-                content.Add(new Evidence(EvidenceKinds.Content, "touches-guilty-file", EvidenceWeights.TouchesGuiltyFile, $"touches {gf}"));
-            if (fix.NamesTitle)
-                content.Add(new Evidence(EvidenceKinds.Content, "names-title", EvidenceWeights.NamesTitle, $"names \"{crash.Title}\""));
-            if (content.Count > 0)
-                content.Add(new Evidence(EvidenceKinds.Content, "soon-after", EvidenceWeights.SoonAfter * Math.Exp(-days!.Value / 30),
-                    $"posted {Later(days.Value)}"));
-            list.AddRange(content);
-        }
+            list.AddRange(Content(crash, fix, days!.Value));
         return list;
+    }
+
+    static List<Evidence> Content(CrashFacts crash, FixCandidate fix, double days)
+    {
+        var content = new List<Evidence>();
+        var functions = new HashSet<string>(fix.Functions.Select(Crashes.FrameNames.StripSuffixes), StringComparer.Ordinal);
+        var files = new HashSet<string>(fix.Files, StringComparer.Ordinal);
+        var key = crash.KeyFunctions;
+        if (key.Count > 0 && functions.Contains(key[0]))
+            content.Add(new Evidence(EvidenceKinds.Content, "touches-crash-site", EvidenceWeights.TouchesCrashSite,
+                $"touches {key[0]}{InFile(crash, files)}"));
+        foreach (var f in key.Skip(1).Where(functions.Contains).Take(EvidenceWeights.MaxFrames))
+            content.Add(new Evidence(EvidenceKinds.Content, "touches-frame", EvidenceWeights.TouchesFrame, $"touches {f} (in the stack)"));
+        if (crash.GuiltyFile is { } gf && files.Contains(gf) && !content.Any(e => e.Detail.Contains(gf, StringComparison.Ordinal)))
+            content.Add(new Evidence(EvidenceKinds.Content, "touches-guilty-file", EvidenceWeights.TouchesGuiltyFile, $"touches {gf}"));
+        if (fix.NamesTitle)
+            content.Add(new Evidence(EvidenceKinds.Content, "names-title", EvidenceWeights.NamesTitle, $"names \"{crash.Title}\""));
+        if (key.FirstOrDefault(f => NamesWord(fix.Subject, f)) is { } inSubject)
+            content.Add(new Evidence(EvidenceKinds.Content, "subject-names-function", EvidenceWeights.SubjectNamesFunction, $"subject names {inSubject}"));
+        else if (key.FirstOrDefault(f => NamesWord(fix.CommitMessage, f)) is { } inMessage)
+            content.Add(new Evidence(EvidenceKinds.Content, "message-names-function", EvidenceWeights.MessageNamesFunction, $"commit message names {inMessage}"));
+        var quoted = key.Where(f => NamesWord(fix.CommitMessage, f)).ToList();
+        if (quoted.Count >= 2 && !fix.NamesTitle)
+            content.Add(new Evidence(EvidenceKinds.Content, "quotes-stack", EvidenceWeights.QuotesStack, $"commit message quotes the stack ({string.Join(", ", quoted.Take(3))})"));
+        if (content.Count == 0) return content;
+        var fixLike = LinkText.LooksLikeFix(fix.Subject) || fix.Trailers.Any(t => t.Name.Equals("Fixes", StringComparison.OrdinalIgnoreCase));
+        if (fixLike)
+            content.Add(new Evidence(EvidenceKinds.Content, "fix-like", EvidenceWeights.FixLike, "looks like a fix (subject or Fixes: tag)"));
+        else if (fix.SeriesTotal >= 5)
+            content.Add(new Evidence(EvidenceKinds.Content, "large-series", EvidenceWeights.LargeSeriesRefactor, $"one of a {fix.SeriesTotal}-patch series, not worded as a fix"));
+        content.Add(new Evidence(EvidenceKinds.Content, "soon-after", EvidenceWeights.SoonAfter * Math.Exp(-days / 14), $"posted {Later(days)}"));
+        return content;
+    }
+
+    /// <summary>Whether <paramref name="text"/> contains <paramref name="word"/> as a whole identifier (foo, not foo_bar).</summary>
+    static bool NamesWord(string text, string word)
+    {
+        if (word.Length < 4) return false;
+        for (var i = text.IndexOf(word, StringComparison.OrdinalIgnoreCase); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            var end = i + word.Length;
+            bool Ident(char c) => char.IsLetterOrDigit(c) || c == '_';
+            if ((i == 0 || !Ident(text[i - 1])) && (end >= text.Length || !Ident(text[end]))) return true;
+        }
+        return false;
     }
 
     static string InFile(CrashFacts crash, HashSet<string> files) =>

@@ -76,6 +76,13 @@ public static partial class LinkText
         return sentence.Length <= 80 ? sentence : sentence[..79] + "…";
     }
 
+    // Kernel fix subjects: "fix …", "don't …", "avoid/prevent/check/validate/reject …", "annotate … races", "… leak".
+    [GeneratedRegex(@"\b(fix(es|ed)?|don'?t|do\s+not|avoid|prevent|check|validate|reject|disallow|forbid|sanitise|sanitize|cap|limit|ensure|correct(ly)?|handle|guard|protect|annotate|silence|abort|init(ialise|ialize)?|clear|zero|leak|race|uaf|use-after-free|null|overflow|underflow|deadlock|hang|crash|warn(ing)?|bug|oob|out[- ]of[- ]bounds|revert)\b", Opts)]
+    private static partial Regex FixWords();
+
+    /// <summary>Whether a patch subject is worded as a fix.</summary>
+    public static bool LooksLikeFix(string subject) => FixWords().IsMatch(subject);
+
     /// <summary>Titles given in "#syz fix: &lt;commit title&gt;" commands.</summary>
     public static IReadOnlyList<string> SyzFixTitles(string ownText) =>
         SyzFix().Matches(ownText).Select(m => m.Groups["title"].Value).Distinct().ToList();

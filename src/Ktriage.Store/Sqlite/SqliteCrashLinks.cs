@@ -16,7 +16,7 @@ namespace Ktriage.Store.Sqlite;
 public sealed partial class SqliteArchiveStore : ICrashStore
 {
     /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
-    const string LinkerVersion = "links-5";
+    const string LinkerVersion = "links-6";
     const int MaxFixesPerCluster = 40;
     const int MaxFileCandidates = 80;
 
@@ -124,6 +124,29 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             return fullTexts[id] = m is null ? "" : Collapse(m.Subject + " " + m.AllText);
         }
 
+        readonly Dictionary<long, string> commitMessages = [];
+
+        /// <summary>A patch's explanation: its own text up to the "---" separator or the diff.</summary>
+        string CommitMessage(long id)
+        {
+            if (commitMessages.TryGetValue(id, out var t)) return t;
+            var body = Parse(id)?.Body ?? "";
+            var cut = body.Length;
+            foreach (var marker in new[] { "\n---\n", "\n--- \n", "\ndiff --git " })
+            {
+                var i = body.IndexOf(marker, StringComparison.Ordinal);
+                if (i >= 0 && i < cut) cut = i;
+            }
+            return commitMessages[id] = body[..Math.Min(cut, 6000)];
+        }
+
+        int SeriesTotal(long id)
+        {
+            using var c = Cmd("SELECT total FROM patches WHERE message = $m");
+            c.Parameters.AddWithValue("$m", id);
+            return c.ExecuteScalar() is long n ? (int)n : 1;
+        }
+
         static string Collapse(string s) => WhiteSpace().Replace(s, " ").ToLowerInvariant();
 
         [GeneratedRegex(@"\s+")]
@@ -198,7 +221,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             var botIds = group.Select(m => m.Rep.BotId).OfType<string>().Distinct().ToList();
             var bot = reports.Select(r => r.Bot?.Bot).FirstOrDefault(b => b is not null);
             var lists = group.Select(m => m.Rep.Message.List).Distinct().Order().ToList();
-            var keyFunctions = CrashFrames.KeyFunctions(lead.Frames);
+            var keyFunctions = CrashFrames.KeyFunctions(lead.Frames, lead.Report.Title);
             var guilty = reports.Select(r => r.Report.GuiltyFile).FirstOrDefault(f => f is not null);
             var first = reports.Min(r => r.Message.Date);
             var last = reports.Max(r => r.Message.Date);
@@ -244,7 +267,8 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 .Where(e => e.Contains('@') && !e.EndsWith(".invalid", StringComparison.Ordinal)), StringComparer.OrdinalIgnoreCase);
             var facts = new CrashFacts(lead.Report.Title, altTitles, keyFunctions, guilty, first,
                 new HashSet<string>(group.Select(m => m.Rep.Message.MessageId), StringComparer.OrdinalIgnoreCase),
-                group.Select(m => m.Rep.Message.Thread).ToHashSet(), reporterEmails, botIds.ToHashSet());
+                group.Select(m => m.Rep.Message.Thread).ToHashSet(), reporterEmails, botIds.ToHashSet(),
+                reports.Select(r => r.Message.Date).Distinct().Order().ToList());
             var reporterNames = reports.Where(r => r.Bot is null).Select(r => r.Message.FromName).Where(n => n.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
             LinkFixes(clusterId, facts, reporterNames, closes);
         }
@@ -269,7 +293,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 if (!cands.TryGetValue(m.MessageId, out var c)) cands[m.MessageId] = c = new Cand(m.MessageId) { Msg = m };
                 return c;
             }
-            var windowEnd = facts.FirstSeen.AddDays(EvidenceWeights.ContentWindowDays).ToUnixTimeSeconds();
+            var windowEnd = facts.ReportDates!.Max().AddDays(EvidenceWeights.ContentWindowDays).ToUnixTimeSeconds();
             var start = facts.FirstSeen.AddDays(-1).ToUnixTimeSeconds();
 
             // Thread: every message with a diff in the report threads; replies give confirmations, references, #syz fix.
@@ -373,7 +397,8 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                     cand.ConfirmedSibling = $"touches {hit.f} like {hit.p.MessageId}, the patch confirmed in the report thread";
                 var fix = new FixCandidate(cand.MessageId, m is not null, m?.Thread, m?.Date,
                     m is null ? [] : Files(m.Id), functions, m is null ? [] : Trailers(m.Id),
-                    m is not null && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix, cand.ConfirmedSibling);
+                    m is not null && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix, cand.ConfirmedSibling,
+                    m is null ? "" : SubjectInfo.Parse(m.Subject).Title, m is null ? "" : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id));
                 var evidence = FixScoring.Evaluate(facts, fix);
                 if (evidence.Count == 0) continue;
                 rows.Add((cand, evidence, FixScoring.Score(evidence)));
