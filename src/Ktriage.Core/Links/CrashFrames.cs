@@ -80,7 +80,8 @@ public static class CrashFrames
         if (key.Count > 0 || title is null) return key;
         var at = title.LastIndexOf(" in ", StringComparison.Ordinal);
         if (at < 0) return key;
-        return title[(at + 4)..].Split([' ', '/'], StringSplitOptions.RemoveEmptyEntries)
+        // "data-race in a / b": each side's first word; "in foo mm/x.c:LINE [inline]": only foo.
+        return title[(at + 4)..].Split(" / ").Select(part => part.Split(' ')[0])
             .Where(w => System.Text.RegularExpressions.Regex.IsMatch(w, @"^[A-Za-z_][A-Za-z0-9_]{3,}$") && w != "corrupted" && !FrameNames.IsGeneric(w))
             .Take(max).ToList();
     }

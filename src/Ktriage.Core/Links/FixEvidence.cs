@@ -33,7 +33,8 @@ public static class EvidenceWeights
     public const double ReportedByReporter = 0.6;   // Reported-by a human reporter: they may report several bugs
     public const double SameThread = 0.4;
     public const double ReporterConfirmed = 0.6;    // reporter (or the reporting bot) says it works / Tested-by
-    public const double ConfirmedElsewhere = 0.35;  // touches the same functions as a patch confirmed in the report thread
+    public const double ConfirmedElsewhere = 0.35;
+    public const double TestedTreeHead = 0.45;      // syzbot found the crash gone on a tree whose head is this patch  // touches the same functions as a patch confirmed in the report thread
     public const double NamesTitle = 0.55;          // the crash title appears in the patch's subject or message
     public const double SubjectNamesFunction = 0.4; // the subject names the crash site or a top frame
     public const double MessageNamesFunction = 0.25;// the commit message does
@@ -42,8 +43,10 @@ public static class EvidenceWeights
     public const double TouchesFrame = 0.1;         // each further top frame, at most MaxFrames of them
     public const int MaxFrames = 3;
     public const double TouchesGuiltyFile = 0.15;
+    public const double TouchesSubsystem = 0.08;    // a file in the guilty file's directory
     public const double FixLike = 0.25;             // "fix/avoid/don't/check…" subject or a Fixes: tag; only with other content evidence
-    public const double SoonAfter = 0.3;            // × e^(−days/14) after the latest report before it; only with other content evidence
+    public const double SoonAfter = 0.35;           // × e^(−days/7) after the latest report before it; only with other content evidence
+    public const double SameBugClass = 0.2;         // the patch talks about the same kind of bug (leak, use-after-free, race…)
     /// <summary>Negative weights scale the score down instead: a patch deep in a large series that does not look like
     /// a fix is usually refactoring that happens to touch the same code.</summary>
     public const double LargeSeriesRefactor = -0.35;
@@ -88,6 +91,7 @@ public sealed record FixCandidate(
     string? ReferencedBy,
     string? SyzFix,
     string? ConfirmedSibling,
+    string? TestedHead = null,
     string Subject = "",
     string CommitMessage = "",
     int SeriesTotal = 1);
@@ -183,6 +187,8 @@ public static class FixScoring
         if (fix.ConfirmedSibling is { } sibling && after)
             list.Add(new Evidence(EvidenceKinds.Thread, "confirmed-sibling", EvidenceWeights.ConfirmedElsewhere, sibling));
 
+        if (fix.TestedHead is { } head)
+            list.Add(new Evidence(EvidenceKinds.Thread, "tested-tree-head", EvidenceWeights.TestedTreeHead, head));
         if (after && days <= EvidenceWeights.ContentWindowDays)
             list.AddRange(Content(crash, fix, days!.Value));
         return list;
@@ -201,6 +207,9 @@ public static class FixScoring
             content.Add(new Evidence(EvidenceKinds.Content, "touches-frame", EvidenceWeights.TouchesFrame, $"touches {f} (in the stack)"));
         if (crash.GuiltyFile is { } gf && files.Contains(gf) && !content.Any(e => e.Detail.Contains(gf, StringComparison.Ordinal)))
             content.Add(new Evidence(EvidenceKinds.Content, "touches-guilty-file", EvidenceWeights.TouchesGuiltyFile, $"touches {gf}"));
+        if (content.Count == 0 && crash.GuiltyFile is { } g && g.LastIndexOf('/') is var slash and > 0
+            && fix.Files.FirstOrDefault(f => f.StartsWith(g[..(slash + 1)], StringComparison.Ordinal)) is { } near)
+            content.Add(new Evidence(EvidenceKinds.Content, "touches-subsystem", EvidenceWeights.TouchesSubsystem, $"touches {near}, next to {g}"));
         if (fix.NamesTitle)
             content.Add(new Evidence(EvidenceKinds.Content, "names-title", EvidenceWeights.NamesTitle, $"names \"{crash.Title}\""));
         if (key.FirstOrDefault(f => NamesWord(fix.Subject, f)) is { } inSubject)
@@ -211,12 +220,14 @@ public static class FixScoring
         if (quoted.Count >= 2 && !fix.NamesTitle)
             content.Add(new Evidence(EvidenceKinds.Content, "quotes-stack", EvidenceWeights.QuotesStack, $"commit message quotes the stack ({string.Join(", ", quoted.Take(3))})"));
         if (content.Count == 0) return content;
+        if (LinkText.BugClassWords(crash.Title) is { } bugClass && bugClass.IsMatch(fix.Subject + "\n" + fix.CommitMessage))
+            content.Add(new Evidence(EvidenceKinds.Content, "same-bug-class", EvidenceWeights.SameBugClass, $"describes the same kind of bug ({bugClass.Match(fix.Subject + "\n" + fix.CommitMessage).Value.ToLowerInvariant()})"));
         var fixLike = LinkText.LooksLikeFix(fix.Subject) || fix.Trailers.Any(t => t.Name.Equals("Fixes", StringComparison.OrdinalIgnoreCase));
         if (fixLike)
             content.Add(new Evidence(EvidenceKinds.Content, "fix-like", EvidenceWeights.FixLike, "looks like a fix (subject or Fixes: tag)"));
         else if (fix.SeriesTotal >= 5)
             content.Add(new Evidence(EvidenceKinds.Content, "large-series", EvidenceWeights.LargeSeriesRefactor, $"one of a {fix.SeriesTotal}-patch series, not worded as a fix"));
-        content.Add(new Evidence(EvidenceKinds.Content, "soon-after", EvidenceWeights.SoonAfter * Math.Exp(-days / 14), $"posted {Later(days)}"));
+        content.Add(new Evidence(EvidenceKinds.Content, "soon-after", EvidenceWeights.SoonAfter * Math.Exp(-days / 7), $"posted {Later(days)}"));
         return content;
     }
 

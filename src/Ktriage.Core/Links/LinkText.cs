@@ -80,6 +80,23 @@ public static partial class LinkText
     [GeneratedRegex(@"\b(fix(es|ed)?|don'?t|do\s+not|avoid|prevent|check|validate|reject|disallow|forbid|sanitise|sanitize|cap|limit|ensure|correct(ly)?|handle|guard|protect|annotate|silence|abort|init(ialise|ialize)?|clear|zero|leak|race|uaf|use-after-free|null|overflow|underflow|deadlock|hang|crash|warn(ing)?|bug|oob|out[- ]of[- ]bounds|revert)\b", Opts)]
     private static partial Regex FixWords();
 
+    static readonly (Regex Title, Regex Words)[] BugClasses =
+    [
+        (new(@"use-after-free|\buaf\b", Opts), new(@"use[- ]after[- ]free|\buaf\b|freed|lifetime|refcount|reference", Opts)),
+        (new(@"double-free", Opts), new(@"double[- ]free|freed twice", Opts)),
+        (new(@"out-of-bounds|array-index|slab-out", Opts), new(@"out[- ]of[- ]bounds|overflow|\boob\b|bounds|index", Opts)),
+        (new(@"null-ptr-deref|NULL pointer|general protection fault", Opts), new(@"\bnull\b|null[- ]pointer|NULL|dereference|uninitiali[sz]ed", Opts)),
+        (new(@"memory leak", Opts), new(@"\bleak", Opts)),
+        (new(@"data-race", Opts), new(@"\brac(e|y)\b|data_race|READ_ONCE|WRITE_ONCE|annotate", Opts)),
+        (new(@"uninit-value", Opts), new(@"uninit|initiali[sz]e|zero", Opts)),
+        (new(@"deadlock|lock state|locking bug|lock held", Opts), new(@"deadlock|\block(ing|dep)?\b|mutex|spinlock", Opts)),
+        (new(@"task hung|stall|soft lockup|hang", Opts), new(@"\bhang|\bhung|stall|lockup|resched|livelock|forever|wait", Opts)),
+        (new(@"^WARNING|kernel BUG", Opts), new(@"\bwarn|WARN_ON|BUG_ON|warning", Opts)),
+    ];
+
+    /// <summary>Words a patch uses when it fixes the kind of bug a crash title names (a leak, a race…), or null.</summary>
+    public static Regex? BugClassWords(string title) => BugClasses.FirstOrDefault(c => c.Title.IsMatch(title)).Words;
+
     /// <summary>Whether a patch subject is worded as a fix.</summary>
     public static bool LooksLikeFix(string subject) => FixWords().IsMatch(subject);
 

@@ -16,9 +16,10 @@ namespace Ktriage.Store.Sqlite;
 public sealed partial class SqliteArchiveStore : ICrashStore
 {
     /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
-    const string LinkerVersion = "links-6";
+    const string LinkerVersion = "links-10";
     const int MaxFixesPerCluster = 40;
     const int MaxFileCandidates = 80;
+    const int SubsystemWindowDays = 7;
 
     static readonly JsonSerializerOptions Json = StoreJson.Options;
 
@@ -113,6 +114,18 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         {
             if (ownTexts.TryGetValue(id, out var t)) return t;
             var m = Parse(id);
+            // Ingest keeps patch facts of a reply only when it carries trailers or signals: a bare "#syz test" diff in
+            // a report thread is read here.
+            if (m is not null && !HasDiff(id) && (m.AllText.Contains("\n+++ ", StringComparison.Ordinal) || m.AllText.Contains("diff --git", StringComparison.Ordinal)))
+            {
+                var diff = PatchAnalyzer.DiffOf(m);
+                if (!diff.IsEmpty)
+                {
+                    hasDiff[id] = true;
+                    functionsCache[id] = diff.Functions.ToList();
+                    filesCache[id] = diff.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>().Where(x => x != "/dev/null").Select(x => x.Split(' ')[0]).Distinct().ToList();
+                }
+            }
             return ownTexts[id] = m is null ? "" : LinkText.OwnText(m.Body);
         }
 
@@ -282,6 +295,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             public DateTimeOffset? ReferencedOn { get; set; }
             public string? SyzFix { get; set; }
             public string? ConfirmedSibling { get; set; }
+            public string? TestedHead { get; set; }
             public List<Confirmation> Confirmations { get; } = [];
         }
 
@@ -303,6 +317,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             {
                 var msgs = ThreadOf(thread);
                 var byId = msgs.GroupBy(m => m.MessageId).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+                foreach (var m in msgs.Where(m => m.InReplyTo is not null)) OwnText(m.Id);
                 var withDiff = msgs.Where(m => HasDiff(m.Id)).ToList();
                 foreach (var m in withDiff) Add(m);
                 foreach (var reply in msgs.Where(m => m.InReplyTo is not null))
@@ -319,6 +334,11 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                     foreach (var title in LinkText.SyzFixTitles(own))
                         foreach (var target in FindBySubjectTitle(title))
                             Add(target).SyzFix ??= $"{Who(reply)}: #syz fix: {title}";
+                    // syzbot tested a tree ("#syz test: git://… branch") and the crash is gone: the tree's head commit,
+                    // when it is a patch posted here, is probably the fix (or one just before it).
+                    if (SyzbotTestedOk().IsMatch(own) && TestedCommit().Match(own) is { Success: true } head && head.Groups[1].Value.TrimEnd('.').Trim() is { Length: >= 20 } prefix)
+                        foreach (var target in FindBySubjectTitle(prefix).Where(t => t.Date <= reply.Date).TakeLast(1))
+                            Add(target).TestedHead ??= $"syzbot tested a tree at \"{head.Groups[1].Value.Trim()}\" and the reproducer did not trigger";
                     // Who does the reply confirm? The nearest patch it (transitively) answers.
                     var confirmation = ConfirmationIn(reply, own, facts, reporterNames);
                     if (confirmation is null) continue;
@@ -366,6 +386,16 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 while (r.Read()) Add(Cache(ReadMsg(r)));
             }
 
+            if (facts.GuiltyFile is { } file && file.LastIndexOf('/') is var slash and > 0)
+            {
+                // Busy subsystems fix most reports within days, often in code the stack does not show (the bug is
+                // where the state was corrupted, not where it crashed): fix-like patches to the same directory soon
+                // after a report are candidates too.
+                var dir = file[..(slash + 1)];
+                foreach (var reportDate in facts.ReportDates!.TakeLast(5))
+                    foreach (var (m, files) in FixLikePatches(reportDate, reportDate.AddDays(SubsystemWindowDays)))
+                        if (files.Any(f => f.StartsWith(dir, StringComparison.Ordinal))) Add(m);
+            }
             T("content").Stop();
             T("explicit").Start();
             // Explicit: trailers naming the bot id, the reporter, or the report.
@@ -398,7 +428,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 var fix = new FixCandidate(cand.MessageId, m is not null, m?.Thread, m?.Date,
                     m is null ? [] : Files(m.Id), functions, m is null ? [] : Trailers(m.Id),
                     m is not null && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix, cand.ConfirmedSibling,
-                    m is null ? "" : SubjectInfo.Parse(m.Subject).Title, m is null ? "" : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id));
+                    cand.TestedHead, m is null ? "" : SubjectInfo.Parse(m.Subject).Title, m is null ? "" : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id));
                 var evidence = FixScoring.Evaluate(facts, fix);
                 if (evidence.Count == 0) continue;
                 rows.Add((cand, evidence, FixScoring.Score(evidence)));
@@ -436,6 +466,27 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             public void Dispose() => watch.Stop();
         }
 
+        List<(Msg Msg, List<string> Files)>? fixLike;
+
+        /// <summary>Top-level patches worded as fixes, by date (loaded once: the archive has no index on date alone).</summary>
+        IEnumerable<(Msg Msg, List<string> Files)> FixLikePatches(DateTimeOffset from, DateTimeOffset to)
+        {
+            if (fixLike is null)
+            {
+                fixLike = [];
+                using var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date");
+                using var r = c.ExecuteReader();
+                var all = new List<Msg>();
+                while (r.Read()) all.Add(ReadMsg(r));
+                foreach (var m in all.Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)))
+                    fixLike.Add((Cache(m), Files(m.Id)));
+            }
+            var lo = 0;
+            var hi = fixLike.Count;
+            while (lo < hi) { var mid = (lo + hi) / 2; if (fixLike[mid].Msg.Date < from) lo = mid + 1; else hi = mid; }
+            for (var i = lo; i < fixLike.Count && fixLike[i].Msg.Date <= to; i++) yield return fixLike[i];
+        }
+
         Msg Cache(Msg m) => messages.TryAdd(m.Id, m) ? m : messages[m.Id];
 
         static string Who(Msg m) => string.IsNullOrEmpty(m.FromName) ? m.FromEmail : m.FromName;
@@ -469,9 +520,10 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         List<string> Functions(long id) => functionsCache.TryGetValue(id, out var f) ? f
             : functionsCache[id] = Strings("SELECT function FROM patch_functions WHERE message = $m", id);
 
+        readonly Dictionary<long, List<string>> filesCache = [];
         // Paths are cleaned the way diffs name them: the stored path can carry the rest of a flattened line.
-        List<string> Files(long id) => Strings("SELECT path FROM patch_files WHERE message = $m", id)
-            .Select(p => p.Split(' ')[0]).Distinct().ToList();
+        List<string> Files(long id) => filesCache.TryGetValue(id, out var f) ? f
+            : filesCache[id] = Strings("SELECT path FROM patch_files WHERE message = $m", id).Select(p => p.Split(' ')[0]).Distinct().ToList();
 
         List<TrailerFact> Trailers(long id)
         {
@@ -530,6 +582,9 @@ public sealed partial class SqliteArchiveStore : ICrashStore
 
         [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{3,}$")]
         private static partial Regex FtsWord();
+
+        [GeneratedRegex(@"^commit:\s+[0-9a-f]{8,40}\s+(\S.*)$", RegexOptions.Multiline)]
+        private static partial Regex TestedCommit();
 
         [GeneratedRegex(@"syzbot has tested the proposed patch and the reproducer did not trigger any issue", RegexOptions.IgnoreCase)]
         private static partial Regex SyzbotTestedOk();
