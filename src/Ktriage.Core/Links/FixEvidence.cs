@@ -33,7 +33,12 @@ public static class EvidenceWeights
     public const double ReportedByReporter = 0.6;   // Reported-by a human reporter: they may report several bugs
     public const double SameThread = 0.4;
     public const double ReporterConfirmed = 0.6;    // reporter (or the reporting bot) says it works / Tested-by
-    public const double ConfirmedElsewhere = 0.35;
+    public const double ConfirmedElsewhere = 0.5;   // touches the same functions as a patch confirmed in the report thread
+    /// <summary>A diff inside a reply is usually a proposal or a "#syz test" run; the fix proper is then posted as a
+    /// patch of its own, which should rank first (it is what gets applied). Scales the score down.</summary>
+    public const double ReplyDiff = -0.3;
+    public const double LongAfter = -0.25;          // content evidence for a patch posted over a month after the report
+    public const double VeryLongAfter = -0.45;      // … over four months after
     public const double TestedTreeHead = 0.45;      // syzbot found the crash gone on a tree whose head is this patch  // touches the same functions as a patch confirmed in the report thread
     public const double NamesTitle = 0.55;          // the crash title appears in the patch's subject or message
     public const double SubjectNamesFunction = 0.4; // the subject names the crash site or a top frame
@@ -92,6 +97,7 @@ public sealed record FixCandidate(
     string? SyzFix,
     string? ConfirmedSibling,
     string? TestedHead = null,
+    bool IsReplyDiff = false,
     string Subject = "",
     string CommitMessage = "",
     int SeriesTotal = 1);
@@ -161,7 +167,7 @@ public static class FixScoring
             if (email is null || !crash.ReporterEmails.Contains(email)) continue;
             if (name.StartsWith("reported", StringComparison.Ordinal))
                 list.Add(new Evidence(EvidenceKinds.Explicit, "reported-by", EvidenceWeights.ReportedByReporter, $"{t.Name}: {t.Value} (the reporter)"));
-            if (name.Contains("tested", StringComparison.Ordinal))
+            if (name.Contains("tested", StringComparison.Ordinal) && fix.Date >= crash.FirstSeen)
                 list.Add(new Evidence(EvidenceKinds.Thread, "reporter-tested", EvidenceWeights.ReporterConfirmed, $"{t.Name}: {t.Value} (the reporter)"));
         }
         if (fix.ReferencedBy is { } referenced)
@@ -187,6 +193,8 @@ public static class FixScoring
         if (fix.ConfirmedSibling is { } sibling && after)
             list.Add(new Evidence(EvidenceKinds.Thread, "confirmed-sibling", EvidenceWeights.ConfirmedElsewhere, sibling));
 
+        if (fix.IsReplyDiff)
+            list.Add(new Evidence(EvidenceKinds.Thread, "reply-diff", EvidenceWeights.ReplyDiff, "a diff in a reply (proposal or test), not a posted patch"));
         if (fix.TestedHead is { } head)
             list.Add(new Evidence(EvidenceKinds.Thread, "tested-tree-head", EvidenceWeights.TestedTreeHead, head));
         if (after && days <= EvidenceWeights.ContentWindowDays)
@@ -228,6 +236,10 @@ public static class FixScoring
         else if (fix.SeriesTotal >= 5)
             content.Add(new Evidence(EvidenceKinds.Content, "large-series", EvidenceWeights.LargeSeriesRefactor, $"one of a {fix.SeriesTotal}-patch series, not worded as a fix"));
         content.Add(new Evidence(EvidenceKinds.Content, "soon-after", EvidenceWeights.SoonAfter * Math.Exp(-days / 7), $"posted {Later(days)}"));
+        if (days > 120)
+            content.Add(new Evidence(EvidenceKinds.Content, "long-after", EvidenceWeights.VeryLongAfter, $"posted {Later(days)}: more likely other work on the same code"));
+        else if (days > 30)
+            content.Add(new Evidence(EvidenceKinds.Content, "long-after", EvidenceWeights.LongAfter, $"posted {Later(days)}: more likely other work on the same code"));
         return content;
     }
 

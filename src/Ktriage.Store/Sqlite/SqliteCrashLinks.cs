@@ -16,7 +16,7 @@ namespace Ktriage.Store.Sqlite;
 public sealed partial class SqliteArchiveStore : ICrashStore
 {
     /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
-    const string LinkerVersion = "links-10";
+    const string LinkerVersion = "links-12";
     const int MaxFixesPerCluster = 40;
     const int MaxFileCandidates = 80;
     const int SubsystemWindowDays = 7;
@@ -151,6 +151,13 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 if (i >= 0 && i < cut) cut = i;
             }
             return commitMessages[id] = body[..Math.Min(cut, 6000)];
+        }
+
+        string OwnCommitText(long id)
+        {
+            var own = OwnText(id);
+            var cut = own.IndexOf("diff --git", StringComparison.Ordinal);
+            return cut >= 0 ? own[..cut] : own;
         }
 
         int SeriesTotal(long id)
@@ -425,10 +432,17 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 var functions = m is null ? [] : Functions(m.Id);
                 if (m is not null && confirmedFunctions.FirstOrDefault(x => x.p.Id != m.Id && functions.Contains(x.f)) is { p: not null } hit)
                     cand.ConfirmedSibling = $"touches {hit.f} like {hit.p.MessageId}, the patch confirmed in the report thread";
+                // A diff in a reply: its subject and quotes are the report's, so only its own words and an inline
+                // "Subject: [PATCH]" describe it.
+                // A reply carrying a whole "git format-patch" (From sha…/Subject: [PATCH]) is a posted patch all the same.
+                var replyDiff = m is not null && m.InReplyTo is not null && SubjectInfo.Parse(m.Subject).IsReply
+                    && PatchSubject(m) == SubjectInfo.Parse(m.Subject).Title;
                 var fix = new FixCandidate(cand.MessageId, m is not null, m?.Thread, m?.Date,
                     m is null ? [] : Files(m.Id), functions, m is null ? [] : Trailers(m.Id),
-                    m is not null && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix, cand.ConfirmedSibling,
-                    cand.TestedHead, m is null ? "" : SubjectInfo.Parse(m.Subject).Title, m is null ? "" : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id));
+                    m is not null && !replyDiff && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
+                    cand.ConfirmedSibling, cand.TestedHead, replyDiff,
+                    m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != SubjectInfo.Parse(m.Subject).Title ? ps : "" : SubjectInfo.Parse(m.Subject).Title,
+                    m is null ? "" : replyDiff ? OwnCommitText(m.Id) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id));
                 var evidence = FixScoring.Evaluate(facts, fix);
                 if (evidence.Count == 0) continue;
                 rows.Add((cand, evidence, FixScoring.Score(evidence)));
