@@ -106,15 +106,17 @@ public static class FixScoring
 {
     public static double Score(IEnumerable<Evidence> evidence, EvidenceKinds allowed = EvidenceKinds.All)
     {
-        var miss = 1.0;
-        var scale = 1.0;
+        // Negative weights (late, reply diff, refactoring series) discount the circumstantial evidence (thread,
+        // content) only: a tag naming the report stays as strong however late the patch comes.
+        double explicitMiss = 1.0, otherMiss = 1.0, scale = 1.0;
         foreach (var e in evidence)
         {
             if ((e.Kind & allowed) == 0) continue;
             if (e.Weight < 0) scale *= 1 + Math.Max(e.Weight, -1);
-            else miss *= 1 - Math.Min(e.Weight, 1);
+            else if (e.Kind == EvidenceKinds.Explicit) explicitMiss *= 1 - Math.Min(e.Weight, 1);
+            else otherMiss *= 1 - Math.Min(e.Weight, 1);
         }
-        return (1 - miss) * scale;
+        return 1 - explicitMiss * (1 - (1 - otherMiss) * scale);
     }
 
     /// <summary>"content,thread" → Content|Thread; "all" → All. Null for an unknown word.</summary>
@@ -165,7 +167,8 @@ public static class FixScoring
                 continue;
             }
             if (email is null || !crash.ReporterEmails.Contains(email)) continue;
-            if (name.StartsWith("reported", StringComparison.Ordinal))
+            // A person reports many bugs: their Reported-by on a patch from before this report is about another one.
+            if (name.StartsWith("reported", StringComparison.Ordinal) && fix.Date >= crash.FirstSeen.AddDays(-1))
                 list.Add(new Evidence(EvidenceKinds.Explicit, "reported-by", EvidenceWeights.ReportedByReporter, $"{t.Name}: {t.Value} (the reporter)"));
             if (name.Contains("tested", StringComparison.Ordinal) && fix.Date >= crash.FirstSeen)
                 list.Add(new Evidence(EvidenceKinds.Thread, "reporter-tested", EvidenceWeights.ReporterConfirmed, $"{t.Name}: {t.Value} (the reporter)"));

@@ -16,7 +16,7 @@ namespace Ktriage.Store.Sqlite;
 public sealed partial class SqliteArchiveStore : ICrashStore
 {
     /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
-    const string LinkerVersion = "links-12";
+    const string LinkerVersion = "links-13";
     const int MaxFixesPerCluster = 40;
     const int MaxFileCandidates = 80;
     const int SubsystemWindowDays = 7;
@@ -408,7 +408,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             // Explicit: trailers naming the bot id, the reporter, or the report.
             foreach (var email in facts.BotIds.Select(id => $"syzbot+{id}@syzkaller.appspotmail.com").Concat(facts.ReporterEmails))
             {
-                using var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = $e AND p.kind IN ('Patch', 'PullRequest') AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
+                using var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = $e AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id)) AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
                 c.Parameters.AddWithValue("$e", email.ToLowerInvariant());
                 using var r = c.ExecuteReader();
                 while (r.Read()) Add(Cache(ReadMsg(r)));
