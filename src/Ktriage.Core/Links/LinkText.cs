@@ -77,7 +77,8 @@ public static partial class LinkText
     }
 
     // Kernel fix subjects: "fix …", "don't …", "avoid/prevent/check/validate/reject …", "annotate … races", "… leak".
-    [GeneratedRegex(@"\b(fix(es|ed)?|don'?t|do\s+not|avoid|prevent|check|validate|reject|disallow|forbid|sanitise|sanitize|cap|limit|ensure|correct(ly)?|handle|guard|protect|annotate|silence|abort|init(ialise|ialize)?|clear|zero|leak|race|uaf|use-after-free|null|overflow|underflow|deadlock|hang|crash|warn(ing)?|bug|oob|out[- ]of[- ]bounds|revert)\b", Opts)]
+    // "fixed" is left out: in subjects it is mostly the adjective ("fixed buffers", "fixed files").
+    [GeneratedRegex(@"\b(fix(es)?|don'?t|do\s+not|avoid|prevent|check|validate|reject|disallow|forbid|sanitise|sanitize|cap|limit|ensure|correct(ly)?|handle|guard|protect|annotate|silence|abort|init(ialise|ialize)?|clear|zero|leak|race|uaf|use-after-free|null|overflow|underflow|deadlock|hang|crash|warn(ing)?|bug|oob|out[- ]of[- ]bounds|revert)\b", Opts)]
     private static partial Regex FixWords();
 
     static readonly (Regex Title, Regex Words)[] BugClasses =

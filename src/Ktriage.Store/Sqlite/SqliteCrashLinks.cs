@@ -16,7 +16,7 @@ namespace Ktriage.Store.Sqlite;
 public sealed partial class SqliteArchiveStore : ICrashStore
 {
     /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
-    const string LinkerVersion = "links-13";
+    const string LinkerVersion = "links-14";
     const int MaxFixesPerCluster = 40;
     const int MaxFileCandidates = 80;
     const int SubsystemWindowDays = 7;
