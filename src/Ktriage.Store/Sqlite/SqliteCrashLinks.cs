@@ -16,7 +16,7 @@ namespace Ktriage.Store.Sqlite;
 public sealed partial class SqliteArchiveStore : ICrashStore
 {
     /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
-    const string LinkerVersion = "links-14";
+    const string LinkerVersion = "links-15";
     const int MaxFixesPerCluster = 40;
     const int MaxFileCandidates = 80;
     const int SubsystemWindowDays = 7;
@@ -205,12 +205,22 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 var m = ReadMsg(r, 2);
                 messages.TryAdd(m.Id, m);
                 var report = JsonSerializer.Deserialize<CrashReport>(r.GetString(1), Json)!;
+                if (IsListing(m, report)) continue;
                 var bot = Bots.FromSender(m.FromEmail);
                 var botId = bot?.Id ?? Bots.SyzbotId(m.FromEmail, m.Recipients, null);
                 list.Add(new Rep(r.GetInt64(0), m, report, CrashFrames.Normalize(report), bot, botId));
             }
             return list;
         }
+
+        /// <summary>
+        /// A line naming a crash is not a report: syzbot's monthly summaries (sent from syzbot+list…@, one line per
+        /// open bug with a "(N)" recurrence suffix) come out of the analyzer as stackless reports. Without a crash
+        /// site or any frame, such titles are mentions and are left out of clusters.
+        /// </summary>
+        static bool IsListing(Msg m, CrashReport report) =>
+            report.CrashSite is null && report.Frames.Count == 0
+            && (m.FromEmail.StartsWith("syzbot+list", StringComparison.Ordinal) || report.Title.EndsWith(" (NUM)", StringComparison.Ordinal));
 
         /// <summary>Closes:/Link: trailers by what they point at: a Message-ID or a syzbot extid → messages.</summary>
         Dictionary<string, List<(long Message, string Trailer)>> LoadCloses()
