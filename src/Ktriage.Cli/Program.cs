@@ -19,6 +19,8 @@ foreach (var command in new[]
     SearchCommand.Create(),
     DemoCommand.Create(),
     OopsCommand.Create(),
+    CrashesCommand.Create(),
+    CrashCommand.Create(),
 })
     root.Subcommands.Add(command);
 

@@ -49,6 +49,7 @@ internal static class IngestCommand
             else
                 await RunAll(null);
 
+            (store as Ktriage.Store.ICrashStore)?.RefreshCrashLinks();
             Report(pr, results);
             return 0;
         });

@@ -1,0 +1,150 @@
+namespace Ktriage.Core.Links;
+
+/// <summary>One stored crash report as clustering sees it.</summary>
+/// <param name="Key">the report's id (crash_reports.id).</param>
+/// <param name="Message">the message carrying it; <paramref name="Thread"/> its thread.</param>
+/// <param name="IsReply">the message answers another one (it may be quoting an earlier report).</param>
+/// <param name="BotId">syzbot's bug id (extid) when a bot sent or names it.</param>
+public sealed record CrashItem(
+    long Key, long Message, long Thread, bool IsReply, string Title, IReadOnlyList<string> AltTitles, bool Corrupted,
+    string? BotId, IReadOnlyList<NormalizedFrame> Frames);
+
+/// <summary>Where a report went: its cluster, and the report it is a copy of (quoted in a reply, or follow-on noise
+/// of the same log) when it is not a report of its own.</summary>
+public sealed record Placement(int Cluster, long? CopyOf, string Reason);
+
+/// <summary>
+/// Groups crash reports into clusters of the same bug, one report at a time (feed them oldest first), so a new
+/// report finds its cluster through indexes instead of comparing against everything:
+/// <list type="number">
+/// <item>Copies. A corrupted report after another in the same message is the tail of that log. A report in a reply
+/// whose thread already holds a report with the same title (or alt title), or which is corrupted, or whose stack
+/// matches, is that report quoted or re-posted ("&gt; BUG: …" in a reply; syzbot's "found a reproducer" update):
+/// it joins the cluster as a copy and does not count as a new report.</item>
+/// <item>Title: same title, or a title shared with any member's alt titles. Corrupted reports ("… in corrupted")
+/// never join by title: the title does not identify the bug.</item>
+/// <item>Stack: similarity ≥ <see cref="StackThreshold"/> with a representative of a cluster whose stacks share one
+/// of the item's top frames (the frame index keeps this cheap).</item>
+/// </list>
+/// Reports naming different syzbot bug ids never join: syzbot already deduplicates by title, so a second id for
+/// the same title is a new bug (typically a recurrence after a fix) and wants its own fix.
+/// </summary>
+public sealed class CrashClusterer
+{
+    public const double StackThreshold = 0.7;
+    const int Representatives = 3;
+    const int IndexedFrames = 3;
+
+    sealed class Cluster(int id, string title)
+    {
+        public int Id { get; } = id;
+        public string Title { get; } = title;
+        public HashSet<string> BotIds { get; } = [];
+        public List<IReadOnlyList<NormalizedFrame>> Stacks { get; } = [];
+    }
+
+    sealed record Seen(CrashItem Item, int Cluster);
+
+    readonly List<Cluster> clusters = [];
+    readonly Dictionary<string, List<int>> byTitle = new(StringComparer.Ordinal);
+    readonly Dictionary<string, List<int>> byFrame = new(StringComparer.Ordinal);
+    readonly Dictionary<long, List<Seen>> byThread = [];
+
+    public int Count => clusters.Count;
+
+    public Placement Add(CrashItem item)
+    {
+        var placement = Place(item);
+        if (!byThread.TryGetValue(item.Thread, out var seen)) byThread[item.Thread] = seen = [];
+        seen.Add(new Seen(item, placement.Cluster));
+        return placement;
+    }
+
+    Placement Place(CrashItem item)
+    {
+        if (FindOriginal(item) is { } original)
+        {
+            var c = clusters[original.Cluster];
+            if (item.BotId is { } b) c.BotIds.Add(b);
+            return new Placement(c.Id, original.Item.Key,
+                original.Item.Message == item.Message ? "follow-on report in the same log" : "copy of an earlier report in the thread");
+        }
+        if (!item.Corrupted)
+        {
+            foreach (var title in Titles(item))
+                if (byTitle.TryGetValue(title, out var ids) && ids.Select(i => clusters[i]).FirstOrDefault(c => Compatible(c, item)) is { } hit)
+                {
+                    Join(hit, item);
+                    return new Placement(hit.Id, null, title == item.Title ? "same title" : "shared alt title");
+                }
+        }
+        if (item.Frames.Count >= CrashFrames.MinFramesForStackMatch)
+        {
+            Cluster? best = null;
+            var bestScore = 0.0;
+            foreach (var id in item.Frames.Take(IndexedFrames).SelectMany(f => byFrame.GetValueOrDefault(f.Name) ?? []).Distinct())
+            {
+                var c = clusters[id];
+                if (!Compatible(c, item)) continue;
+                foreach (var stack in c.Stacks)
+                {
+                    if (stack.Count < CrashFrames.MinFramesForStackMatch) continue;
+                    var s = CrashFrames.Similarity(item.Frames, stack);
+                    if (s > bestScore) (best, bestScore) = (c, s);
+                }
+            }
+            if (best is not null && bestScore >= StackThreshold)
+            {
+                Join(best, item);
+                return new Placement(best.Id, null, $"stack similarity {bestScore:F2}");
+            }
+        }
+        var created = new Cluster(clusters.Count, item.Title);
+        clusters.Add(created);
+        Join(created, item);
+        return new Placement(created.Id, null, "new");
+    }
+
+    Seen? FindOriginal(CrashItem item)
+    {
+        if (!byThread.TryGetValue(item.Thread, out var earlier)) return null;
+        foreach (var e in earlier)
+        {
+            if (e.Item.Message == item.Message)
+            {
+                if (item.Corrupted) return e;
+                continue;
+            }
+            if (!item.IsReply) continue;
+            if (item.Corrupted || Titles(item).Intersect(Titles(e.Item)).Any()
+                || (item.Frames.Count >= CrashFrames.MinFramesForStackMatch && CrashFrames.Similarity(item.Frames, e.Item.Frames) >= StackThreshold))
+                return e;
+        }
+        return null;
+    }
+
+    static IEnumerable<string> Titles(CrashItem item) => item.AltTitles.Prepend(item.Title).Where(t => t.Length > 0).Distinct();
+
+    static bool Compatible(Cluster c, CrashItem item) => item.BotId is null || c.BotIds.Count == 0 || c.BotIds.Contains(item.BotId);
+
+    void Join(Cluster c, CrashItem item)
+    {
+        if (item.BotId is { } b) c.BotIds.Add(b);
+        if (!item.Corrupted)
+            foreach (var t in Titles(item))
+            {
+                if (!byTitle.TryGetValue(t, out var ids)) byTitle[t] = ids = [];
+                if (!ids.Contains(c.Id)) ids.Add(c.Id);
+            }
+        if (c.Stacks.Count < Representatives && item.Frames.Count > 0
+            && c.Stacks.All(s => CrashFrames.Similarity(s, item.Frames) < 0.95))
+        {
+            c.Stacks.Add(item.Frames);
+            foreach (var f in item.Frames.Take(IndexedFrames))
+            {
+                if (!byFrame.TryGetValue(f.Name, out var ids)) byFrame[f.Name] = ids = [];
+                if (!ids.Contains(c.Id)) ids.Add(c.Id);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+
+namespace Ktriage.Core.Links;
+
+/// <summary>A fix named in a reply by Message-ID ("Here's the fix: mid.gmane.org/&lt;id&gt;").</summary>
+public sealed record FixReference(string MessageId, string Context);
+
+/// <summary>Reads what linking needs from message text: the sender's own words, fix references, #syz commands.</summary>
+public static partial class LinkText
+{
+    const RegexOptions Opts = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+
+    // Links that carry a Message-ID: lore (/list/<mid>/ or /r/<mid>), lkml.kernel.org/r, gmane's mid redirector;
+    // marc/patchwork are left out (their ids are not Message-IDs). A bare <id@host> looks exactly like an e-mail
+    // address, so it counts only right after "Message-ID"/"msgid".
+    [GeneratedRegex(@"(?:(?:https?://)?(?:lore\.kernel\.org/(?:[\w.-]+|r)|lkml\.kernel\.org/r|mid\.gmane\.org|patch\.msgid\.link)/(?<id>[^\s/<>""]+@[^\s/<>""]+))|(?:message-id|msg-?id)[:\s]{0,3}<(?<id>[^\s<>@]+@[^\s<>]+\.[^\s<>]+)>", Opts)]
+    private static partial Regex MessageIdRef();
+
+    [GeneratedRegex(@"\b(fix|fixes|fixed|patch|patches|solution|should\s+address|addressed\s+by|resolved\s+by)\b", Opts)]
+    private static partial Regex FixWord();
+
+    [GeneratedRegex(@"^\s*#syz\s+fix:\s*(?<title>\S.*?)\s*$", RegexOptions.Multiline | Opts)]
+    private static partial Regex SyzFix();
+
+    /// <summary>
+    /// The sender's own text: unquoted lines. Pages flattened into one long line keep their "&gt; " marks inline
+    /// (anywhere in the line), so for such lines (over 300 characters) only the tail after the last inline quote
+    /// mark is the sender's.
+    /// </summary>
+    public static string OwnText(string body)
+    {
+        var own = new List<string>();
+        foreach (var raw in body.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Length >= 300 && line.LastIndexOf(" > ", StringComparison.Ordinal) is var last and >= 0)
+                line = line[(last + 3)..];
+            else if (line.TrimStart().StartsWith('>'))
+                continue;
+            own.Add(line);
+        }
+        return string.Join('\n', own);
+    }
+
+    /// <summary>Message-IDs the text offers as the fix: a lore/gmane link, or &lt;id&gt;, in or right after a
+    /// sentence that talks about a fix or patch.</summary>
+    public static IReadOnlyList<FixReference> FixReferences(string ownText)
+    {
+        var found = new List<FixReference>();
+        var lines = ownText.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            foreach (Match m in MessageIdRef().Matches(lines[i]))
+            {
+                var context = string.Join(' ', lines[Math.Max(0, i - 2)..(i + 1)].Select(l => l.Trim())).Trim();
+                var before = lines[i][..m.Index];
+                // The sentence leading to the link: this line up to the link, else the two lines above.
+                var lead = FixWord().IsMatch(before) ? before : string.Join(' ', lines[Math.Max(0, i - 2)..i]);
+                if (!FixWord().IsMatch(lead)) continue;
+                var id = Mail.MessageIds.Normalize(Uri.UnescapeDataString(m.Groups["id"].Value.TrimEnd('.', ',', ')', ';')));
+                if (found.All(f => f.MessageId != id)) found.Add(new FixReference(id, context));
+            }
+        }
+        return found;
+    }
+
+    [GeneratedRegex(@"(?:(?:yes,?\s+)?(?:that|this|it|the\s+patch|your\s+patch)\s+)?(?:fix(?:es|ed)\s+(?:it|this|the\s+\w+)\s+for\s+me|works(?:\s+fine)?\s+for\s+me|solves\s+\w+(?:\s+\w+)?\s+for\s+me|(?:i|we)\s+(?:have\s+)?tested\b[^.!?\n]{0,40}|(?:i|we)\s+can\s+confirm\b[^.!?\n]{0,40})", Opts)]
+    private static partial Regex ConfirmPhrase();
+
+    /// <summary>The confirming words of a sentence ("Yes, that fixes it for me"), for evidence lines; else the sentence clipped.</summary>
+    public static string ConfirmingWords(string sentence)
+    {
+        var m = ConfirmPhrase().Match(sentence);
+        if (m.Success) return m.Value.Trim();
+        sentence = string.Join(' ', sentence.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return sentence.Length <= 80 ? sentence : sentence[..79] + "…";
+    }
+
+    // Kernel fix subjects: "fix …", "don't …", "avoid/prevent/check/validate/reject …", "annotate … races", "… leak".
+    // "fixed" is left out: in subjects it is mostly the adjective ("fixed buffers", "fixed files").
+    [GeneratedRegex(@"\b(fix(es)?|don'?t|do\s+not|avoid|prevent|check|validate|reject|disallow|forbid|sanitise|sanitize|cap|limit|ensure|correct(ly)?|handle|guard|protect|annotate|silence|abort|init(ialise|ialize)?|clear|zero|leak|race|uaf|use-after-free|null|overflow|underflow|deadlock|hang|crash|warn(ing)?|bug|oob|out[- ]of[- ]bounds|revert)\b", Opts)]
+    private static partial Regex FixWords();
+
+    static readonly (Regex Title, Regex Words)[] BugClasses =
+    [
+        (new(@"use-after-free|\buaf\b", Opts), new(@"use[- ]after[- ]free|\buaf\b|freed|lifetime|refcount|reference", Opts)),
+        (new(@"double-free", Opts), new(@"double[- ]free|freed twice", Opts)),
+        (new(@"out-of-bounds|array-index|slab-out", Opts), new(@"out[- ]of[- ]bounds|overflow|\boob\b|bounds|index", Opts)),
+        (new(@"null-ptr-deref|NULL pointer|general protection fault", Opts), new(@"\bnull\b|null[- ]pointer|NULL|dereference|uninitiali[sz]ed", Opts)),
+        (new(@"memory leak", Opts), new(@"\bleak", Opts)),
+        (new(@"data-race", Opts), new(@"\brac(e|y)\b|data_race|READ_ONCE|WRITE_ONCE|annotate", Opts)),
+        (new(@"uninit-value", Opts), new(@"uninit|initiali[sz]e|zero", Opts)),
+        (new(@"deadlock|lock state|locking bug|lock held", Opts), new(@"deadlock|\block(ing|dep)?\b|mutex|spinlock", Opts)),
+        (new(@"task hung|stall|soft lockup|hang", Opts), new(@"\bhang|\bhung|stall|lockup|resched|livelock|forever|wait", Opts)),
+        (new(@"^WARNING|kernel BUG", Opts), new(@"\bwarn|WARN_ON|BUG_ON|warning", Opts)),
+    ];
+
+    /// <summary>Words a patch uses when it fixes the kind of bug a crash title names (a leak, a race…), or null.</summary>
+    public static Regex? BugClassWords(string title) => BugClasses.FirstOrDefault(c => c.Title.IsMatch(title)).Words;
+
+    /// <summary>Whether a patch subject is worded as a fix.</summary>
+    public static bool LooksLikeFix(string subject) => FixWords().IsMatch(subject);
+
+    /// <summary>Titles given in "#syz fix: &lt;commit title&gt;" commands.</summary>
+    public static IReadOnlyList<string> SyzFixTitles(string ownText) =>
+        SyzFix().Matches(ownText).Select(m => m.Groups["title"].Value).Distinct().ToList();
+
+    /// <summary>The subject of a patch sent inline in a reply ("&gt;From sha … Subject: [PATCH] foo: fix bar"), without the [PATCH] tag.</summary>
+    public static string? InlinePatchSubject(string body)
+    {
+        var m = Regex.Match(body, @"(?:^|\s)Subject:\s*\[PATCH[^\]]*\]\s*(?<s>[^\n]+?)(?=\s{2,}|\n|$| The | This | When | If )", Opts);
+        return m.Success ? m.Groups["s"].Value.Trim() : null;
+    }
+}

@@ -1,0 +1,661 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ktriage.Core.Crashes;
+using Ktriage.Core.Links;
+using Ktriage.Core.Mail;
+using Ktriage.Core.Patches;
+using Microsoft.Data.Sqlite;
+
+namespace Ktriage.Store.Sqlite;
+
+/// <summary>
+/// Computes crash clusters and fix links from what ingest stored. For now everything is recomputed in one
+/// transaction whenever the archive changed (io-uring: ~2,000 reports, a few seconds); cluster ids are the id of
+/// each cluster's first report, so they stay stable as long as that report does.
+/// </summary>
+public sealed partial class SqliteArchiveStore : ICrashStore
+{
+    /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
+    const string LinkerVersion = "links-15";
+    const int MaxFixesPerCluster = 40;
+    const int MaxFileCandidates = 80;
+    const int SubsystemWindowDays = 7;
+
+    static readonly JsonSerializerOptions Json = StoreJson.Options;
+
+    string LinkState() => string.Join(':', LinkerVersion,
+        Scalar(db, "SELECT count(*) FROM messages"), Scalar(db, "SELECT coalesce(max(id),0) FROM messages"),
+        Scalar(db, "SELECT count(*) FROM crash_reports"), Scalar(db, "SELECT coalesce(max(id),0) FROM crash_reports"),
+        Scalar(db, "SELECT count(*) FROM patches"));
+
+    public bool RefreshCrashLinks(bool force = false)
+    {
+        Exec(db, SqliteCrashSchema.Sql);
+        var state = LinkState();
+        if (!force && Scalar(db, "SELECT value FROM meta WHERE key='crash_links'") as string == state) return false;
+        using var tx = db.BeginTransaction();
+        new Linker(db, tx).Run();
+        using (var cmd = db.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "INSERT INTO meta(key, value) VALUES('crash_links', $v) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
+            cmd.Parameters.AddWithValue("$v", state);
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+        return true;
+    }
+
+    /// <summary>One recomputation: reads reports, clusters them, gathers and scores candidate fixes, writes the tables.</summary>
+    sealed partial class Linker(SqliteConnection db, SqliteTransaction tx)
+    {
+        sealed record Msg(long Id, string MessageId, long Thread, string? InReplyTo, string FromName, string FromEmail,
+            string Recipients, DateTimeOffset Date, string Subject, string List);
+
+        sealed record Rep(long Id, Msg Message, CrashReport Report, IReadOnlyList<NormalizedFrame> Frames, BotReport? Bot, string? BotId);
+
+        sealed record Member(Rep Rep, Placement Placement);
+
+        readonly Dictionary<long, Msg> messages = [];
+        // KTRIAGE_LINK_TIMING=1 prints where the time goes (stderr).
+        readonly Dictionary<string, System.Diagnostics.Stopwatch> timers = [];
+        System.Diagnostics.Stopwatch T(string phase) => timers.TryGetValue(phase, out var t) ? t : timers[phase] = new();
+        int parses;
+        readonly Dictionary<long, string> ownTexts = [];
+        readonly Dictionary<long, string> fullTexts = [];
+
+        SqliteCommand Cmd(string sql)
+        {
+            var c = db.CreateCommand();
+            c.Transaction = tx;
+            c.CommandText = sql;
+            return c;
+        }
+
+        const string MsgColumns = """
+            m.id, m.message_id, m.thread_id, m.in_reply_to, m.from_name, m.from_email, m.to_addrs || ' ' || m.cc_addrs, m.date, m.subject,
+            (SELECT l.name FROM lists l WHERE l.id = m.list_id)
+            """;
+
+        static Msg ReadMsg(SqliteDataReader r, int o = 0) => new(r.GetInt64(o), r.GetString(o + 1), r.GetInt64(o + 2),
+            r.IsDBNull(o + 3) ? null : r.GetString(o + 3), r.GetString(o + 4), r.GetString(o + 5).ToLowerInvariant(), r.GetString(o + 6),
+            DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(o + 7)), r.GetString(o + 8), r.GetString(o + 9));
+
+        Msg? GetMessage(long id)
+        {
+            if (messages.TryGetValue(id, out var m)) return m;
+            using var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.id = $id");
+            c.Parameters.AddWithValue("$id", id);
+            using var r = c.ExecuteReader();
+            return r.Read() ? messages[id] = ReadMsg(r) : null;
+        }
+
+        List<Msg> ThreadOf(long thread)
+        {
+            using var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.thread_id = $t ORDER BY m.date, m.id");
+            c.Parameters.AddWithValue("$t", thread);
+            using var r = c.ExecuteReader();
+            var list = new List<Msg>();
+            while (r.Read()) { var m = ReadMsg(r); messages.TryAdd(m.Id, m); list.Add(m); }
+            return list;
+        }
+
+        Message? Parse(long id)
+        {
+            using var c = Cmd("SELECT raw FROM copies WHERE message = $m ORDER BY id LIMIT 1");
+            c.Parameters.AddWithValue("$m", id);
+            if (c.ExecuteScalar() is not byte[] raw) return null;
+            parses++;
+            try { return MailParser.Parse(raw); } catch (Exception) { return null; }
+        }
+
+        /// <summary>The sender's own words (quotes removed), for signals, references and #syz commands.</summary>
+        string OwnText(long id)
+        {
+            if (ownTexts.TryGetValue(id, out var t)) return t;
+            var m = Parse(id);
+            // Ingest keeps patch facts of a reply only when it carries trailers or signals: a bare "#syz test" diff in
+            // a report thread is read here.
+            if (m is not null && !HasDiff(id) && (m.AllText.Contains("\n+++ ", StringComparison.Ordinal) || m.AllText.Contains("diff --git", StringComparison.Ordinal)))
+            {
+                var diff = PatchAnalyzer.DiffOf(m);
+                if (!diff.IsEmpty)
+                {
+                    hasDiff[id] = true;
+                    functionsCache[id] = diff.Functions.ToList();
+                    filesCache[id] = diff.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>().Where(x => x != "/dev/null").Select(x => x.Split(' ')[0]).Distinct().ToList();
+                }
+            }
+            return ownTexts[id] = m is null ? "" : LinkText.OwnText(m.Body);
+        }
+
+        /// <summary>Subject and whole text, whitespace collapsed and lower-cased, for "does it name the crash".</summary>
+        string FullText(long id)
+        {
+            if (fullTexts.TryGetValue(id, out var t)) return t;
+            var m = Parse(id);
+            return fullTexts[id] = m is null ? "" : Collapse(m.Subject + " " + m.AllText);
+        }
+
+        readonly Dictionary<long, string> commitMessages = [];
+
+        /// <summary>A patch's explanation: its own text up to the "---" separator or the diff.</summary>
+        string CommitMessage(long id)
+        {
+            if (commitMessages.TryGetValue(id, out var t)) return t;
+            var body = Parse(id)?.Body ?? "";
+            var cut = body.Length;
+            foreach (var marker in new[] { "\n---\n", "\n--- \n", "\ndiff --git " })
+            {
+                var i = body.IndexOf(marker, StringComparison.Ordinal);
+                if (i >= 0 && i < cut) cut = i;
+            }
+            return commitMessages[id] = body[..Math.Min(cut, 6000)];
+        }
+
+        string OwnCommitText(long id)
+        {
+            var own = OwnText(id);
+            var cut = own.IndexOf("diff --git", StringComparison.Ordinal);
+            return cut >= 0 ? own[..cut] : own;
+        }
+
+        int SeriesTotal(long id)
+        {
+            using var c = Cmd("SELECT total FROM patches WHERE message = $m");
+            c.Parameters.AddWithValue("$m", id);
+            return c.ExecuteScalar() is long n ? (int)n : 1;
+        }
+
+        static string Collapse(string s) => WhiteSpace().Replace(s, " ").ToLowerInvariant();
+
+        [GeneratedRegex(@"\s+")]
+        private static partial Regex WhiteSpace();
+
+        public void Run()
+        {
+            foreach (var sql in new[] { "DELETE FROM fix_links", "DELETE FROM cluster_members", "DELETE FROM crash_clusters" })
+                using (var c = Cmd(sql)) c.ExecuteNonQuery();
+
+            var reports = LoadReports();
+            var clusterer = new CrashClusterer();
+            var members = new Dictionary<int, List<Member>>();
+            foreach (var rep in reports)
+            {
+                var p = clusterer.Add(new CrashItem(rep.Id, rep.Message.Id, rep.Message.Thread, rep.Message.InReplyTo is not null,
+                    rep.Report.Title, rep.Report.AltTitles, rep.Report.Corrupted || rep.Report.Title.EndsWith(" in corrupted", StringComparison.Ordinal),
+                    rep.BotId, rep.Frames));
+                if (!members.TryGetValue(p.Cluster, out var list)) members[p.Cluster] = list = [];
+                list.Add(new Member(rep, p));
+            }
+            var closes = LoadCloses();
+            foreach (var group in members.Values) Store(group, closes);
+            if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
+                Console.Error.WriteLine($"links: {members.Count} clusters, {parses} parses; " +
+                    string.Join(", ", timers.Select(t => $"{t.Key} {t.Value.Elapsed.TotalSeconds:F1} s")));
+        }
+
+        List<Rep> LoadReports()
+        {
+            using var c = Cmd($"SELECT cr.id, cr.report, {MsgColumns} FROM crash_reports cr JOIN messages m ON m.id = cr.message ORDER BY m.date, m.id, cr.ord");
+            using var r = c.ExecuteReader();
+            var list = new List<Rep>();
+            while (r.Read())
+            {
+                var m = ReadMsg(r, 2);
+                messages.TryAdd(m.Id, m);
+                var report = JsonSerializer.Deserialize<CrashReport>(r.GetString(1), Json)!;
+                if (IsListing(m, report)) continue;
+                var bot = Bots.FromSender(m.FromEmail);
+                var botId = bot?.Id ?? Bots.SyzbotId(m.FromEmail, m.Recipients, null);
+                list.Add(new Rep(r.GetInt64(0), m, report, CrashFrames.Normalize(report), bot, botId));
+            }
+            return list;
+        }
+
+        /// <summary>
+        /// A line naming a crash is not a report: syzbot's monthly summaries (sent from syzbot+list…@, one line per
+        /// open bug with a "(N)" recurrence suffix) come out of the analyzer as stackless reports. Without a crash
+        /// site or any frame, such titles are mentions and are left out of clusters.
+        /// </summary>
+        static bool IsListing(Msg m, CrashReport report) =>
+            report.CrashSite is null && report.Frames.Count == 0
+            && (m.FromEmail.StartsWith("syzbot+list", StringComparison.Ordinal) || report.Title.EndsWith(" (NUM)", StringComparison.Ordinal));
+
+        /// <summary>Closes:/Link: trailers by what they point at: a Message-ID or a syzbot extid → messages.</summary>
+        Dictionary<string, List<(long Message, string Trailer)>> LoadCloses()
+        {
+            var map = new Dictionary<string, List<(long, string)>>(StringComparer.OrdinalIgnoreCase);
+            using var c = Cmd("SELECT message, name, value FROM trailers WHERE lower(name) IN ('closes', 'link', 'buglink')");
+            using var r = c.ExecuteReader();
+            while (r.Read())
+            {
+                var value = r.GetString(2);
+                var keys = Bots.SyzbotIds(value).ToList();
+                if (value.Contains('@')) keys.Add(Core.Mail.MessageIds.Normalize(Uri.UnescapeDataString(value.TrimEnd('/').Split('/').Last(p => p.Contains('@')))));
+                foreach (var k in keys)
+                {
+                    if (!map.TryGetValue(k, out var l)) map[k] = l = [];
+                    l.Add((r.GetInt64(0), $"{r.GetString(1)}: {value}"));
+                }
+            }
+            return map;
+        }
+
+        void Store(List<Member> group, Dictionary<string, List<(long Message, string Trailer)>> closes)
+        {
+            var reports = group.Where(m => m.Placement.CopyOf is null).Select(m => m.Rep).ToList();
+            var lead = reports.FirstOrDefault(r => !r.Report.Corrupted) ?? reports[0];
+            var clusterId = reports[0].Id;
+            var altTitles = reports.SelectMany(r => r.Report.AltTitles.Prepend(r.Report.Title)).Distinct().Where(t => t != lead.Report.Title).ToList();
+            var botIds = group.Select(m => m.Rep.BotId).OfType<string>().Distinct().ToList();
+            var bot = reports.Select(r => r.Bot?.Bot).FirstOrDefault(b => b is not null);
+            var lists = group.Select(m => m.Rep.Message.List).Distinct().Order().ToList();
+            var keyFunctions = CrashFrames.KeyFunctions(lead.Frames, lead.Report.Title);
+            var guilty = reports.Select(r => r.Report.GuiltyFile).FirstOrDefault(f => f is not null);
+            var first = reports.Min(r => r.Message.Date);
+            var last = reports.Max(r => r.Message.Date);
+
+            using (var c = Cmd("""
+                INSERT INTO crash_clusters(id, title, alt_titles, type, bot, bot_ids, first_seen, last_seen, reports, copies, lists, key_functions, guilty_file)
+                VALUES($id, $title, $alt, $type, $bot, $botIds, $first, $last, $reports, $copies, $lists, $key, $guilty)
+                """))
+            {
+                c.Parameters.AddWithValue("$id", clusterId);
+                c.Parameters.AddWithValue("$title", lead.Report.Title);
+                c.Parameters.AddWithValue("$alt", JsonSerializer.Serialize(altTitles));
+                c.Parameters.AddWithValue("$type", lead.Report.Type);
+                c.Parameters.AddWithValue("$bot", (object?)bot ?? DBNull.Value);
+                c.Parameters.AddWithValue("$botIds", JsonSerializer.Serialize(botIds));
+                c.Parameters.AddWithValue("$first", first.ToUnixTimeSeconds());
+                c.Parameters.AddWithValue("$last", last.ToUnixTimeSeconds());
+                c.Parameters.AddWithValue("$reports", reports.Count);
+                c.Parameters.AddWithValue("$copies", group.Count - reports.Count);
+                c.Parameters.AddWithValue("$lists", JsonSerializer.Serialize(lists));
+                c.Parameters.AddWithValue("$key", JsonSerializer.Serialize(keyFunctions));
+                c.Parameters.AddWithValue("$guilty", (object?)guilty ?? DBNull.Value);
+                c.ExecuteNonQuery();
+            }
+            using (var c = Cmd("INSERT INTO cluster_members(report, cluster, message, copy_of, reason, bot, bot_id) VALUES($r, $c, $m, $copy, $reason, $bot, $botId)"))
+            {
+                foreach (var m in group)
+                {
+                    c.Parameters.Clear();
+                    c.Parameters.AddWithValue("$r", m.Rep.Id);
+                    c.Parameters.AddWithValue("$c", clusterId);
+                    c.Parameters.AddWithValue("$m", m.Rep.Message.Id);
+                    c.Parameters.AddWithValue("$copy", (object?)m.Placement.CopyOf ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$reason", m.Placement.Reason);
+                    c.Parameters.AddWithValue("$bot", (object?)m.Rep.Bot?.Bot ?? DBNull.Value);
+                    c.Parameters.AddWithValue("$botId", (object?)m.Rep.BotId ?? DBNull.Value);
+                    c.ExecuteNonQuery();
+                }
+            }
+
+            // Human reporters: whoever sent a report (not a quoted copy). Bots are matched by their bug id instead.
+            var reporterEmails = new HashSet<string>(reports.Where(r => r.Bot is null).Select(r => r.Message.FromEmail)
+                .Where(e => e.Contains('@') && !e.EndsWith(".invalid", StringComparison.Ordinal)), StringComparer.OrdinalIgnoreCase);
+            var facts = new CrashFacts(lead.Report.Title, altTitles, keyFunctions, guilty, first,
+                new HashSet<string>(group.Select(m => m.Rep.Message.MessageId), StringComparer.OrdinalIgnoreCase),
+                group.Select(m => m.Rep.Message.Thread).ToHashSet(), reporterEmails, botIds.ToHashSet(),
+                reports.Select(r => r.Message.Date).Distinct().Order().ToList());
+            var reporterNames = reports.Where(r => r.Bot is null).Select(r => r.Message.FromName).Where(n => n.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            LinkFixes(clusterId, facts, reporterNames, closes);
+        }
+
+        sealed class Cand(string messageId)
+        {
+            public string MessageId { get; } = messageId;
+            public Msg? Msg { get; set; }
+            public string? ReferencedBy { get; set; }
+            /// <summary>For a fix known only by reference: when the reply named it.</summary>
+            public DateTimeOffset? ReferencedOn { get; set; }
+            public string? SyzFix { get; set; }
+            public string? ConfirmedSibling { get; set; }
+            public string? TestedHead { get; set; }
+            public List<Confirmation> Confirmations { get; } = [];
+        }
+
+        void LinkFixes(long clusterId, CrashFacts facts, HashSet<string> reporterNames, Dictionary<string, List<(long Message, string Trailer)>> closes)
+        {
+            var cands = new Dictionary<string, Cand>(StringComparer.OrdinalIgnoreCase);
+            Cand Add(Msg m)
+            {
+                if (!cands.TryGetValue(m.MessageId, out var c)) cands[m.MessageId] = c = new Cand(m.MessageId) { Msg = m };
+                return c;
+            }
+            var windowEnd = facts.ReportDates!.Max().AddDays(EvidenceWeights.ContentWindowDays).ToUnixTimeSeconds();
+            var start = facts.FirstSeen.AddDays(-1).ToUnixTimeSeconds();
+
+            // Thread: every message with a diff in the report threads; replies give confirmations, references, #syz fix.
+            var confirmedPatches = new List<Msg>();
+            T("thread").Start();
+            foreach (var thread in facts.Threads)
+            {
+                var msgs = ThreadOf(thread);
+                var byId = msgs.GroupBy(m => m.MessageId).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+                foreach (var m in msgs.Where(m => m.InReplyTo is not null)) OwnText(m.Id);
+                var withDiff = msgs.Where(m => HasDiff(m.Id)).ToList();
+                foreach (var m in withDiff) Add(m);
+                foreach (var reply in msgs.Where(m => m.InReplyTo is not null))
+                {
+                    var own = OwnText(reply.Id);
+                    foreach (var r in LinkText.FixReferences(own))
+                    {
+                        if (facts.ReportMessageIds.Contains(r.MessageId) || r.MessageId == reply.MessageId) continue;
+                        var target = FindByMessageId(r.MessageId);
+                        var c = target is not null ? Add(target) : cands.TryGetValue(r.MessageId, out var x) ? x : cands[r.MessageId] = new Cand(r.MessageId);
+                        c.ReferencedBy ??= $"{Who(reply)} pointed to it in the report thread: \"{Clip(r.Context, 100)}\"";
+                        c.ReferencedOn ??= reply.Date;
+                    }
+                    foreach (var title in LinkText.SyzFixTitles(own))
+                        foreach (var target in FindBySubjectTitle(title))
+                            Add(target).SyzFix ??= $"{Who(reply)}: #syz fix: {title}";
+                    // syzbot tested a tree ("#syz test: git://… branch") and the crash is gone: the tree's head commit,
+                    // when it is a patch posted here, is probably the fix (or one just before it).
+                    if (SyzbotTestedOk().IsMatch(own) && TestedCommit().Match(own) is { Success: true } head && head.Groups[1].Value.TrimEnd('.').Trim() is { Length: >= 20 } prefix)
+                        foreach (var target in FindBySubjectTitle(prefix).Where(t => t.Date <= reply.Date).TakeLast(1))
+                            Add(target).TestedHead ??= $"syzbot tested a tree at \"{head.Groups[1].Value.Trim()}\" and the reproducer did not trigger";
+                    // Who does the reply confirm? The nearest patch it (transitively) answers.
+                    var confirmation = ConfirmationIn(reply, own, facts, reporterNames);
+                    if (confirmation is null) continue;
+                    var parent = reply.InReplyTo is { } p ? byId.GetValueOrDefault(p) : null;
+                    for (var hops = 0; parent is not null && hops < 10; hops++)
+                    {
+                        if (withDiff.Contains(parent))
+                        {
+                            Add(parent).Confirmations.Add(confirmation);
+                            confirmedPatches.Add(parent);
+                            break;
+                        }
+                        parent = parent.InReplyTo is { } pp ? byId.GetValueOrDefault(pp) : null;
+                    }
+                }
+            }
+
+            T("thread").Stop();
+            T("content").Start();
+            // Content: top-level patches touching the crash's functions or guilty file, after the report, within the window.
+            if (facts.KeyFunctions.Count > 0)
+            {
+                var names = string.Join(',', facts.KeyFunctions.Select((_, i) => "$f" + i));
+                using var c = Cmd($"""
+                    SELECT DISTINCT {MsgColumns} FROM patch_functions pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
+                    WHERE pf.function IN ({names}) AND p.kind IN ('Patch', 'PullRequest') AND m.date BETWEEN $s AND $e
+                    """);
+                for (var i = 0; i < facts.KeyFunctions.Count; i++) c.Parameters.AddWithValue("$f" + i, facts.KeyFunctions[i]);
+                c.Parameters.AddWithValue("$s", start);
+                c.Parameters.AddWithValue("$e", windowEnd);
+                using var r = c.ExecuteReader();
+                while (r.Read()) Add(Cache(ReadMsg(r)));
+            }
+            if (facts.GuiltyFile is { } gf)
+            {
+                // Popular files are touched by hundreds of patches a year: the nearest ones after the report are the likely fixes.
+                using var c = Cmd($"""
+                    SELECT {MsgColumns} FROM patch_files pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
+                    WHERE pf.path = $p AND p.kind = 'Patch' AND m.date BETWEEN $s AND $e ORDER BY m.date LIMIT {MaxFileCandidates}
+                    """);
+                c.Parameters.AddWithValue("$p", gf);
+                c.Parameters.AddWithValue("$s", start);
+                c.Parameters.AddWithValue("$e", windowEnd);
+                using var r = c.ExecuteReader();
+                while (r.Read()) Add(Cache(ReadMsg(r)));
+            }
+
+            if (facts.GuiltyFile is { } file && file.LastIndexOf('/') is var slash and > 0)
+            {
+                // Busy subsystems fix most reports within days, often in code the stack does not show (the bug is
+                // where the state was corrupted, not where it crashed): fix-like patches to the same directory soon
+                // after a report are candidates too.
+                var dir = file[..(slash + 1)];
+                foreach (var reportDate in facts.ReportDates!.TakeLast(5))
+                    foreach (var (m, files) in FixLikePatches(reportDate, reportDate.AddDays(SubsystemWindowDays)))
+                        if (files.Any(f => f.StartsWith(dir, StringComparison.Ordinal))) Add(m);
+            }
+            T("content").Stop();
+            T("explicit").Start();
+            // Explicit: trailers naming the bot id, the reporter, or the report.
+            foreach (var email in facts.BotIds.Select(id => $"syzbot+{id}@syzkaller.appspotmail.com").Concat(facts.ReporterEmails))
+            {
+                using var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = $e AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id)) AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
+                c.Parameters.AddWithValue("$e", email.ToLowerInvariant());
+                using var r = c.ExecuteReader();
+                while (r.Read()) Add(Cache(ReadMsg(r)));
+            }
+            foreach (var key in facts.ReportMessageIds.Concat(facts.BotIds))
+                foreach (var (message, _) in closes.GetValueOrDefault(key) ?? [])
+                    if (GetMessage(message) is { } m) Add(m);
+
+            // Sibling confirmation: a patch confirmed in the report thread (often a "#syz test" diff) is usually posted
+            // again as a proper patch elsewhere; candidates touching the same functions inherit part of that trust.
+            var confirmedFunctions = confirmedPatches.SelectMany(p => Functions(p.Id).Select(f => (f, p))).ToList();
+
+            T("explicit").Stop();
+            T("evaluate").Start();
+            var titles = SpecificTitles(facts);
+            var mentioning = Mentioning(titles);
+            var rows = new List<(Cand Cand, List<Evidence> Evidence, double Score)>();
+            foreach (var cand in cands.Values)
+            {
+                var m = cand.Msg;
+                var functions = m is null ? [] : Functions(m.Id);
+                if (m is not null && confirmedFunctions.FirstOrDefault(x => x.p.Id != m.Id && functions.Contains(x.f)) is { p: not null } hit)
+                    cand.ConfirmedSibling = $"touches {hit.f} like {hit.p.MessageId}, the patch confirmed in the report thread";
+                // A diff in a reply: its subject and quotes are the report's, so only its own words and an inline
+                // "Subject: [PATCH]" describe it.
+                // A reply carrying a whole "git format-patch" (From sha…/Subject: [PATCH]) is a posted patch all the same.
+                var replyDiff = m is not null && m.InReplyTo is not null && SubjectInfo.Parse(m.Subject).IsReply
+                    && PatchSubject(m) == SubjectInfo.Parse(m.Subject).Title;
+                var fix = new FixCandidate(cand.MessageId, m is not null, m?.Thread, m?.Date,
+                    m is null ? [] : Files(m.Id), functions, m is null ? [] : Trailers(m.Id),
+                    m is not null && !replyDiff && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
+                    cand.ConfirmedSibling, cand.TestedHead, replyDiff,
+                    m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != SubjectInfo.Parse(m.Subject).Title ? ps : "" : SubjectInfo.Parse(m.Subject).Title,
+                    m is null ? "" : replyDiff ? OwnCommitText(m.Id) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id));
+                var evidence = FixScoring.Evaluate(facts, fix);
+                if (evidence.Count == 0) continue;
+                rows.Add((cand, evidence, FixScoring.Score(evidence)));
+            }
+            T("evaluate").Stop();
+            using var _ = new Stop(T("insert"));
+            using var insert = Cmd("""
+                INSERT INTO fix_links(cluster, message_id, message, subject, date, score, evidence, signals)
+                VALUES($c, $mid, $m, $s, $d, $score, $ev, $sig)
+                """);
+            foreach (var (cand, evidence, score) in rows.OrderByDescending(r => r.Score).ThenBy(r => r.Cand.Msg?.Date).Take(MaxFixesPerCluster))
+            {
+                var m = cand.Msg;
+                insert.Parameters.Clear();
+                insert.Parameters.AddWithValue("$c", clusterId);
+                insert.Parameters.AddWithValue("$mid", cand.MessageId);
+                insert.Parameters.AddWithValue("$m", (object?)m?.Id ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$s", (object?)(m is null ? null : PatchSubject(m)) ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$d", (object?)(m?.Date ?? cand.ReferencedOn)?.ToUnixTimeSeconds() ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$score", score);
+                insert.Parameters.AddWithValue("$ev", JsonSerializer.Serialize(evidence.Select(e =>
+                    new StoredEvidence(FixScoring.KindName(e.Kind), e.Code, Math.Round(e.Weight, 4), e.Detail)), Json));
+                // Confirmations read from the report thread (also informal ones the patch analyzer missed) count as tests.
+                var signals = m is null ? [] : SignalsOn(m);
+                signals.AddRange(cand.Confirmations.Select(c => new StoredSignal("tested", c.Date, c.Who)));
+                insert.Parameters.AddWithValue("$sig", JsonSerializer.Serialize(signals, Json));
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        sealed class Stop : IDisposable
+        {
+            readonly System.Diagnostics.Stopwatch watch;
+            public Stop(System.Diagnostics.Stopwatch w) { watch = w; w.Start(); }
+            public void Dispose() => watch.Stop();
+        }
+
+        List<(Msg Msg, List<string> Files)>? fixLike;
+
+        /// <summary>Top-level patches worded as fixes, by date (loaded once: the archive has no index on date alone).</summary>
+        IEnumerable<(Msg Msg, List<string> Files)> FixLikePatches(DateTimeOffset from, DateTimeOffset to)
+        {
+            if (fixLike is null)
+            {
+                fixLike = [];
+                using var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date");
+                using var r = c.ExecuteReader();
+                var all = new List<Msg>();
+                while (r.Read()) all.Add(ReadMsg(r));
+                foreach (var m in all.Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)))
+                    fixLike.Add((Cache(m), Files(m.Id)));
+            }
+            var lo = 0;
+            var hi = fixLike.Count;
+            while (lo < hi) { var mid = (lo + hi) / 2; if (fixLike[mid].Msg.Date < from) lo = mid + 1; else hi = mid; }
+            for (var i = lo; i < fixLike.Count && fixLike[i].Msg.Date <= to; i++) yield return fixLike[i];
+        }
+
+        Msg Cache(Msg m) => messages.TryAdd(m.Id, m) ? m : messages[m.Id];
+
+        static string Who(Msg m) => string.IsNullOrEmpty(m.FromName) ? m.FromEmail : m.FromName;
+
+        static string Clip(string s, int n)
+        {
+            s = string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            return s.Length <= n ? s : s[..(n - 1)] + "…";
+        }
+
+        readonly Dictionary<long, bool> hasDiff = [];
+        bool HasDiff(long id)
+        {
+            if (hasDiff.TryGetValue(id, out var b)) return b;
+            using var c = Cmd("SELECT EXISTS(SELECT 1 FROM patch_files WHERE message = $m)");
+            c.Parameters.AddWithValue("$m", id);
+            return hasDiff[id] = Convert.ToInt64(c.ExecuteScalar()) != 0;
+        }
+
+        List<string> Strings(string sql, long id)
+        {
+            using var c = Cmd(sql);
+            c.Parameters.AddWithValue("$m", id);
+            using var r = c.ExecuteReader();
+            var list = new List<string>();
+            while (r.Read()) list.Add(r.GetString(0));
+            return list;
+        }
+
+        readonly Dictionary<long, List<string>> functionsCache = [];
+        List<string> Functions(long id) => functionsCache.TryGetValue(id, out var f) ? f
+            : functionsCache[id] = Strings("SELECT function FROM patch_functions WHERE message = $m", id);
+
+        readonly Dictionary<long, List<string>> filesCache = [];
+        // Paths are cleaned the way diffs name them: the stored path can carry the rest of a flattened line.
+        List<string> Files(long id) => filesCache.TryGetValue(id, out var f) ? f
+            : filesCache[id] = Strings("SELECT path FROM patch_files WHERE message = $m", id).Select(p => p.Split(' ')[0]).Distinct().ToList();
+
+        List<TrailerFact> Trailers(long id)
+        {
+            using var c = Cmd("SELECT name, value, email FROM trailers WHERE message = $m");
+            c.Parameters.AddWithValue("$m", id);
+            using var r = c.ExecuteReader();
+            var list = new List<TrailerFact>();
+            while (r.Read()) list.Add(new TrailerFact(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
+            return list;
+        }
+
+        Msg? FindByMessageId(string messageId)
+        {
+            using var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.message_id = $id ORDER BY m.id LIMIT 1");
+            c.Parameters.AddWithValue("$id", messageId);
+            using var r = c.ExecuteReader();
+            return r.Read() ? Cache(ReadMsg(r)) : null;
+        }
+
+        List<Msg> FindBySubjectTitle(string title)
+        {
+            using var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' AND instr(m.subject, $t) > 0 ORDER BY m.date LIMIT 5");
+            c.Parameters.AddWithValue("$t", title);
+            using var r = c.ExecuteReader();
+            var list = new List<Msg>();
+            while (r.Read()) list.Add(Cache(ReadMsg(r)));
+            return list;
+        }
+
+        /// <summary>Whether the message's subject or text contains one of the crash titles. Titles name a function
+        /// ("… in io_sqe_buffer_register"): the full-text index says which messages contain that word at all, so
+        /// only those are parsed and searched.</summary>
+        bool NamesTitle(long id, CrashFacts facts, HashSet<long> mentioning, List<string> titles)
+        {
+            if (!mentioning.Contains(id)) return false;
+            var text = FullText(id);
+            return titles.Any(t => text.Contains(Collapse(t), StringComparison.Ordinal));
+        }
+
+        static List<string> SpecificTitles(CrashFacts facts) => facts.AltTitles.Prepend(facts.Title)
+            .Where(t => t.Contains(" in ", StringComparison.Ordinal) && !t.EndsWith(" in corrupted", StringComparison.Ordinal)).Distinct().ToList();
+
+        HashSet<long> Mentioning(List<string> titles)
+        {
+            var set = new HashSet<long>();
+            foreach (var word in titles.Select(t => t[(t.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..].Split(' ')[0]).Distinct())
+            {
+                if (!FtsWord().IsMatch(word)) continue;
+                using var c = Cmd("SELECT rowid FROM message_fts WHERE message_fts MATCH $q");
+                c.Parameters.AddWithValue("$q", "\"" + word + "\"");
+                using var r = c.ExecuteReader();
+                while (r.Read()) set.Add(r.GetInt64(0));
+            }
+            return set;
+        }
+
+        [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{3,}$")]
+        private static partial Regex FtsWord();
+
+        [GeneratedRegex(@"^commit:\s+[0-9a-f]{8,40}\s+(\S.*)$", RegexOptions.Multiline)]
+        private static partial Regex TestedCommit();
+
+        [GeneratedRegex(@"syzbot has tested the proposed patch and the reproducer did not trigger any issue", RegexOptions.IgnoreCase)]
+        private static partial Regex SyzbotTestedOk();
+
+        /// <summary>A reply saying a patch works for its sender: Tested-by, "that fixes it for me", or syzbot's clean test result.</summary>
+        Confirmation? ConfirmationIn(Msg reply, string own, CrashFacts facts, HashSet<string> reporterNames)
+        {
+            var isReporter = facts.ReporterEmails.Contains(reply.FromEmail) || reporterNames.Contains(reply.FromName)
+                || Bots.SyzbotIds(reply.FromEmail).Any(facts.BotIds.Contains);
+            if (SyzbotTestedOk().Match(own) is { Success: true } ok)
+                return new Confirmation("syzbot", ok.Value, reply.Date, isReporter);
+            if (!isReporter) return null;
+            var trailers = Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList();
+            var signal = ReviewSignals.Find(own, trailers, Who(reply)).FirstOrDefault(s => s.Kind == SignalKind.Tested);
+            // By name as well as address: lore pages give made-up addresses, and people write from several.
+            return signal is null ? null : new Confirmation(Who(reply), signal.Evidence, reply.Date, true);
+        }
+
+        /// <summary>The fix's own title: the subject without [PATCH] tags, or for a patch sent inline in a reply, its Subject: line.</summary>
+        string PatchSubject(Msg m)
+        {
+            var info = SubjectInfo.Parse(m.Subject);
+            if (info.IsReply && LinkText.InlinePatchSubject(Parse(m.Id)?.Body ?? "") is { } inline) return inline;
+            return info.Title;
+        }
+
+        /// <summary>Reviews, tests and "applied" said about a fix: replies to it (or to its cover letter) after it was posted.</summary>
+        List<StoredSignal> SignalsOn(Msg fix)
+        {
+            using var c = Cmd("""
+                SELECT p.info, m.date, m.from_name FROM messages m JOIN patches p ON p.message = m.id
+                WHERE m.thread_id = $t AND m.date >= $d AND (m.in_reply_to = $id OR ($cover IS NOT NULL AND m.in_reply_to = $cover))
+                """);
+            c.Parameters.AddWithValue("$t", fix.Thread);
+            c.Parameters.AddWithValue("$d", fix.Date.ToUnixTimeSeconds());
+            c.Parameters.AddWithValue("$id", fix.MessageId);
+            c.Parameters.AddWithValue("$cover", (object?)fix.InReplyTo ?? DBNull.Value);
+            using var r = c.ExecuteReader();
+            var list = new List<StoredSignal>();
+            while (r.Read())
+            {
+                var info = JsonSerializer.Deserialize<PatchInfo>(r.GetString(0), Json);
+                if (info is null || info.Kind != MessageKind.Comment) continue;
+                foreach (var s in info.Signals.Where(s => s.Kind != SignalKind.Nacked))
+                    list.Add(new StoredSignal(s.Kind.ToString().ToLowerInvariant(), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(1)), s.Who ?? r.GetString(2)));
+            }
+            return list;
+        }
+    }
+}
