@@ -34,7 +34,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         var state = LinkState();
         if (!force && Scalar(db, "SELECT value FROM meta WHERE key='crash_links'") as string == state) return false;
         using var tx = db.BeginTransaction();
-        new Linker(db, tx).Run();
+        new Linker(db, tx, SearchConnection()).Run();
         using (var cmd = db.CreateCommand())
         {
             cmd.Transaction = tx;
@@ -47,7 +47,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
     }
 
     /// <summary>One recomputation: reads reports, clusters them, gathers and scores candidate fixes, writes the tables.</summary>
-    sealed partial class Linker(SqliteConnection db, SqliteTransaction tx)
+    sealed partial class Linker(SqliteConnection db, SqliteTransaction tx, SqliteConnection? search)
     {
         sealed record Msg(long Id, string MessageId, long Thread, string? InReplyTo, string FromName, string FromEmail,
             string Recipients, DateTimeOffset Date, string Subject, string List);
@@ -596,7 +596,11 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             foreach (var word in titles.Select(t => t[(t.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..].Split(' ')[0]).Distinct())
             {
                 if (!FtsWord().IsMatch(word)) continue;
-                using var c = Cmd("SELECT rowid FROM message_fts WHERE message_fts MATCH $q");
+                // The full-text index lives in its own file, attached as "fts" on the search connection.
+                if (search is null) break;
+                using var c = search.CreateCommand();
+                if (ReferenceEquals(search, db)) c.Transaction = tx;
+                c.CommandText = "SELECT rowid FROM fts.message_fts WHERE message_fts MATCH $q";
                 c.Parameters.AddWithValue("$q", "\"" + word + "\"");
                 using var r = c.ExecuteReader();
                 while (r.Read()) set.Add(r.GetInt64(0));
