@@ -20,15 +20,17 @@ public sealed partial class SqliteArchiveStore : IArchiveStore
         this.readOnly = readOnly;
     }
 
-    internal static SqliteConnection OpenConnection(string full, bool readOnly)
-    {
-        var conn = new SqliteConnection(new SqliteConnectionStringBuilder
+    static SqliteConnection NewConnection(string full, bool readOnly) => new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = full,
             Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
             DefaultTimeout = 60,
         }.ToString());
+
+    internal static SqliteConnection OpenConnection(string full, bool readOnly)
+    {
+        var conn = NewConnection(full, readOnly);
         try
         {
             conn.Open();
@@ -49,13 +51,7 @@ public sealed partial class SqliteArchiveStore : IArchiveStore
         if (Directory.Exists(full)) throw new StoreException($"{path}: is a directory, expected a database file");
         if (!readOnly) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         else if (!File.Exists(full)) throw new StoreException($"{path}: no such database (run 'ktriage ingest' first)");
-        var conn = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = full,
-            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 60,
-        }.ToString());
+        var conn = NewConnection(full, readOnly);
         FtsIndexer? indexer = null;
         try
         {
