@@ -41,30 +41,27 @@ public sealed partial class SqliteArchiveStore
     public IReadOnlyList<MessageRow> ThreadMessages(long threadId) =>
         Query("WHERE m.thread_id = $t ORDER BY m.date, m.id", ("$t", threadId)).ToList();
 
-    public IReadOnlyList<CopyRow> Copies(long messageRowId)
+    /// <summary>Runs a query on the main connection and reads every row with <paramref name="read"/>.</summary>
+    List<T> Rows<T>(string sql, Func<SqliteDataReader, T> read, params (string, object?)[] args)
     {
         using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT c.message, l.name, c.origin, c.blob, c.git_commit, c.raw FROM copies c JOIN lists l ON l.id = c.list_id WHERE c.message = $m ORDER BY c.id";
-        cmd.Parameters.AddWithValue("$m", messageRowId);
+        cmd.CommandText = sql;
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
         using var r = cmd.ExecuteReader();
-        var list = new List<CopyRow>();
-        while (r.Read())
-            list.Add(new CopyRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetString(4), (byte[])r.GetValue(5)));
+        var list = new List<T>();
+        while (r.Read()) list.Add(read(r));
         return list;
     }
 
-    public IReadOnlyList<string> SimilarIds(string fragment, int limit)
-    {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT DISTINCT message_id FROM messages WHERE instr(message_id, $f) > 0 LIMIT $n";
-        cmd.Parameters.AddWithValue("$f", fragment);
-        cmd.Parameters.AddWithValue("$n", limit);
-        using var r = cmd.ExecuteReader();
-        var list = new List<string>();
-        while (r.Read()) list.Add(r.GetString(0));
-        return list;
-    }
+    public IReadOnlyList<CopyRow> Copies(long messageRowId) =>
+        Rows("SELECT c.message, l.name, c.origin, c.blob, c.git_commit, c.raw FROM copies c JOIN lists l ON l.id = c.list_id WHERE c.message = $m ORDER BY c.id",
+            r => new CopyRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetString(4), (byte[])r.GetValue(5)),
+            ("$m", messageRowId));
+
+    public IReadOnlyList<string> SimilarIds(string fragment, int limit) =>
+        Rows("SELECT DISTINCT message_id FROM messages WHERE instr(message_id, $f) > 0 LIMIT $n", r => r.GetString(0),
+            ("$f", fragment), ("$n", limit));
 
     // The join drops index rows of messages deleted in main whose deletion has not reached the index file yet (ids are
     // never reused, so such a row cannot name another message); LIMIT applies after it, to live messages only.
@@ -76,16 +73,10 @@ public sealed partial class SqliteArchiveStore
             ("$q", ftsQuery), ("$n", limit)).ToList();
     }
 
-    public IReadOnlyList<ProblemRow> Problems(int limit)
-    {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT origin, locator, problem, at FROM problems ORDER BY id LIMIT $n";
-        cmd.Parameters.AddWithValue("$n", limit);
-        using var r = cmd.ExecuteReader();
-        var list = new List<ProblemRow>();
-        while (r.Read()) list.Add(new ProblemRow(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(3))));
-        return list;
-    }
+    public IReadOnlyList<ProblemRow> Problems(int limit) =>
+        Rows("SELECT origin, locator, problem, at FROM problems ORDER BY id LIMIT $n",
+            r => new ProblemRow(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(3))),
+            ("$n", limit));
 
     public StoreStats Stats()
     {
