@@ -1,23 +1,29 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
+using Ktriage.Core.Search;
 
 namespace Ktriage.Cli.Commands;
 
-internal static partial class SearchCommand
+internal static class SearchCommand
 {
-    static readonly Argument<string[]> Query = new("QUERY") { Arity = ArgumentArity.OneOrMore, Description = "Words to find in subject, author and body" };
+    static readonly Argument<string[]> Query = new("QUERY")
+    {
+        Arity = ArgumentArity.OneOrMore,
+        Description = "public-inbox search language: words, \"phrases\", AND/OR/NOT, -term, (…), prefixes s: f: t: c: tc: a: b: bs: nq: q: " +
+                      "m: l: d:2023-01-01..2023-02-01|d:last.week.. dfn: dfa: dfb: dfhh: dfctx: patchid:, and crash: type: func: tainted: fixed:yes|no",
+    };
     static readonly Option<int> Limit = new("--limit", "-n") { Description = "At most this many results", DefaultValueFactory = _ => 50 };
 
     public static Command Create()
     {
-        var cmd = new Command("search", "Full-text search over subject, author and body: every word must occur") { Query, Limit };
+        var cmd = new Command("search", "Search the archive with public-inbox's query language; newest first") { Query, Limit };
         cmd.SetAction(pr =>
         {
             var text = string.Join(' ', pr.GetValue(Query)!);
-            var fts = ToFts(text);
-            if (fts.Length == 0) throw new UserError($"search: '{text}' has no words to search for");
             using var store = Globals.OpenStore(pr, readOnly: true);
-            foreach (var m in store.Search(fts, pr.GetValue(Limit)))
+            IReadOnlyList<Store.MessageRow> rows;
+            try { rows = store.Search(text, pr.GetValue(Limit)); }
+            catch (SearchSyntaxException e) { throw new UserError($"search: '{text}': {e.Message}"); }
+            foreach (var m in rows)
             {
                 if (pr.GetValue(Globals.Json)) Globals.WriteJsonLine(MessagesCommand.ToJson(m));
                 else Console.WriteLine($"{m.Date:yyyy-MM-dd}  {MessagesCommand.Trim(m.From, 24),-24}  {m.Subject}  <{m.MessageId}>");
@@ -27,11 +33,7 @@ internal static partial class SearchCommand
         return cmd;
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}_]+")]
-    private static partial Regex Words();
-
-    /// <summary>User text → an FTS5 query of quoted words joined by AND, split like the index's tokenizer splits
-    /// (letters, digits, '_'), so user text can never be FTS5 syntax: no operators, column filters or errors.</summary>
-    internal static string ToFts(string text) =>
-        string.Join(" AND ", Words().Matches(text).Select(m => "\"" + m.Value + "\"").Distinct());
+    /// <summary>Text → a query requiring each of its words (quoted, so nothing in the text is query syntax), or "".</summary>
+    internal static string AllWords(string text, string prefix = "") =>
+        string.Join(' ', QueryParser.SplitWords(text).Distinct().Select(w => prefix + "\"" + w + "\""));
 }

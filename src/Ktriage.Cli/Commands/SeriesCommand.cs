@@ -59,9 +59,9 @@ internal static class SeriesCommand
             .Select(SubjectInfo.Normalize).Where(t => t.Length > 0).Distinct().Take(8).ToList();
         foreach (var title in titles)
         {
-            var fts = SearchCommand.ToFts(title);
-            if (fts.Length == 0) continue;
-            foreach (var row in store.Search(fts, 200))
+            var query = SearchCommand.AllWords(title, "s:");
+            if (query.Length == 0) continue;
+            foreach (var row in store.Search(query, 200))
             {
                 var subject = SubjectInfo.Parse(row.Subject);
                 if (!subject.IsReply && subject.Normalized == title && string.Equals(row.FromEmail, email, StringComparison.OrdinalIgnoreCase))

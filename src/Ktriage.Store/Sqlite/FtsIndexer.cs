@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Ktriage.Core.Mail;
+using Ktriage.Core.Search;
 using Microsoft.Data.Sqlite;
 
 namespace Ktriage.Store.Sqlite;
@@ -13,17 +14,41 @@ namespace Ktriage.Store.Sqlite;
 /// <c>messages</c>, so rows of deleted messages whose deletion reached main but not the index are invisible.</summary>
 internal sealed class FtsIndexer : IDisposable
 {
+    /// <summary>Bump when columns or tokenizer change: an index of another version is dropped and rebuilt from the raw
+    /// copies (<see cref="Bind"/>, then <see cref="CatchUp"/>).</summary>
+    const string IndexVersion = "2";
+
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS fts_meta(key TEXT PRIMARY KEY, value NOT NULL);
         -- Contentless: the text lives in copies.raw of the main database; the index only needs to answer MATCH.
-        -- detail=column keeps which column a term is in but not its positions: indexing is ~1.7x faster
-        -- (io-uring: 3.4 s -> 2.0 s) and the index 2x smaller. '_' is part of a word: nfsd_file_put is one term.
-        CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(subject, author, body,
-            content='', contentless_delete=1, detail=column, tokenize='unicode61 remove_diacritics 0 tokenchars ''_''');
+        -- One column per field of the search language (public-inbox's prefixes, see SearchFields). detail=full: phrases
+        -- ("use after free", dfn:fs/io_uring.c) need positions. porter: English stemming like public-inbox's Xapian
+        -- index (fixes ~ fixed). '_' is part of a word: nfsd_file_put is one term.
+        CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(subject, author, to_addr, cc_addr, nq, quoted, dfn, dfa, dfb, dfhh, dfctx, fn,
+            content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 0 tokenchars ''_''');
         """;
 
+    /// <summary>The FTS5 column of one search field.</summary>
+    public static string ColumnOf(TextField field) => field switch
+    {
+        TextField.Subject => "subject",
+        TextField.From => "author",
+        TextField.To => "to_addr",
+        TextField.Cc => "cc_addr",
+        TextField.NonQuoted => "nq",
+        TextField.Quoted => "quoted",
+        TextField.DiffFile => "dfn",
+        TextField.DiffRemoved => "dfa",
+        TextField.DiffAdded => "dfb",
+        TextField.DiffHunk => "dfhh",
+        TextField.DiffContext => "dfctx",
+        TextField.FileName => "fn",
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "not a single field"),
+    };
+
     abstract record Op;
-    sealed record IndexOp(long RowId, string Subject, string Author, string Body) : Op;
+    // The fields are split on the indexer thread (SearchFields.Of), off the store thread.
+    sealed record IndexOp(long RowId, Message Message) : Op;
     sealed record DeleteOp(long RowId) : Op;
     sealed record CommitOp(long Upto) : Op;
     sealed record RollbackOp : Op;
@@ -60,11 +85,12 @@ internal sealed class FtsIndexer : IDisposable
             token = Guid.NewGuid().ToString("N");
             SqliteArchiveStore.Exec(main, $"INSERT INTO meta(key, value) VALUES('fts_token', '{token}')");
         }
-        if (SqliteArchiveStore.Scalar(db, "SELECT value FROM fts_meta WHERE key='token'") as string == token) return;
+        if (SqliteArchiveStore.Scalar(db, "SELECT value FROM fts_meta WHERE key='token'") as string == token
+            && SqliteArchiveStore.Scalar(db, "SELECT value FROM fts_meta WHERE key='version'") as string == IndexVersion) return;
         using var t = db.BeginTransaction();
         SqliteArchiveStore.Exec(db, "DROP TABLE message_fts; DELETE FROM fts_meta;", t);
         SqliteArchiveStore.Exec(db, Schema, t);
-        SqliteArchiveStore.Exec(db, $"INSERT INTO fts_meta(key, value) VALUES('token', '{token}')", t);
+        SqliteArchiveStore.Exec(db, $"INSERT INTO fts_meta(key, value) VALUES('token', '{token}'), ('version', '{IndexVersion}')", t);
         t.Commit();
     }
 
@@ -77,7 +103,7 @@ internal sealed class FtsIndexer : IDisposable
         queue.Add(op);
     }
 
-    public void Index(long rowId, string subject, string author, string body) => Post(new IndexOp(rowId, subject, author, body));
+    public void Index(long rowId, Message message) => Post(new IndexOp(rowId, message));
     public void Delete(long rowId) => Post(new DeleteOp(rowId));
     /// <summary>Main committed every message with id ≤ <paramref name="upto"/>: commit what was queued before.</summary>
     public void Committed(long upto) => Post(new CommitOp(upto));
@@ -116,9 +142,8 @@ internal sealed class FtsIndexer : IDisposable
             case IndexOp i:
                 Begin();
                 insert!.Parameters[0].Value = i.RowId;
-                insert.Parameters[1].Value = i.Subject;
-                insert.Parameters[2].Value = i.Author;
-                insert.Parameters[3].Value = i.Body;
+                var n = 1;
+                foreach (var (_, text) in SearchFields.Of(i.Message).All) insert.Parameters[n++].Value = text;
                 insert.ExecuteNonQuery();
                 break;
             case DeleteOp d:
@@ -151,8 +176,9 @@ internal sealed class FtsIndexer : IDisposable
         tx = db.BeginTransaction(deferred: false);
         insert = db.CreateCommand();
         insert.Transaction = tx;
-        insert.CommandText = "INSERT INTO message_fts(rowid, subject, author, body) VALUES($p0,$p1,$p2,$p3)";
-        for (var i = 0; i < 4; i++) insert.Parameters.Add(new SqliteParameter($"$p{i}", null));
+        var columns = SearchFields.Columns.Select(ColumnOf).ToList();
+        insert.CommandText = $"INSERT INTO message_fts(rowid, {string.Join(", ", columns)}) VALUES({string.Join(",", Enumerable.Range(0, columns.Count + 1).Select(i => "$p" + i))})";
+        for (var i = 0; i <= columns.Count; i++) insert.Parameters.Add(new SqliteParameter($"$p{i}", null));
         delete = db.CreateCommand();
         delete.Transaction = tx;
         delete.CommandText = "DELETE FROM message_fts WHERE rowid=$p0";
@@ -185,7 +211,7 @@ internal sealed class FtsIndexer : IDisposable
             {
                 if (r.IsDBNull(1)) continue;
                 var m = MailParser.Parse(RawMessage.Of((byte[])r.GetValue(1), new SourceLocator("catch-up")));
-                Index(r.GetInt64(0), m.Subject, m.From?.ToString() ?? "", m.AllText);
+                Index(r.GetInt64(0), m);
                 n++;
             }
         }

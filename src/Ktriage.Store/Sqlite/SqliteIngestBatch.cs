@@ -98,7 +98,7 @@ internal sealed class SqliteIngestBatch : IIngestBatch
                 string.Join(", ", m.To), string.Join(", ", m.Cc), m.Date.ToUnixTimeSeconds(), m.DateFromHeader ? 1 : 0,
                 m.InReplyTo, string.Join(' ', m.References), rowId).ExecuteNonQuery();
             t0 = Mark("messages", t0);
-            fts.Index(rowId, m.Subject, m.From?.ToString() ?? "", m.AllText);
+            fts.Index(rowId, m);
             t0 = Mark("fts", t0);
             if (facts is not null) StoreFacts(rowId, facts);
             t0 = Mark("facts", t0);

@@ -63,14 +63,18 @@ public sealed partial class SqliteArchiveStore
         Rows("SELECT DISTINCT message_id FROM messages WHERE instr(message_id, $f) > 0 LIMIT $n", r => r.GetString(0),
             ("$f", fragment), ("$n", limit));
 
-    // The join drops index rows of messages deleted in main whose deletion has not reached the index file yet (ids are
-    // never reused, so such a row cannot name another message); LIMIT applies after it, to live messages only.
-    public IReadOnlyList<MessageRow> Search(string ftsQuery, int limit)
+    // Index rows of messages deleted in main whose deletion has not reached the index file yet cannot match: the
+    // condition selects messages rows (ids are never reused, so such a row cannot name another message).
+    public IReadOnlyList<MessageRow> Search(string query, int limit)
     {
+        var sql = new SqliteSearchSql();
+        var where = sql.Compile(Core.Search.QueryParser.Parse(query));
         FlushIndex();
         if (SearchConnection() is not { } conn) return [];
-        return Query(conn, "JOIN (SELECT rowid AS hit, rank FROM fts.message_fts WHERE message_fts MATCH $q ORDER BY rank) f ON f.hit = m.id ORDER BY f.rank LIMIT $n",
-            ("$q", ftsQuery), ("$n", limit)).ToList();
+        if (sql.UsesCrashLinks && Scalar(conn, "SELECT 1 FROM sqlite_master WHERE name = 'fix_links'") is null)
+            throw new StoreException($"{Path}: fixed: needs the crash knowledge base: run 'ktriage crashes' once");
+        return Query(conn, $"WHERE {where} ORDER BY m.date DESC, m.id DESC LIMIT @n",
+            [.. sql.Parameters.Select(p => (p.Name, (object?)p.Value)), ("@n", limit)]).ToList();
     }
 
     public IReadOnlyList<ProblemRow> Problems(int limit) =>

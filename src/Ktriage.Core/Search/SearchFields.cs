@@ -1,0 +1,158 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Ktriage.Core.Mail;
+
+namespace Ktriage.Core.Search;
+
+/// <summary>
+/// The text of a message split into the fields the search language names, the way public-inbox's indexer splits it
+/// (SearchIdx.pm index_xapian/index_diff): quoted blocks ('>' lines) are q:; other text is nq:, except diffs, whose
+/// lines go to dfn: (file names), dfa: (-), dfb: (+), dfctx: (context) and dfhh: (hunk header text). A port of that
+/// line classifier rather than <see cref="Patches.DiffParser"/>, so that the fields mean exactly what they mean there.
+/// </summary>
+public sealed partial class SearchFields
+{
+    public string Subject { get; init; } = "";
+    public string From { get; init; } = "";
+    public string To { get; init; } = "";
+    public string Cc { get; init; } = "";
+    public string NonQuoted { get; init; } = "";
+    public string Quoted { get; init; } = "";
+    public string DiffFile { get; init; } = "";
+    public string DiffRemoved { get; init; } = "";
+    public string DiffAdded { get; init; } = "";
+    public string DiffHunk { get; init; } = "";
+    public string DiffContext { get; init; } = "";
+    public string FileName { get; init; } = "";
+
+    /// <summary>Each field with its value, in <see cref="TextField"/> bit order.</summary>
+    public IEnumerable<(TextField Field, string Text)> All =>
+    [
+        (TextField.Subject, Subject), (TextField.From, From), (TextField.To, To), (TextField.Cc, Cc),
+        (TextField.NonQuoted, NonQuoted), (TextField.Quoted, Quoted), (TextField.DiffFile, DiffFile),
+        (TextField.DiffRemoved, DiffRemoved), (TextField.DiffAdded, DiffAdded), (TextField.DiffHunk, DiffHunk),
+        (TextField.DiffContext, DiffContext), (TextField.FileName, FileName),
+    ];
+
+    /// <summary>The single fields (one bit each), in column order.</summary>
+    public static readonly TextField[] Columns =
+    [
+        TextField.Subject, TextField.From, TextField.To, TextField.Cc, TextField.NonQuoted, TextField.Quoted,
+        TextField.DiffFile, TextField.DiffRemoved, TextField.DiffAdded, TextField.DiffHunk, TextField.DiffContext, TextField.FileName,
+    ];
+
+    sealed class Builder
+    {
+        public readonly StringBuilder Nq = new(), Q = new(), Dfn = new(), Dfa = new(), Dfb = new(), Dfhh = new(), Dfctx = new();
+        public readonly HashSet<string> Seen = [];
+    }
+
+    public static SearchFields Of(Message m)
+    {
+        var b = new Builder();
+        Part(b, m.Body);
+        foreach (var a in m.Attachments) Part(b, a.Text);
+        return new SearchFields
+        {
+            Subject = m.Subject,
+            From = m.From?.ToString() ?? "",
+            To = string.Join(", ", m.To),
+            Cc = string.Join(", ", m.Cc),
+            NonQuoted = b.Nq.ToString(),
+            Quoted = b.Q.ToString(),
+            DiffFile = b.Dfn.ToString(),
+            DiffRemoved = b.Dfa.ToString(),
+            DiffAdded = b.Dfb.ToString(),
+            DiffHunk = b.Dfhh.ToString(),
+            DiffContext = b.Dfctx.ToString(),
+            FileName = string.Join(" ", m.Attachments.Select(a => a.FileName).OfType<string>()),
+        };
+    }
+
+    static void Line(StringBuilder sb, ReadOnlySpan<char> line) => sb.Append(line).Append('\n');
+
+    /// <summary>One text part: quoted blocks apart, the rest either plain text or (when it looks like one) a diff.</summary>
+    static void Part(Builder b, string text)
+    {
+        var looksLikeDiff = DiffStart().IsMatch(text);
+        // split_quotes: runs of '>' lines vs the rest; a section "looks like a diff" on its own.
+        var section = new StringBuilder();
+        var quoted = false;
+        void FlushSection()
+        {
+            if (section.Length == 0) return;
+            var s = section.ToString();
+            section.Clear();
+            if (quoted) b.Q.Append(s);
+            else if (looksLikeDiff && DiffStart().IsMatch(s)) Diff(b, s);
+            else b.Nq.Append(s);
+        }
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            var line = text.AsSpan(range).TrimEnd('\r');
+            var isQuote = line.StartsWith(">");
+            if (isQuote != quoted) { FlushSection(); quoted = isQuote; }
+            Line(section, line);
+        }
+        FlushSection();
+    }
+
+    /// <summary>index_diff: classifies each line of a section that contains a diff.</summary>
+    static void Diff(Builder b, string text)
+    {
+        var inDiff = false;
+        void File(string name)
+        {
+            if (b.Seen.Add(name)) Line(b.Dfn, name);
+        }
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            var line = text[range];
+            Match m;
+            if (inDiff && line.StartsWith(' ')) Line(b.Dfctx, line.AsSpan(1));
+            else if (line == "-- ") inDiff = false;
+            else if ((m = GitDiff().Match(line)).Success)
+            {
+                Line(b.Nq, line);
+                inDiff = true;
+                File(StripComponent(m.Groups[1].Value));
+                File(StripComponent(m.Groups[2].Value));
+            }
+            else if ((m = MinusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); inDiff = true; }
+            else if ((m = PlusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); inDiff = true; }
+            else if (OldMinus().IsMatch(line)) { inDiff = true; Line(b.Nq, line); }
+            else if (inDiff && line.StartsWith('+')) Line(b.Dfb, line.AsSpan(1));
+            else if (inDiff && line.StartsWith('-')) Line(b.Dfa, line.AsSpan(1));
+            else if (line.StartsWith("index ", StringComparison.Ordinal) && IndexLine().IsMatch(line)) inDiff = true;
+            else if ((m = HunkHeader().Match(line)).Success) { if (m.Groups[1].Success) Line(b.Dfhh, m.Groups[1].Value); }
+            else if (Ignored().IsMatch(line)) Line(b.Nq, line);
+            else if (line.Length == 0) { }
+            else { Line(b.Nq, line); inDiff = false; }
+        }
+    }
+
+    /// <summary>"a/fs/io_uring.c" → "fs/io_uring.c" (git_unquote of "quoted" names is left out: rare in kernel mail).</summary>
+    static string StripComponent(string name)
+    {
+        name = name.Trim('"');
+        var slash = name.IndexOf('/');
+        return slash < 0 ? name : name[(slash + 1)..];
+    }
+
+    [GeneratedRegex(@"^(?:diff|---|\+\+\+) ", RegexOptions.Multiline)]
+    private static partial Regex DiffStart();
+    [GeneratedRegex(@"^diff --git (""?[^/]+/.+) (""?[^/]+/.+)$")]
+    private static partial Regex GitDiff();
+    [GeneratedRegex(@"^--- (""?[^/]+/.+)")]
+    private static partial Regex MinusFile();
+    [GeneratedRegex(@"^\+\+\+ (""?[^/]+/.+)")]
+    private static partial Regex PlusFile();
+    [GeneratedRegex(@"^--- (\S+)")]
+    private static partial Regex OldMinus();
+    [GeneratedRegex(@"^index [a-f0-9]+\.\.[a-f0-9]+")]
+    private static partial Regex IndexLine();
+    [GeneratedRegex(@"^@@ \S+ \S+ @@\s*(\S.*)?$")]
+    private static partial Regex HunkHeader();
+    [GeneratedRegex(@"^(?:(?:dis)?similarity index|(?:old|new) mode|(?:deleted|new) file mode|(?:copy|rename) (?:from|to) |\\ No newline at end of file|Binary files .* differ)")]
+    private static partial Regex Ignored();
+}

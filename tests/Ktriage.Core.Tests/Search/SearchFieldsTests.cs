@@ -1,0 +1,56 @@
+using System.Text;
+using Ktriage.Core.Mail;
+using Ktriage.Core.Search;
+
+namespace Ktriage.Core.Tests.Search;
+
+public sealed class SearchFieldsTests
+{
+    const string Mail = """
+        From: Pavel <pavel@example.org>
+        To: io-uring@vger.kernel.org
+        Cc: Jens Axboe <axboe@kernel.dk>
+        Subject: Re: [PATCH] io_uring: fix poll leak
+        Date: Mon, 03 Mar 2025 09:12:44 +0100
+        Message-ID: <r@x>
+
+        On Mon, Jens wrote:
+        > the refcount leaks when cancelling
+        > a poll request
+
+        Right, how about this:
+
+        diff --git a/io_uring/poll.c b/io_uring/poll.c
+        index 1234567..89abcde 100644
+        --- a/io_uring/poll.c
+        +++ b/io_uring/poll.c
+        @@ -10,7 +10,7 @@ static void io_poll_remove_entries(struct io_kiocb *req)
+         	spin_lock(&head->lock);
+        -	list_del_init(&poll->wait.entry);
+        +	list_del_rcu(&poll->wait.entry);
+         	spin_unlock(&head->lock);
+        -- 
+        2.43.0
+        """;
+
+    [Fact]
+    public void A_reply_with_a_quote_and_a_diff_is_split_like_public_inbox()
+    {
+        var m = MailParser.Parse(RawMessage.Of(Encoding.UTF8.GetBytes(Mail.ReplaceLineEndings("\n")), new SourceLocator("t")));
+        var f = SearchFields.Of(m);
+        Assert.Contains("refcount leaks", f.Quoted);
+        Assert.DoesNotContain("refcount", f.NonQuoted);
+        Assert.Contains("how about this", f.NonQuoted);
+        Assert.Equal("io_uring/poll.c\n", f.DiffFile);
+        Assert.Contains("list_del_init", f.DiffRemoved);
+        Assert.Contains("list_del_rcu", f.DiffAdded);
+        Assert.DoesNotContain("list_del", f.DiffContext);
+        Assert.Contains("spin_lock", f.DiffContext);
+        Assert.Contains("static void io_poll_remove_entries", f.DiffHunk);
+        Assert.Contains("axboe@kernel.dk", f.Cc);
+        Assert.Contains("io-uring@vger.kernel.org", f.To);
+        Assert.Contains("pavel@example.org", f.From);
+        // after the signature separator the diff is over: "2.43.0" is plain text again
+        Assert.Contains("2.43.0", f.NonQuoted);
+    }
+}
