@@ -51,7 +51,8 @@ public sealed record PatchIdNode(string PatchId) : SearchNode;
 /// <summary>crash: every word occurs in the title of one crash report of the message (case-insensitive).</summary>
 public sealed record CrashTitleNode(IReadOnlyList<string> Words) : SearchNode;
 
-/// <summary>type: crash type (KASAN, WARNING, ...), case-insensitive.</summary>
+/// <summary>type: crash type as syzkaller names them (KASAN-USE-AFTER-FREE-READ, WARNING, ...), case-insensitive;
+/// a leading part selects the family (type:KASAN).</summary>
 public sealed record CrashTypeNode(string Type) : SearchNode;
 
 /// <summary>func: a function in a crash report's trace or crash site.</summary>

@@ -40,7 +40,8 @@ public abstract class SearchSql
         }.OfType<string>().DefaultIfEmpty("1=1")) + ")",
         PatchIdNode p => $"m.id IN (SELECT message FROM patches WHERE patch_id = {Param(p.PatchId)})",
         CrashTitleNode c => Crash(string.Join(" AND ", c.Words.Select(w => Contains("lower(cr.title)", Param(w.ToLowerInvariant()))))),
-        CrashTypeNode c => Crash($"lower(cr.type) = {Param(c.Type.ToLowerInvariant())}"),
+        // Types are syzkaller's (KASAN-USE-AFTER-FREE-READ): type:KASAN means every KASAN-… type too.
+        CrashTypeNode c => Crash($"(lower(cr.type) = {Param(c.Type.ToLowerInvariant())} OR substr(lower(cr.type), 1, {c.Type.Length + 1}) = {Param(c.Type.ToLowerInvariant() + "-")})"),
         CrashFunctionNode f => Crash(CrashHasFunction(Param(f.Function))),
         TaintedNode { Flags: { } flags } => Crash(string.Join(" AND ", flags.Distinct().Select(ch => Contains(TaintFlags, Param(ch.ToString()))))),
         TaintedNode { Tainted: var yes } => Crash(yes == true ? $"{TaintFlags} <> ''" : $"{TaintFlags} = ''"),

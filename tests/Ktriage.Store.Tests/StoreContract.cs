@@ -1,16 +1,17 @@
 using System.Text;
 using Ktriage.Core.Mail;
 using Ktriage.Store;
-using Ktriage.Store.Sqlite;
+using Ktriage.TestSupport;
 
 namespace Ktriage.Store.Tests;
 
-public sealed class StoreTests : IDisposable
+/// <summary>What every store must do: run once per store (SqliteStoreTests, PostgresStoreTests).</summary>
+public abstract partial class StoreContract : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("ktriage-store-").FullName;
-    string DbPath => Path.Combine(dir, "t.db");
+    /// <summary>Opens the test's store (the same database every time within one test).</summary>
+    protected abstract IArchiveStore Open(bool readOnly = false);
 
-    public void Dispose() => Directory.Delete(dir, true);
+    public virtual void Dispose() { }
 
     internal static RawMessage Raw(string id, string? parent = null, string subject = "s", string body = "hello\n", string to = "list@example.org",
         string? refs = null, string origin = "test")
@@ -25,7 +26,7 @@ public sealed class StoreTests : IDisposable
         return RawMessage.Of(Encoding.UTF8.GetBytes(sb.ToString()), new SourceLocator(origin));
     }
 
-    static AddOutcome Add(IArchiveStore store, RawMessage raw, string list = "l")
+    internal static AddOutcome Add(IArchiveStore store, RawMessage raw, string list = "l")
     {
         using var b = store.BeginBatch();
         var r = b.Add(MailParser.Parse(raw), raw, list);
@@ -33,10 +34,10 @@ public sealed class StoreTests : IDisposable
         return r;
     }
 
-    [Fact]
+    [StoreFact]
     public void Reply_arriving_before_its_parent_joins_the_parents_thread()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         Add(store, Raw("reply@x", parent: "root@x"));
         Add(store, Raw("other@x"));
         Add(store, Raw("root@x"));
@@ -46,20 +47,20 @@ public sealed class StoreTests : IDisposable
         Assert.Equal(2, store.Stats().Threads);
     }
 
-    [Fact]
+    [StoreFact]
     public void Two_replies_to_a_missing_message_share_a_thread_through_the_ghost()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         Add(store, Raw("a@x", parent: "ghost@x"));
         Add(store, Raw("b@x", refs: "<ghost@x> <a@x>"));
         Add(store, Raw("c@x", parent: "ghost@x"));
         Assert.Single(store.Messages().Select(m => m.ThreadId).Distinct());
     }
 
-    [Fact]
+    [StoreFact]
     public void A_later_message_merges_two_existing_threads()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         Add(store, Raw("a@x"));
         Add(store, Raw("b@x"));
         Assert.Equal(2, store.Stats().Threads);
@@ -68,19 +69,19 @@ public sealed class StoreTests : IDisposable
         Assert.Equal(3, store.ThreadMessages(store.FindMessages("a@x")[0].ThreadId).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public void Same_subject_without_references_is_not_merged()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         Add(store, Raw("a@x", subject: "[PATCH] fix it"));
         Add(store, Raw("b@x", subject: "Re: [PATCH] fix it"));
         Assert.Equal(2, store.Stats().Threads);
     }
 
-    [Fact]
+    [StoreFact]
     public void Byte_identical_redelivery_is_stored_once_and_same_body_with_other_headers_is_a_second_copy()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         Assert.Equal(AddOutcome.Added, Add(store, Raw("a@x")));
         Assert.Equal(AddOutcome.Duplicate, Add(store, Raw("a@x")));
         Assert.Equal(AddOutcome.NewCopy, Add(store, Raw("a@x", to: "other-list@example.org"), "other"));
@@ -90,10 +91,10 @@ public sealed class StoreTests : IDisposable
         Assert.Equal(2, store.Copies(m.Id).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public void Different_messages_sharing_a_MessageId_are_all_kept_and_marked()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         Add(store, Raw("a@x", body: "first\n"));
         Add(store, Raw("a@x", body: "second, different\n"));
         var rows = store.FindMessages("<a@x>");
@@ -101,10 +102,10 @@ public sealed class StoreTests : IDisposable
         Assert.All(rows, r => Assert.True(r.SharedId));
     }
 
-    [Fact]
+    [StoreFact]
     public void Deletion_removes_the_message_and_its_search_entry()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         var raw = Raw("a@x", body: "zanzibar quokka\n");
         Add(store, raw);
         Assert.Single(store.Search("\"quokka\"", 10));
@@ -117,10 +118,10 @@ public sealed class StoreTests : IDisposable
         Assert.Empty(store.Search("\"quokka\"", 10));
     }
 
-    [Fact]
+    [StoreFact]
     public void An_uncommitted_batch_leaves_no_trace_and_keeps_the_previous_checkpoint()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         using (var b = store.BeginBatch())
         {
             b.Add(MailParser.Parse(Raw("a@x")), Raw("a@x"), "l");
@@ -137,96 +138,21 @@ public sealed class StoreTests : IDisposable
         Assert.Equal(["a@x"], store.Messages().Select(m => m.MessageId));
     }
 
-    [Fact]
+    [StoreFact]
     public void Readers_see_committed_data_while_a_writer_holds_a_batch_open()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         Add(store, Raw("a@x"));
         using var b = store.BeginBatch();
         b.Add(MailParser.Parse(Raw("b@x")), Raw("b@x"), "l");
-        using var reader = SqliteArchiveStore.Open(DbPath, readOnly: true);
+        using var reader = Open(readOnly: true);
         Assert.Single(reader.Messages());
     }
 
-    [Fact]
-    public void Opening_something_that_is_not_a_database_names_the_file()
-    {
-        File.WriteAllText(DbPath, "this is a text file, not sqlite, and it is long enough to have a header page......");
-        var e = Assert.Throws<StoreException>(() => SqliteArchiveStore.Open(DbPath));
-        Assert.Contains("t.db", e.Message);
-        Assert.Contains("not a database", e.Message);
-    }
-
-    /// <summary>Runs SQL on the full-text file the way a process killed at the wrong moment would have left it.</summary>
-    void OnIndexFile(string sql)
-    {
-        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DbPath}.fts;Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
-
-    [Fact]
-    public void A_batch_committed_in_main_but_not_in_the_index_is_indexed_on_reopen()
-    {
-        long id;
-        using (var store = SqliteArchiveStore.Open(DbPath))
-        {
-            Add(store, Raw("a@x", body: "aardvark\n"));
-            Add(store, Raw("b@x", subject: "zanzibar", body: "quokka numbat\n"));
-            id = store.FindMessages("b@x")[0].Id;
-            Assert.Single(store.Search("quokka", 10));
-        }
-        // kill -9 after main committed b's batch but before the index did: b's row and indexed_upto are not there.
-        OnIndexFile($"DELETE FROM message_fts WHERE rowid={id}; UPDATE fts_meta SET value={id - 1} WHERE key='indexed_upto'");
-        using (var reader = SqliteArchiveStore.Open(DbPath, readOnly: true)) Assert.Empty(reader.Search("quokka", 10));
-        using (var store = SqliteArchiveStore.Open(DbPath))
-        {
-            Assert.Equal("b@x", Assert.Single(store.Search("quokka", 10)).MessageId);
-            Assert.Equal("b@x", Assert.Single(store.Search("subject:zanzibar", 10)).MessageId);
-            Assert.Equal("a@x", Assert.Single(store.Search("aardvark", 10)).MessageId);
-        }
-        using (var reader = SqliteArchiveStore.Open(DbPath, readOnly: true)) Assert.Single(reader.Search("numbat", 10));
-    }
-
-    [Fact]
-    public void Ids_of_deleted_messages_are_never_reused_so_a_stale_index_row_matches_nothing()
-    {
-        using var store = SqliteArchiveStore.Open(DbPath);
-        Add(store, Raw("a@x"));
-        var raw = Raw("b@x", body: "quokka\n");
-        Add(store, raw);
-        var deletedId = store.FindMessages("b@x")[0].Id;
-        using (var b = store.BeginBatch())
-        {
-            Assert.Equal(AddOutcome.Deleted, b.Delete(MailParser.Parse(raw), raw with { Kind = RawKind.Deletion }, "l"));
-            b.Commit();
-        }
-        store.FlushIndex();
-        // kill -9 after main committed the deletion but before the index did: the row is still in the index.
-        OnIndexFile($"INSERT INTO message_fts(rowid, subject, author, body) VALUES({deletedId}, 's', 'Dev', 'quokka')");
-        Add(store, Raw("c@x", body: "something else\n"));
-        Assert.True(store.FindMessages("c@x")[0].Id > deletedId);
-        Assert.Empty(store.Search("quokka", 10));
-    }
-
-    [Fact]
-    public void An_index_left_by_another_database_is_emptied()
-    {
-        using (var store = SqliteArchiveStore.Open(DbPath)) Add(store, Raw("a@x", body: "quokka\n"));
-        File.Delete(DbPath);
-        foreach (var f in new[] { "-wal", "-shm" }) File.Delete(DbPath + f);
-        using var fresh = SqliteArchiveStore.Open(DbPath);
-        Add(fresh, Raw("b@x", body: "other\n"));
-        Assert.Empty(fresh.Search("quokka", 10));
-        Assert.Single(fresh.Search("other", 10));
-    }
-
-    [Fact]
+    [StoreFact]
     public void An_uncommitted_batch_leaves_nothing_in_the_index()
     {
-        using var store = SqliteArchiveStore.Open(DbPath);
+        using var store = Open();
         using (var b = store.BeginBatch()) b.Add(MailParser.Parse(Raw("a@x", body: "quokka\n")), Raw("a@x", body: "quokka\n"), "l");
         Add(store, Raw("b@x", body: "other\n"));
         Assert.Empty(store.Search("quokka", 10));

@@ -1,0 +1,220 @@
+using Ktriage.Core.Search;
+using Npgsql;
+
+namespace Ktriage.Store.Postgres;
+
+/// <summary>The shared-server store: PostgreSQL through Npgsql. Same tables and meaning as the SQLite store; full text
+/// in tsvector columns with GIN indexes. Several ingest processes may write at once (see <see cref="PostgresIngestBatch"/>).</summary>
+public sealed partial class PostgresArchiveStore : IArchiveStore
+{
+    readonly NpgsqlDataSource source;
+    readonly bool readOnly;
+    /// <summary>The URL as given, for messages (password removed).</summary>
+    public string Display { get; }
+
+    PostgresArchiveStore(NpgsqlDataSource source, string display, bool readOnly)
+    {
+        this.source = source;
+        Display = display;
+        this.readOnly = readOnly;
+    }
+
+    public static bool IsUrl(string s) =>
+        s.StartsWith("postgres://", StringComparison.Ordinal) || s.StartsWith("postgresql://", StringComparison.Ordinal);
+
+    /// <summary>postgres://user[:password]@host[:port]/database[?host=/socket/dir&amp;port=N&amp;sslmode=…] → an Npgsql
+    /// connection string. Query parameters are passed through as connection string keywords.</summary>
+    public static string ConnectionString(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !IsUrl(url))
+            throw new StoreException($"{url}: not a PostgreSQL URL (postgres://user@host/database)");
+        var b = new NpgsqlConnectionStringBuilder();
+        if (uri.Host.Length > 0) b.Host = Uri.UnescapeDataString(uri.Host);
+        if (uri.Port > 0) b.Port = uri.Port;
+        var user = uri.UserInfo.Split(':', 2);
+        if (user[0].Length > 0) b.Username = Uri.UnescapeDataString(user[0]);
+        if (user.Length > 1) b.Password = Uri.UnescapeDataString(user[1]);
+        var db = Uri.UnescapeDataString(uri.AbsolutePath.Trim('/'));
+        if (db.Length == 0) throw new StoreException($"{Redact(url)}: no database name (postgres://user@host/database)");
+        b.Database = db;
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = pair.Split('=', 2);
+            var key = Uri.UnescapeDataString(kv[0]);
+            try { b[key] = kv.Length > 1 ? Uri.UnescapeDataString(kv[1]) : "true"; }
+            catch (ArgumentException) { throw new StoreException($"{Redact(url)}: unknown connection parameter '{key}'"); }
+        }
+        // Ingest runs the same few statements thousands of times: let Npgsql prepare them.
+        if (b.MaxAutoPrepare == 0) b.MaxAutoPrepare = 64;
+        b.ApplicationName ??= "ktriage";
+        return b.ConnectionString;
+    }
+
+    static string Redact(string url) => System.Text.RegularExpressions.Regex.Replace(url, @"//([^:/@]+):[^@/]*@", "//$1:***@");
+
+    public static PostgresArchiveStore Open(string url, bool readOnly = false)
+    {
+        var display = Redact(url);
+        var dataSource = NpgsqlDataSource.Create(ConnectionString(url));
+        try
+        {
+            using var conn = dataSource.OpenConnection();
+            Migrate(conn, display, readOnly);
+        }
+        catch (Exception e) when (e is NpgsqlException or PostgresException)
+        {
+            dataSource.Dispose();
+            throw new StoreException($"{display}: cannot open database: {e.Message}", e);
+        }
+        catch
+        {
+            dataSource.Dispose();
+            throw;
+        }
+        return new PostgresArchiveStore(dataSource, display, readOnly);
+    }
+
+    static void Migrate(NpgsqlConnection conn, string display, bool readOnly)
+    {
+        var migrations = PostgresSchema.Migrations;
+        // (Two statements: a query naming a missing table fails at planning, whatever CASE says.)
+        int Version() => Scalar(conn, null, "SELECT to_regclass('schema_version') IS NOT NULL") is true
+            ? Convert.ToInt32(Scalar(conn, null, "SELECT coalesce(max(version), 0) FROM schema_version")) : 0;
+        var version = Version();
+        if (version > migrations.Length)
+            throw new StoreException($"{display}: database schema {version} is newer than this ktriage ({migrations.Length}); upgrade ktriage");
+        if (version == migrations.Length) return;
+        if (readOnly) throw new StoreException($"{display}: no ktriage database here yet (run 'ktriage ingest' first)");
+        using var tx = conn.BeginTransaction();
+        // Two workers opening a new database at once: the second waits here, then finds the migrations applied.
+        Exec(conn, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.MigrateLock})");
+        Exec(conn, tx, "CREATE TABLE IF NOT EXISTS schema_version(version int PRIMARY KEY)");
+        version = Convert.ToInt32(Scalar(conn, tx, "SELECT coalesce(max(version), 0) FROM schema_version"));
+        for (var v = version; v < migrations.Length; v++)
+        {
+            Exec(conn, tx, migrations[v]);
+            Exec(conn, tx, $"INSERT INTO schema_version(version) VALUES({v + 1})");
+        }
+        tx.Commit();
+    }
+
+    internal NpgsqlConnection Connect() => source.OpenConnection();
+
+    internal static void Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx);
+        cmd.ExecuteNonQuery();
+    }
+
+    internal static object? Scalar(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, params (string, object?)[] args)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        var r = cmd.ExecuteScalar();
+        return r is DBNull ? null : r;
+    }
+
+    object? Scalar(string sql, params (string, object?)[] args)
+    {
+        using var conn = Connect();
+        return Scalar(conn, null, sql, args);
+    }
+
+    public string? GetCheckpoint(string origin) => Scalar("SELECT value FROM checkpoints WHERE origin=@o", ("@o", origin)) as string;
+
+    public IIngestBatch BeginBatch() =>
+        readOnly ? throw new StoreException($"{Display}: opened read-only, cannot ingest") : new PostgresIngestBatch(this);
+
+    // One row per distinct message; the first copy gives blob and list (as the SQLite store).
+    const string SelectMessage = """
+        SELECT m.id, m.message_id,
+               (SELECT c.blob FROM copies c WHERE c.message = m.id ORDER BY c.id LIMIT 1),
+               l.name, m.thread_id, m.subject, m.from_name, m.from_email, m.date, m.in_reply_to, m.refs,
+               (SELECT count(*) FROM copies c WHERE c.message = m.id)::int,
+               EXISTS(SELECT 1 FROM messages o WHERE o.message_id = m.message_id AND o.id <> m.id)
+        FROM messages m JOIN lists l ON l.id = m.list_id
+        """;
+
+    static MessageRow ReadMessage(NpgsqlDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetInt64(4),
+        r.GetString(5), r.GetString(6), r.GetString(7), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(8)),
+        r.IsDBNull(9) ? null : r.GetString(9),
+        r.GetString(10).Split(' ', StringSplitOptions.RemoveEmptyEntries), r.GetInt32(11), r.GetBoolean(12));
+
+    /// <summary>Runs a query on a pooled connection and reads every row with <paramref name="read"/>.</summary>
+    List<T> Rows<T>(string sql, Func<NpgsqlDataReader, T> read, params (string, object?)[] args)
+    {
+        using var conn = Connect();
+        using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        using var r = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read()) list.Add(read(r));
+        return list;
+    }
+
+    List<MessageRow> Query(string where, params (string, object?)[] args) => Rows(SelectMessage + " " + where, ReadMessage, args);
+
+    public IEnumerable<MessageRow> Messages(string? list = null)
+    {
+        // Streamed: a whole archive is not held in memory.
+        using var conn = Connect();
+        using var cmd = new NpgsqlCommand(SelectMessage + (list is null ? " ORDER BY m.id"
+            : " WHERE m.id IN (SELECT c.message FROM copies c JOIN lists cl ON cl.id = c.list_id WHERE cl.name = @l) ORDER BY m.id"), conn);
+        if (list is not null) cmd.Parameters.AddWithValue("@l", list);
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) yield return ReadMessage(r);
+    }
+
+    public IReadOnlyList<MessageRow> FindMessages(string messageId) =>
+        Query("WHERE m.message_id = @id ORDER BY m.id", ("@id", Core.Mail.MessageIds.Normalize(messageId)));
+
+    public IReadOnlyList<MessageRow> ThreadMessages(long threadId) =>
+        Query("WHERE m.thread_id = @t ORDER BY m.date, m.id", ("@t", threadId));
+
+    public IReadOnlyList<CopyRow> Copies(long messageRowId) =>
+        Rows("SELECT c.message, l.name, c.origin, c.blob, c.git_commit, c.raw FROM copies c JOIN lists l ON l.id = c.list_id WHERE c.message = @m ORDER BY c.id",
+            r => new CopyRow(r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                r.IsDBNull(4) ? null : r.GetString(4), (byte[])r.GetValue(5)),
+            ("@m", messageRowId));
+
+    public IReadOnlyList<string> SimilarIds(string fragment, int limit) =>
+        Rows("SELECT DISTINCT message_id FROM messages WHERE strpos(message_id, @f) > 0 LIMIT @n", r => r.GetString(0),
+            ("@f", fragment), ("@n", limit));
+
+    public IReadOnlyList<MessageRow> Search(string query, int limit)
+    {
+        var sql = new PostgresSearchSql();
+        var where = sql.Compile(QueryParser.Parse(query));
+        if (sql.UsesCrashLinks && Scalar("SELECT to_regclass('fix_links') IS NOT NULL") is not true)
+            throw new StoreException($"{Display}: fixed: needs the crash knowledge base: run 'ktriage crashes' once");
+        return Query($"WHERE {where} ORDER BY m.date DESC, m.id DESC LIMIT @n",
+            [.. sql.Parameters.Select(p => (p.Name, (object?)p.Value)), ("@n", limit)]);
+    }
+
+    public IReadOnlyList<ProblemRow> Problems(int limit) =>
+        Rows("SELECT origin, locator, problem, at FROM problems ORDER BY id LIMIT @n",
+            r => new ProblemRow(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(3))),
+            ("@n", limit));
+
+    public StoreStats Stats()
+    {
+        long Count(string sql) => Convert.ToInt64(Scalar(sql));
+        return new StoreStats(
+            Count("SELECT count(*) FROM messages"),
+            Count("SELECT count(*) FROM copies"),
+            Count("SELECT count(DISTINCT thread_id) FROM messages"),
+            Count("SELECT count(*) FROM lists"),
+            Count("SELECT count(*) FROM problems"),
+            new Dictionary<string, long>
+            {
+                ["patches"] = Count("SELECT count(*) FROM patches WHERE kind IN ('Patch', 'PullRequest')"),
+                ["coverLetters"] = Count("SELECT count(*) FROM patches WHERE kind = 'CoverLetter'"),
+                ["trailers"] = Count("SELECT count(*) FROM trailers"),
+                ["crashReports"] = Count("SELECT count(*) FROM crash_reports"),
+                ["crashTitles"] = Count("SELECT count(DISTINCT title) FROM crash_reports"),
+            });
+    }
+
+    public void Dispose() => source.Dispose();
+}

@@ -1,0 +1,228 @@
+using Ktriage.Core.Mail;
+using Ktriage.Core.Search;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ktriage.Store.Postgres;
+
+/// <summary>
+/// One batch of an ingest against PostgreSQL. Several ingest processes may run at once, so the batch is built in memory
+/// while the pipeline parses, and written in <see cref="Commit"/> in one transaction that first takes a cluster-wide
+/// advisory lock: writes of concurrent workers serialise (threading merges ids across batches and must see every
+/// earlier batch), parsing and understanding, the expensive part, run in parallel. No row lock is ever waited on
+/// inside the lock, so there is nothing to deadlock on. Outcomes returned by <see cref="Add"/> are decided from
+/// committed data plus the batch itself; the write re-checks everything, so a message another worker committed in
+/// between is a copy or duplicate, never stored twice.
+/// </summary>
+internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestBatch
+{
+    abstract record Op;
+    sealed record AddOp(Message Message, RawMessage Raw, string List, MessageFacts? Facts) : Op;
+    sealed record DeleteOp(Message Message) : Op;
+    sealed record ProblemOp(RawMessage Raw) : Op;
+
+    readonly List<Op> ops = [];
+    readonly Dictionary<string, string> checkpoints = [];
+    readonly HashSet<string> hashes = [];
+    readonly HashSet<(string, string)> messageKeys = [];
+    NpgsqlConnection? reader;
+
+    /// <summary>tsvector inputs are capped: PostgreSQL refuses a tsvector over 1 MB (and positions stop at 16,383).</summary>
+    const int MaxFieldChars = 200_000;
+
+    public static string ColumnOf(TextField field) => Sqlite.FtsIndexer.ColumnOf(field);
+
+    object? Read(string sql, params object?[] args)
+    {
+        reader ??= store.Connect();
+        using var cmd = new NpgsqlCommand(sql, reader);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a ?? DBNull.Value });
+        var r = cmd.ExecuteScalar();
+        return r is DBNull ? null : r;
+    }
+
+    public AddOutcome Add(Message message, RawMessage raw, string list, MessageFacts? facts = null)
+    {
+        if (hashes.Contains(message.ContentHash) || Read("SELECT 1 FROM copies WHERE content_hash=$1", message.ContentHash) is not null)
+            return AddOutcome.Duplicate;
+        hashes.Add(message.ContentHash);
+        ops.Add(new AddOp(message, raw, list, facts));
+        var key = (message.MessageId, message.BodyHash);
+        if (!messageKeys.Add(key)) return AddOutcome.NewCopy;
+        return Read("SELECT 1 FROM messages WHERE message_id=$1 AND body_hash=$2", key.MessageId, key.BodyHash) is null
+            ? AddOutcome.Added : AddOutcome.NewCopy;
+    }
+
+    public AddOutcome Delete(Message message, RawMessage raw, string list)
+    {
+        var known = messageKeys.Contains((message.MessageId, message.BodyHash))
+            || Read("SELECT 1 FROM messages WHERE message_id=$1 AND body_hash=$2", message.MessageId, message.BodyHash) is not null;
+        if (!known) return AddOutcome.NotFound;
+        ops.Add(new DeleteOp(message));
+        return AddOutcome.Deleted;
+    }
+
+    public void Problem(RawMessage raw) => ops.Add(new ProblemOp(raw));
+
+    public void SetCheckpoint(string origin, string value) => checkpoints[origin] = value;
+
+    public void Commit()
+    {
+        reader?.Dispose();
+        reader = null;
+        using var conn = store.Connect();
+        using var tx = conn.BeginTransaction();
+        PostgresArchiveStore.Exec(conn, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.WriteLock})");
+        var w = new Writer(conn, tx);
+        foreach (var op in ops)
+        {
+            switch (op)
+            {
+                case AddOp a: w.Add(a.Message, a.Raw, a.List, a.Facts); break;
+                case DeleteOp d: w.Delete(d.Message); break;
+                case ProblemOp p: w.Problem(p.Raw); break;
+            }
+        }
+        foreach (var (origin, value) in checkpoints)
+            w.Run("INSERT INTO checkpoints(origin, value) VALUES($1,$2) ON CONFLICT(origin) DO UPDATE SET value=excluded.value", origin, value);
+        tx.Commit();
+        ops.Clear();
+        checkpoints.Clear();
+    }
+
+    public void Dispose()
+    {
+        // Nothing was written before Commit: an abandoned batch leaves no trace.
+        reader?.Dispose();
+        reader = null;
+    }
+
+    /// <summary>The write phase, inside the transaction and the advisory lock.</summary>
+    sealed class Writer(NpgsqlConnection conn, NpgsqlTransaction tx)
+    {
+        readonly Dictionary<string, long> listIds = [];
+
+        NpgsqlCommand Cmd(string sql, object?[] args)
+        {
+            var cmd = new NpgsqlCommand(sql, conn, tx);
+            foreach (var a in args) cmd.Parameters.Add(a is string s ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = s } : new NpgsqlParameter { Value = a ?? DBNull.Value });
+            return cmd;
+        }
+
+        public void Run(string sql, params object?[] args) { using var c = Cmd(sql, args); c.ExecuteNonQuery(); }
+
+        object? One(string sql, params object?[] args)
+        {
+            using var c = Cmd(sql, args);
+            var r = c.ExecuteScalar();
+            return r is DBNull ? null : r;
+        }
+
+        long ListId(string name)
+        {
+            if (listIds.TryGetValue(name, out var id)) return id;
+            Run("INSERT INTO lists(name) VALUES($1) ON CONFLICT(name) DO NOTHING", name);
+            return listIds[name] = Convert.ToInt64(One("SELECT id FROM lists WHERE name=$1", name));
+        }
+
+        public void Add(Message m, RawMessage raw, string list, MessageFacts? facts)
+        {
+            var listId = ListId(list);
+            if (One("SELECT 1 FROM copies WHERE content_hash=$1", m.ContentHash) is not null) return;
+            var existing = One("SELECT id FROM messages WHERE message_id=$1 AND body_hash=$2", m.MessageId, m.BodyHash);
+            long rowId;
+            if (existing is not null) rowId = Convert.ToInt64(existing);
+            else
+            {
+                var tid = AssignThread(m);
+                rowId = Convert.ToInt64(One("""
+                    INSERT INTO messages(message_id, body_hash, synthetic_id, thread_id, list_id, subject, from_name, from_email,
+                        to_addrs, cc_addrs, date, date_from_header, in_reply_to, refs)
+                    VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id
+                    """,
+                    m.MessageId, m.BodyHash, m.SyntheticId, tid, listId, Clean(m.Subject), Clean(m.From?.Name ?? ""), Clean(m.From?.Email ?? ""),
+                    Clean(string.Join(", ", m.To)), Clean(string.Join(", ", m.Cc)), m.Date.ToUnixTimeSeconds(), m.DateFromHeader,
+                    m.InReplyTo is null ? null : Clean(m.InReplyTo), Clean(string.Join(' ', m.References))));
+                var fields = SearchFields.Of(m).All.Select(f => (object?)IndexText(f.Text)).ToArray();
+                var columns = SearchFields.Columns.Select(ColumnOf).ToList();
+                Run($"INSERT INTO message_text(message, {string.Join(", ", columns)}) VALUES($1, {string.Join(", ", columns.Select((_, i) => $"to_tsvector('ktriage', ${i + 2})"))})",
+                    [rowId, .. fields]);
+                if (facts is not null) StoreFacts(rowId, facts);
+            }
+            Run("INSERT INTO copies(message, content_hash, list_id, origin, blob, git_commit, raw) VALUES($1,$2,$3,$4,$5,$6,$7)",
+                rowId, m.ContentHash, listId, raw.Locator.Origin, raw.Locator.Blob, raw.Locator.Commit, raw.Bytes);
+        }
+
+        /// <summary>The words of a field as the query parser splits them (letters, digits, '_'), space-separated: PostgreSQL's
+        /// own parser would keep "axboe@kernel.dk" or "io_uring/poll.c" as single tokens that a search for axboe or
+        /// poll cannot find.</summary>
+        static string IndexText(string text) =>
+            string.Join(' ', QueryParser.SplitWords(text.Length > MaxFieldChars ? text[..MaxFieldChars] : text));
+
+        /// <summary>PostgreSQL text cannot hold NUL; mail occasionally does (the raw bytes keep it).</summary>
+        static string Clean(string s) => s.Contains('\0') ? s.Replace("\0", "") : s;
+
+        void StoreFacts(long rowId, MessageFacts facts)
+        {
+            if (facts.HasPatchFacts && facts.Patch is { } p)
+            {
+                Run("INSERT INTO patches(message, kind, version, counter, total, patch_id, info) VALUES($1,$2,$3,$4,$5,$6,$7)",
+                    rowId, p.Kind.ToString(), p.Subject.Version, p.Subject.Counter, p.Subject.Total, p.PatchId, Clean(facts.PatchJson));
+                foreach (var path in p.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>().Where(x => x != "/dev/null").Distinct())
+                    Run("INSERT INTO patch_files(message, path) VALUES($1,$2)", rowId, Clean(path));
+                foreach (var f in p.Functions.Distinct()) Run("INSERT INTO patch_functions(message, function) VALUES($1,$2)", rowId, Clean(f));
+                foreach (var t in p.Trailers)
+                    Run("INSERT INTO trailers(message, name, value, email) VALUES($1,$2,$3,$4)", rowId, Clean(t.Name), Clean(t.Value), t.Email is null ? null : Clean(t.Email.ToLowerInvariant()));
+            }
+            for (var i = 0; i < facts.Crashes.Count; i++)
+            {
+                var r = facts.Crashes[i];
+                // jsonb refuses \u0000 as well.
+                Run("INSERT INTO crash_reports(message, ord, title, type, report) VALUES($1,$2,$3,$4,$5::jsonb)",
+                    rowId, i, Clean(r.Title), r.Type, facts.CrashJsons[i].Replace("\\u0000", ""));
+            }
+        }
+
+        /// <summary>Union of the message's ids and references into one thread, as public-inbox's tid (and the SQLite
+        /// store): the oldest thread wins and the others are relabelled; missing referenced ids become ghosts.</summary>
+        long AssignThread(Message m)
+        {
+            var all = new List<string>(1 + m.OtherIds.Count + m.References.Count) { m.MessageId };
+            all.AddRange(m.OtherIds);
+            all.AddRange(m.References);
+            all = all.Select(Clean).Distinct().ToList();
+            var tids = new SortedSet<long>();
+            var known = new HashSet<string>();
+            using (var c = Cmd("SELECT mid, tid FROM ids WHERE mid = ANY($1)", [all.ToArray()]))
+            using (var r = c.ExecuteReader())
+                while (r.Read()) { known.Add(r.GetString(0)); tids.Add(r.GetInt64(1)); }
+            var tid = tids.Count > 0 ? tids.Min : Convert.ToInt64(One("SELECT nextval('thread_ids')"));
+            foreach (var loser in tids.Where(t => t != tid))
+            {
+                Run("UPDATE ids SET tid=$1 WHERE tid=$2", tid, loser);
+                Run("UPDATE messages SET thread_id=$1 WHERE thread_id=$2", tid, loser);
+            }
+            var missing = all.Where(id => !known.Contains(id)).ToArray();
+            if (missing.Length > 0) Run("INSERT INTO ids(mid, tid) SELECT unnest($1::text[]), $2 ON CONFLICT(mid) DO NOTHING", missing, tid);
+            return tid;
+        }
+
+        public void Delete(Message m)
+        {
+            // public-inbox deletes by content: the `d` blob is the message that was removed.
+            var row = One("SELECT message FROM copies WHERE content_hash=$1", m.ContentHash);
+            if (row is null)
+            {
+                row = One("SELECT id FROM messages WHERE message_id=$1 AND body_hash=$2", m.MessageId, m.BodyHash);
+                if (row is null) return;
+                Run("DELETE FROM copies WHERE message=$1", row);
+            }
+            else Run("DELETE FROM copies WHERE content_hash=$1", m.ContentHash);
+            if (One("SELECT 1 FROM copies WHERE message=$1", row) is null) Run("DELETE FROM messages WHERE id=$1", row);
+        }
+
+        public void Problem(RawMessage raw) =>
+            Run("INSERT INTO problems(origin, locator, problem, at) VALUES($1,$2,$3,$4) ON CONFLICT(origin, locator) DO UPDATE SET problem=excluded.problem, at=excluded.at",
+                raw.Locator.Origin, raw.Locator.ToString(), raw.Problem ?? "unreadable", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    }
+}
