@@ -12,7 +12,7 @@ internal static class Globals
 {
     public static readonly Option<string?> Db = new("--db")
     {
-        Description = "Database: a SQLite file path (default $KTRIAGE_DB, else $XDG_DATA_HOME/ktriage/ktriage.db)",
+        Description = "Database: a SQLite file path or postgres://user@host/db (default $KTRIAGE_DB, else $XDG_DATA_HOME/ktriage/ktriage.db)",
         Recursive = true,
     };
 
@@ -43,8 +43,7 @@ internal static class Globals
     public static IArchiveStore OpenStore(ParseResult pr, bool readOnly = false)
     {
         var path = DbPath(pr);
-        if (path.StartsWith("postgres://", StringComparison.Ordinal) || path.StartsWith("postgresql://", StringComparison.Ordinal))
-            throw new UserError($"{path}: the PostgreSQL store is not available yet; use a SQLite file path");
+        if (Store.Postgres.PostgresArchiveStore.IsUrl(path)) return Store.Postgres.PostgresArchiveStore.Open(path, readOnly);
         return SqliteArchiveStore.Open(path, readOnly);
     }
 

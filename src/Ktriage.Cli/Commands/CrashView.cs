@@ -71,7 +71,7 @@ internal static class CrashView
     {
         // Clusters are derived data, refreshed lazily when the archive changed: needs write access, but must not
         // create a database that does not exist.
-        var exists = File.Exists(Globals.DbPath(pr));
+        var exists = Store.Postgres.PostgresArchiveStore.IsUrl(Globals.DbPath(pr)) || File.Exists(Globals.DbPath(pr));
         store = Globals.OpenStore(pr, readOnly: !exists);
         var crashes = store as ICrashStore ?? throw new UserError($"{Globals.DbPath(pr)}: this store has no crash knowledge base");
         crashes.RefreshCrashLinks();

@@ -216,5 +216,10 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
             });
     }
 
-    public void Dispose() => source.Dispose();
+    public void Dispose()
+    {
+        if (Environment.GetEnvironmentVariable("KTRIAGE_PG_TIMING") == "1" && !readOnly)
+            Console.Error.WriteLine($"postgres: check {PostgresIngestBatch.CheckSeconds:F2}s write {PostgresIngestBatch.WriteSeconds:F2}s (lock wait {PostgresIngestBatch.LockSeconds:F2}s)");
+        source.Dispose();
+    }
 }

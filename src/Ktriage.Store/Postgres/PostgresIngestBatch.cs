@@ -43,14 +43,23 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
 
     public AddOutcome Add(Message message, RawMessage raw, string list, MessageFacts? facts = null)
     {
-        if (hashes.Contains(message.ContentHash) || Read("SELECT 1 FROM copies WHERE content_hash=$1", message.ContentHash) is not null)
-            return AddOutcome.Duplicate;
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        try { return Check(message, raw, list, facts); }
+        finally { if (Timing) CheckSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds; }
+    }
+
+    AddOutcome Check(Message message, RawMessage raw, string list, MessageFacts? facts)
+    {
+        if (hashes.Contains(message.ContentHash)) return AddOutcome.Duplicate;
+        // One round trip: 0 new, 1 a known message (new copy), 2 a known copy.
+        var known = Convert.ToInt32(Read("""
+            SELECT CASE WHEN EXISTS(SELECT 1 FROM copies WHERE content_hash=$1) THEN 2
+                        WHEN EXISTS(SELECT 1 FROM messages WHERE message_id=$2 AND body_hash=$3) THEN 1 ELSE 0 END
+            """, message.ContentHash, message.MessageId, message.BodyHash));
+        if (known == 2) return AddOutcome.Duplicate;
         hashes.Add(message.ContentHash);
         ops.Add(new AddOp(message, raw, list, facts));
-        var key = (message.MessageId, message.BodyHash);
-        if (!messageKeys.Add(key)) return AddOutcome.NewCopy;
-        return Read("SELECT 1 FROM messages WHERE message_id=$1 AND body_hash=$2", key.MessageId, key.BodyHash) is null
-            ? AddOutcome.Added : AddOutcome.NewCopy;
+        return messageKeys.Add((message.MessageId, message.BodyHash)) && known == 0 ? AddOutcome.Added : AddOutcome.NewCopy;
     }
 
     public AddOutcome Delete(Message message, RawMessage raw, string list)
@@ -66,14 +75,20 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
 
     public void SetCheckpoint(string origin, string value) => checkpoints[origin] = value;
 
+    /// <summary>KTRIAGE_PG_TIMING=1: seconds spent checking (Add) and writing (Commit, incl. waiting for the lock).</summary>
+    internal static double CheckSeconds, WriteSeconds, LockSeconds;
+    static readonly bool Timing = Environment.GetEnvironmentVariable("KTRIAGE_PG_TIMING") == "1";
+
     public void Commit()
     {
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         reader?.Dispose();
         reader = null;
         using var conn = store.Connect();
         using var tx = conn.BeginTransaction();
         PostgresArchiveStore.Exec(conn, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.WriteLock})");
-        var w = new Writer(conn, tx);
+        if (Timing) LockSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        var w = new Writer(conn, tx, ops.Count(o => o is AddOp));
         foreach (var op in ops)
         {
             switch (op)
@@ -85,7 +100,9 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         }
         foreach (var (origin, value) in checkpoints)
             w.Run("INSERT INTO checkpoints(origin, value) VALUES($1,$2) ON CONFLICT(origin) DO UPDATE SET value=excluded.value", origin, value);
+        w.Flush();
         tx.Commit();
+        if (Timing) WriteSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
         ops.Clear();
         checkpoints.Clear();
     }
@@ -97,25 +114,70 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         reader = null;
     }
 
-    /// <summary>The write phase, inside the transaction and the advisory lock.</summary>
-    sealed class Writer(NpgsqlConnection conn, NpgsqlTransaction tx)
+    /// <summary>The write phase, inside the transaction and the advisory lock. Writes are queued and sent together
+    /// (one round trip) before the next read; message and thread ids are taken from their sequences up front, so
+    /// storing one message costs one lookup and one batch of writes.</summary>
+    sealed class Writer
     {
+        readonly NpgsqlConnection conn;
+        readonly NpgsqlTransaction tx;
         readonly Dictionary<string, long> listIds = [];
+        readonly Queue<long> messageIds, threadIds;
+        NpgsqlBatch pending;
+
+        public Writer(NpgsqlConnection conn, NpgsqlTransaction tx, int adds)
+        {
+            this.conn = conn;
+            this.tx = tx;
+            pending = new NpgsqlBatch(conn, tx);
+            messageIds = new Queue<long>(Longs("SELECT nextval('messages_id_seq') FROM generate_series(1, $1)", adds));
+            threadIds = new Queue<long>(Longs("SELECT nextval('thread_ids') FROM generate_series(1, $1)", adds));
+        }
+
+        static void Bind(NpgsqlParameterCollection ps, object?[] args)
+        {
+            foreach (var a in args)
+                ps.Add(a is string s ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = s } : new NpgsqlParameter { Value = a ?? DBNull.Value });
+        }
 
         NpgsqlCommand Cmd(string sql, object?[] args)
         {
+            Flush();
             var cmd = new NpgsqlCommand(sql, conn, tx);
-            foreach (var a in args) cmd.Parameters.Add(a is string s ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = s } : new NpgsqlParameter { Value = a ?? DBNull.Value });
+            Bind(cmd.Parameters, args);
             return cmd;
         }
 
-        public void Run(string sql, params object?[] args) { using var c = Cmd(sql, args); c.ExecuteNonQuery(); }
+        /// <summary>Queues a write.</summary>
+        public void Run(string sql, params object?[] args)
+        {
+            var c = new NpgsqlBatchCommand(sql);
+            Bind(c.Parameters, args);
+            pending.BatchCommands.Add(c);
+        }
+
+        public void Flush()
+        {
+            if (pending.BatchCommands.Count == 0) return;
+            pending.ExecuteNonQuery();
+            pending.Dispose();
+            pending = new NpgsqlBatch(conn, tx);
+        }
 
         object? One(string sql, params object?[] args)
         {
             using var c = Cmd(sql, args);
             var r = c.ExecuteScalar();
             return r is DBNull ? null : r;
+        }
+
+        List<long> Longs(string sql, params object?[] args)
+        {
+            using var c = Cmd(sql, args);
+            using var r = c.ExecuteReader();
+            var list = new List<long>();
+            while (r.Read()) list.Add(r.GetInt64(0));
+            return list;
         }
 
         long ListId(string name)
@@ -128,21 +190,40 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         public void Add(Message m, RawMessage raw, string list, MessageFacts? facts)
         {
             var listId = ListId(list);
-            if (One("SELECT 1 FROM copies WHERE content_hash=$1", m.ContentHash) is not null) return;
-            var existing = One("SELECT id FROM messages WHERE message_id=$1 AND body_hash=$2", m.MessageId, m.BodyHash);
+            var all = ThreadIds(m);
+            // One lookup: is the copy known (c), the message (m), which of its ids have a thread (i).
+            bool copyKnown = false;
+            long? existing = null;
+            var tids = new SortedSet<long>();
+            var known = new HashSet<string>();
+            using (var c = Cmd("""
+                SELECT 'c', NULL, 0 FROM copies WHERE content_hash=$1
+                UNION ALL SELECT 'm', NULL, id FROM messages WHERE message_id=$2 AND body_hash=$3
+                UNION ALL SELECT 'i', mid, tid FROM ids WHERE mid = ANY($4)
+                """, [m.ContentHash, m.MessageId, m.BodyHash, all]))
+            using (var r = c.ExecuteReader())
+                while (r.Read())
+                    switch (r.GetString(0))
+                    {
+                        case "c": copyKnown = true; break;
+                        case "m": existing = r.GetInt64(2); break;
+                        default: known.Add(r.GetString(1)); tids.Add(r.GetInt64(2)); break;
+                    }
+            if (copyKnown) return;
             long rowId;
-            if (existing is not null) rowId = Convert.ToInt64(existing);
+            if (existing is { } e) rowId = e;
             else
             {
-                var tid = AssignThread(m);
-                rowId = Convert.ToInt64(One("""
-                    INSERT INTO messages(message_id, body_hash, synthetic_id, thread_id, list_id, subject, from_name, from_email,
+                var tid = AssignThread(all, tids, known);
+                rowId = messageIds.Dequeue();
+                Run("""
+                    INSERT INTO messages(id, message_id, body_hash, synthetic_id, thread_id, list_id, subject, from_name, from_email,
                         to_addrs, cc_addrs, date, date_from_header, in_reply_to, refs)
-                    VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id
+                    VALUES($15,$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
                     """,
                     m.MessageId, m.BodyHash, m.SyntheticId, tid, listId, Clean(m.Subject), Clean(m.From?.Name ?? ""), Clean(m.From?.Email ?? ""),
                     Clean(string.Join(", ", m.To)), Clean(string.Join(", ", m.Cc)), m.Date.ToUnixTimeSeconds(), m.DateFromHeader,
-                    m.InReplyTo is null ? null : Clean(m.InReplyTo), Clean(string.Join(' ', m.References))));
+                    m.InReplyTo is null ? null : Clean(m.InReplyTo), Clean(string.Join(' ', m.References)), rowId);
                 var fields = SearchFields.Of(m).All.Select(f => (object?)IndexText(f.Text)).ToArray();
                 var columns = SearchFields.Columns.Select(ColumnOf).ToList();
                 Run($"INSERT INTO message_text(message, {string.Join(", ", columns)}) VALUES($1, {string.Join(", ", columns.Select((_, i) => $"to_tsvector('ktriage', ${i + 2})"))})",
@@ -183,20 +264,19 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
             }
         }
 
-        /// <summary>Union of the message's ids and references into one thread, as public-inbox's tid (and the SQLite
-        /// store): the oldest thread wins and the others are relabelled; missing referenced ids become ghosts.</summary>
-        long AssignThread(Message m)
+        static string[] ThreadIds(Message m)
         {
             var all = new List<string>(1 + m.OtherIds.Count + m.References.Count) { m.MessageId };
             all.AddRange(m.OtherIds);
             all.AddRange(m.References);
-            all = all.Select(Clean).Distinct().ToList();
-            var tids = new SortedSet<long>();
-            var known = new HashSet<string>();
-            using (var c = Cmd("SELECT mid, tid FROM ids WHERE mid = ANY($1)", [all.ToArray()]))
-            using (var r = c.ExecuteReader())
-                while (r.Read()) { known.Add(r.GetString(0)); tids.Add(r.GetInt64(1)); }
-            var tid = tids.Count > 0 ? tids.Min : Convert.ToInt64(One("SELECT nextval('thread_ids')"));
+            return all.Select(Clean).Distinct().ToArray();
+        }
+
+        /// <summary>Union of the message's ids and references into one thread, as public-inbox's tid (and the SQLite
+        /// store): the oldest thread wins and the others are relabelled; missing referenced ids become ghosts.</summary>
+        long AssignThread(string[] all, SortedSet<long> tids, HashSet<string> known)
+        {
+            var tid = tids.Count > 0 ? tids.Min : threadIds.Dequeue();
             foreach (var loser in tids.Where(t => t != tid))
             {
                 Run("UPDATE ids SET tid=$1 WHERE tid=$2", tid, loser);
