@@ -52,9 +52,18 @@ public sealed class TestDatabase : IDisposable
 public sealed class NeedsPostgresAttribute : Attribute;
 
 /// <summary>A fact of a test class hierarchy run once per store: skipped when the concrete class is marked
-/// <see cref="NeedsPostgresAttribute"/> and no server is configured (an attribute alone cannot see the class).</summary>
+/// <see cref="NeedsPostgresAttribute"/> and no server is configured (an attribute alone cannot see the class).
+/// <paramref name="required"/>: files of ../shared the test needs, as <see cref="SharedFactAttribute"/>.</summary>
 [XunitTestCaseDiscoverer("Ktriage.TestSupport.StoreFactDiscoverer", "TestSupport")]
-public sealed class StoreFactAttribute : FactAttribute;
+public sealed class StoreFactAttribute : FactAttribute
+{
+    public StoreFactAttribute(params string[] required)
+    {
+        var missing = required.Where(r => !SharedData.Has(r)).ToList();
+        if (missing.Count > 0)
+            Skip = $"needs ../shared/{string.Join(", ../shared/", missing)} (not present in this checkout)";
+    }
+}
 
 public sealed class StoreFactDiscoverer(IMessageSink sink) : IXunitTestCaseDiscoverer
 {
