@@ -21,8 +21,12 @@ internal static class SearchCommand
             var text = string.Join(' ', pr.GetValue(Query)!);
             using var store = Globals.OpenStore(pr, readOnly: true);
             IReadOnlyList<Store.MessageRow> rows;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try { rows = store.Search(text, pr.GetValue(Limit)); }
             catch (SearchSyntaxException e) { throw new UserError($"search: '{text}': {e.Message}"); }
+            // For bench/search.sh: the query's own time, without process start-up.
+            if (Environment.GetEnvironmentVariable("KTRIAGE_SEARCH_TIMING") == "1")
+                Console.Error.WriteLine($"search-ms {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F2}");
             foreach (var m in rows)
             {
                 if (pr.GetValue(Globals.Json)) Globals.WriteJsonLine(MessagesCommand.ToJson(m));

@@ -97,37 +97,71 @@ public sealed partial class SearchFields
         FlushSection();
     }
 
-    /// <summary>index_diff: classifies each line of a section that contains a diff.</summary>
+    /// <summary>index_diff: classifies each line of a section that contains a diff, quirks included (a "+++ /dev/null"
+    /// ends the diff state until the next header, as there). <c>state</c> is public-inbox's <c>$in_diff</c>: null
+    /// undef, "" false, "1" true, else the old file name of a traditional diff.</summary>
     static void Diff(Builder b, string text)
     {
-        var inDiff = false;
+        string? state = null;
+        bool InDiff() => !string.IsNullOrEmpty(state) && state != "0";
         void File(string name)
         {
             if (b.Seen.Add(name)) Line(b.Dfn, name);
         }
-        foreach (var range in text.AsSpan().Split('\n'))
+        // Traditional diffs: strip the leading components the two names differ in; no common path, no diff.
+        bool OldDiffFileName(string fa, string fb)
         {
-            var line = text[range];
+            var a = fa.Split('/').ToList();
+            var c = fb.Split('/').ToList();
+            while (a.Count > 0 && c.Count > 0)
+            {
+                var ja = string.Join('/', a);
+                if (ja == string.Join('/', c)) { File(ja); return true; }
+                a.RemoveAt(0);
+                c.RemoveAt(0);
+            }
+            return false;
+        }
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
             Match m;
-            if (inDiff && line.StartsWith(' ')) Line(b.Dfctx, line.AsSpan(1));
-            else if (line == "-- ") inDiff = false;
+            if (InDiff() && line.StartsWith("GIT binary patch", StringComparison.Ordinal))
+            {
+                Line(b.Nq, line);
+                while (i + 1 < lines.Length && LiteralOrDelta().IsMatch(lines[i + 1]))
+                {
+                    Line(b.Nq, lines[++i]);
+                    while (i + 1 < lines.Length && (Base85().IsMatch(lines[i + 1]) || string.IsNullOrWhiteSpace(lines[i + 1]))) i++;
+                }
+            }
+            else if (InDiff() && line.StartsWith(' ')) Line(b.Dfctx, line.AsSpan(1));
+            else if (line == "-- ") state = null;
             else if ((m = GitDiff().Match(line)).Success)
             {
                 Line(b.Nq, line);
-                inDiff = true;
+                state = "1";
                 File(StripComponent(m.Groups[1].Value));
                 File(StripComponent(m.Groups[2].Value));
             }
-            else if ((m = MinusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); inDiff = true; }
-            else if ((m = PlusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); inDiff = true; }
-            else if (OldMinus().IsMatch(line)) { inDiff = true; Line(b.Nq, line); }
-            else if (inDiff && line.StartsWith('+')) Line(b.Dfb, line.AsSpan(1));
-            else if (inDiff && line.StartsWith('-')) Line(b.Dfa, line.AsSpan(1));
-            else if (line.StartsWith("index ", StringComparison.Ordinal) && IndexLine().IsMatch(line)) inDiff = true;
+            else if ((m = TraditionalDiff().Match(line)).Success)
+            {
+                Line(b.Nq, line);
+                if (m.Groups[1].Value.Contains('u', StringComparison.OrdinalIgnoreCase))
+                    state = OldDiffFileName(m.Groups[2].Value, m.Groups[3].Value) ? "1" : "";
+            }
+            else if ((m = MinusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
+            else if ((m = PlusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
+            else if ((m = OldMinus().Match(line)).Success) { state = m.Groups[1].Value; Line(b.Nq, line); }
+            else if (state is not null && (m = OldPlus().Match(line)).Success) state = OldDiffFileName(state, m.Groups[1].Value) ? "1" : "";
+            else if (InDiff() && line.StartsWith('+')) Line(b.Dfb, line.AsSpan(1));
+            else if (InDiff() && line.StartsWith('-')) Line(b.Dfa, line.AsSpan(1));
+            else if (IndexLine().IsMatch(line)) state = "1";
             else if ((m = HunkHeader().Match(line)).Success) { if (m.Groups[1].Success) Line(b.Dfhh, m.Groups[1].Value); }
             else if (Ignored().IsMatch(line)) Line(b.Nq, line);
             else if (line.Length == 0) { }
-            else { Line(b.Nq, line); inDiff = false; }
+            else { Line(b.Nq, line); state = null; }
         }
     }
 
@@ -149,6 +183,15 @@ public sealed partial class SearchFields
     private static partial Regex PlusFile();
     [GeneratedRegex(@"^--- (\S+)")]
     private static partial Regex OldMinus();
+    [GeneratedRegex(@"^\+\+\+ (\S+)")]
+    private static partial Regex OldPlus();
+    [GeneratedRegex(@"^diff -(.+) (\S+) (\S+)$")]
+    private static partial Regex TraditionalDiff();
+    [GeneratedRegex(@"^(?:literal|delta) ")]
+    private static partial Regex LiteralOrDelta();
+    // public-inbox's $BASE85.
+    [GeneratedRegex(@"^[a-zA-Z0-9!#$%&()*+;<=>?@^_`{|}~-]+$")]
+    private static partial Regex Base85();
     [GeneratedRegex(@"^index [a-f0-9]+\.\.[a-f0-9]+")]
     private static partial Regex IndexLine();
     [GeneratedRegex(@"^@@ \S+ \S+ @@\s*(\S.*)?$")]

@@ -32,6 +32,11 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
 
     public static string ColumnOf(TextField field) => Sqlite.FtsIndexer.ColumnOf(field);
 
+    /// <summary>One word as PostgreSQL must see it, in the index and in queries alike. Its parser splits at '_', where
+    /// public-inbox (and the SQLite index) keep virtio_ring one term, so that "virtio" would also find every
+    /// virtio_ring: '_' becomes '0', which the parser keeps inside a word (io0uring is one "numword" lexeme).</summary>
+    public static string Word(string word) => word.Replace('_', '0');
+
     object? Read(string sql, params object?[] args)
     {
         reader ??= store.Connect();
@@ -238,7 +243,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         /// own parser would keep "axboe@kernel.dk" or "io_uring/poll.c" as single tokens that a search for axboe or
         /// poll cannot find.</summary>
         static string IndexText(string text) =>
-            string.Join(' ', QueryParser.SplitWords(text.Length > MaxFieldChars ? text[..MaxFieldChars] : text));
+            string.Join(' ', QueryParser.SplitWords(text.Length > MaxFieldChars ? text[..MaxFieldChars] : text).Select(Word));
 
         /// <summary>PostgreSQL text cannot hold NUL; mail occasionally does (the raw bytes keep it).</summary>
         static string Clean(string s) => s.Contains('\0') ? s.Replace("\0", "") : s;

@@ -10,7 +10,7 @@ internal sealed class PostgresSearchSql : SearchSql
     protected override string Text(TextNode t)
     {
         // Words are letters, digits and '_' only (QueryParser.SplitWords): nothing in them is tsquery syntax.
-        var query = string.Join(" <-> ", t.Words) + (t.Prefix ? ":*" : "");
+        var query = string.Join(" <-> ", t.Words.Select(PostgresIngestBatch.Word)) + (t.Prefix ? ":*" : "");
         var q = $"to_tsquery('ktriage', {Param(query)})";
         var cols = SearchFields.Columns.Where(c => t.Fields.HasFlag(c)).Select(c => $"t.{PostgresIngestBatch.ColumnOf(c)} @@ {q}");
         return $"m.id IN (SELECT t.message FROM message_text t WHERE {string.Join(" OR ", cols)})";
