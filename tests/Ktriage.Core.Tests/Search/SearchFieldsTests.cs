@@ -53,4 +53,27 @@ public sealed class SearchFieldsTests
         // after the signature separator the diff is over: "2.43.0" is plain text again
         Assert.Contains("2.43.0", f.NonQuoted);
     }
+
+    static SearchFields Fields(string body) => SearchFields.Of(MailParser.Parse(RawMessage.Of(
+        Encoding.UTF8.GetBytes($"From: a@b\nSubject: s\nMessage-ID: <x@y>\n\n{body}"), new SourceLocator("t"))));
+
+    [Fact]
+    public void A_deleted_file_ends_the_diff_like_public_inbox_does()
+    {
+        // public-inbox reads "+++ /dev/null" as a traditional diff header whose names share no path, which ends the
+        // diff: the removed lines of a deleted file are plain text there, so they are here too.
+        var f = Fields("diff --git a/old.c b/old.c\ndeleted file mode 100644\nindex 1234567..0000000\n--- a/old.c\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-kfree(x);\n-return;\n");
+        Assert.Equal("old.c\n", f.DiffFile);
+        Assert.Equal("", f.DiffRemoved);
+        Assert.Contains("kfree", f.NonQuoted);
+    }
+
+    [Fact]
+    public void A_traditional_unified_diff_names_the_common_path()
+    {
+        var f = Fields("diff -urN linux-old/fs/foo.c linux/fs/foo.c\n--- linux-old/fs/foo.c\n+++ linux/fs/foo.c\n@@ -1 +1 @@ int foo(void)\n-\treturn 0;\n+\treturn 1;\n");
+        Assert.Equal("fs/foo.c\n", f.DiffFile);
+        Assert.Contains("return 1", f.DiffAdded);
+        Assert.Contains("int foo(void)", f.DiffHunk);
+    }
 }
