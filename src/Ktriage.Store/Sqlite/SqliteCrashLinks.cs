@@ -23,23 +23,33 @@ public sealed partial class SqliteArchiveStore : ICrashStore
 
     static readonly JsonSerializerOptions Json = StoreJson.Options;
 
-    string LinkState() => string.Join(':', LinkerVersion,
-        Scalar(db, "SELECT count(*) FROM messages"), Scalar(db, "SELECT coalesce(max(id),0) FROM messages"),
-        Scalar(db, "SELECT count(*) FROM crash_reports"), Scalar(db, "SELECT coalesce(max(id),0) FROM crash_reports"),
-        Scalar(db, "SELECT count(*) FROM patches"));
-
+    /// <summary>
+    /// Brings clusters and fix links up to date with the archive. Messages only ever get added with growing ids, so
+    /// after a first full computation only what new messages can change is recomputed: every report is clustered
+    /// again (cheap, in memory), and a cluster's fix links are recomputed when its membership changed or a new
+    /// message could be evidence for it (see <see cref="Linker.Affected"/>). A deletion, or a new linker version,
+    /// recomputes everything. The state kept in meta is "version:last message id:message count".
+    /// </summary>
     public bool RefreshCrashLinks(bool force = false)
     {
-        Exec(db, SqliteCrashSchema.Sql);
-        var state = LinkState();
-        if (!force && Scalar(db, "SELECT value FROM meta WHERE key='crash_links'") as string == state) return false;
+        var maxId = Convert.ToInt64(Scalar(db, "SELECT coalesce(max(id),0) FROM messages"));
+        var count = Convert.ToInt64(Scalar(db, "SELECT count(*) FROM messages"));
+        var state = (Scalar(db, "SELECT value FROM meta WHERE key='crash_links'") as string)?.Split(':');
+        long? upto = null;
+        if (!force && state is [LinkerVersion, var u, var n] && long.TryParse(u, out var lastId) && long.TryParse(n, out var lastCount))
+        {
+            if (lastId == maxId && lastCount == count) return false;
+            // Nothing deleted since: the messages now are the old ones plus those with larger ids.
+            var added = Convert.ToInt64(Scalar(db, $"SELECT count(*) FROM messages WHERE id > {lastId}"));
+            if (lastCount + added == count) upto = lastId;
+        }
         using var tx = db.BeginTransaction();
-        using (var linker = new Linker(db, tx, SearchConnection())) linker.Run();
+        using (var linker = new Linker(db, tx, SearchConnection())) linker.Run(upto);
         using (var cmd = db.CreateCommand())
         {
             cmd.Transaction = tx;
             cmd.CommandText = "INSERT INTO meta(key, value) VALUES('crash_links', $v) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
-            cmd.Parameters.AddWithValue("$v", state);
+            cmd.Parameters.AddWithValue("$v", $"{LinkerVersion}:{maxId}:{count}");
             cmd.ExecuteNonQuery();
         }
         tx.Commit();
@@ -169,7 +179,14 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             return cut >= 0 ? own[..cut] : own;
         }
 
+        readonly Dictionary<long, int> seriesTotals = [];
         int SeriesTotal(long id)
+        {
+            if (seriesTotals.TryGetValue(id, out var total)) return total;
+            return seriesTotals[id] = SeriesTotalQuery(id);
+        }
+
+        int SeriesTotalQuery(long id)
         {
             var c = Cmd("SELECT total FROM patches WHERE message = $m");
             c.Parameters.AddWithValue("$m", id);
@@ -181,11 +198,9 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         [GeneratedRegex(@"\s+")]
         private static partial Regex WhiteSpace();
 
-        public void Run()
+        /// <param name="upto">null: recompute everything; else the last message id the stored results saw.</param>
+        public void Run(long? upto)
         {
-            foreach (var sql in new[] { "DELETE FROM fix_links", "DELETE FROM cluster_members", "DELETE FROM crash_clusters" })
-                Cmd(sql).ExecuteNonQuery();
-
             var reports = LoadReports();
             var clusterer = new CrashClusterer();
             var members = new Dictionary<int, List<Member>>();
@@ -198,10 +213,110 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 list.Add(new Member(rep, p));
             }
             var closes = LoadCloses();
-            foreach (var group in members.Values) Store(group, closes);
+            var groups = members.Values.ToList();
+            if (upto is null)
+            {
+                foreach (var sql in new[] { "DELETE FROM fix_links", "DELETE FROM cluster_members", "DELETE FROM crash_clusters" })
+                    Cmd(sql).ExecuteNonQuery();
+            }
+            else
+            {
+                var (stale, changed) = Affected(groups, upto.Value);
+                foreach (var id in stale)
+                    foreach (var sql in new[] { "DELETE FROM fix_links WHERE cluster = $id", "DELETE FROM cluster_members WHERE cluster = $id", "DELETE FROM crash_clusters WHERE id = $id" })
+                    {
+                        var c = Cmd(sql);
+                        c.Parameters.AddWithValue("$id", id);
+                        c.ExecuteNonQuery();
+                    }
+                groups = changed;
+            }
+            foreach (var group in groups) Store(group, closes);
             if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
-                Console.Error.WriteLine($"links: {members.Count} clusters, {parses} parses; " +
+                Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed, {parses} parses; " +
                     string.Join(", ", timers.Select(t => $"{t.Key} {t.Value.Elapsed.TotalSeconds:F1} s")));
+        }
+
+        static long ClusterId(List<Member> group) => group.First(m => m.Placement.CopyOf is null).Rep.Id;
+
+        /// <summary>
+        /// Which stored clusters are stale (to delete) and which groups need computing, given the messages with ids
+        /// above <paramref name="upto"/>. A group is computed again when its membership differs from what is stored,
+        /// or when a new message can be evidence for it: a message in one of its threads or in a candidate fix's
+        /// thread (replies, confirmations, reviews), a patch posted within its content window, a trailer naming its
+        /// bot id, reporter or report, or the arrival of a fix it only knew by Message-ID.
+        /// </summary>
+        (List<long> Stale, List<List<Member>> Changed) Affected(List<List<Member>> groups, long upto)
+        {
+            var stored = new Dictionary<long, HashSet<(long, long?, string)>>();
+            var c = Cmd("SELECT cluster, report, copy_of, reason FROM cluster_members");
+            using (var r = c.ExecuteReader())
+                while (r.Read())
+                {
+                    if (!stored.TryGetValue(r.GetInt64(0), out var set)) stored[r.GetInt64(0)] = set = [];
+                    set.Add((r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetString(3)));
+                }
+
+            var newThreads = new HashSet<long>();
+            var newMessageIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            c = Cmd("SELECT thread_id, message_id FROM messages WHERE id > $u");
+            c.Parameters.AddWithValue("$u", upto);
+            using (var r = c.ExecuteReader())
+                while (r.Read()) { newThreads.Add(r.GetInt64(0)); newMessageIds.Add(r.GetString(1)); }
+            var newPatchDates = new List<long>();
+            c = Cmd("SELECT m.date FROM messages m JOIN patches p ON p.message = m.id WHERE m.id > $u AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id))");
+            c.Parameters.AddWithValue("$u", upto);
+            using (var r = c.ExecuteReader())
+                while (r.Read()) newPatchDates.Add(r.GetInt64(0));
+            newPatchDates.Sort();
+            var newEmails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            c = Cmd("SELECT email FROM trailers WHERE message > $u AND email IS NOT NULL");
+            c.Parameters.AddWithValue("$u", upto);
+            using (var r = c.ExecuteReader())
+                while (r.Read()) newEmails.Add(r.GetString(0));
+            var newCloses = LoadCloses(upto);
+            // Per stored cluster: fixes known only by Message-ID, and the threads of its candidate fixes.
+            var pendingFixes = new Dictionary<long, List<string>>();
+            var fixThreads = new Dictionary<long, List<long>>();
+            c = Cmd("SELECT fl.cluster, fl.message_id, m.thread_id FROM fix_links fl LEFT JOIN messages m ON m.id = fl.message");
+            using (var r = c.ExecuteReader())
+                while (r.Read())
+                {
+                    if (r.IsDBNull(2)) Add(pendingFixes, r.GetInt64(0), r.GetString(1));
+                    else Add(fixThreads, r.GetInt64(0), r.GetInt64(2));
+                }
+
+            var changed = new List<List<Member>>();
+            var keep = new HashSet<long>();
+            foreach (var group in groups)
+            {
+                var id = ClusterId(group);
+                var membership = group.Select(m => (m.Rep.Id, m.Placement.CopyOf, m.Placement.Reason)).ToHashSet();
+                if (stored.TryGetValue(id, out var old) && old.SetEquals(membership))
+                {
+                    var reports = group.Where(m => m.Placement.CopyOf is null).Select(m => m.Rep).ToList();
+                    var from = reports.Min(r => r.Message.Date).AddDays(-1).ToUnixTimeSeconds();
+                    var to = reports.Max(r => r.Message.Date).AddDays(EvidenceWeights.ContentWindowDays).ToUnixTimeSeconds();
+                    var lo = newPatchDates.BinarySearch(from);
+                    if (lo < 0) lo = ~lo;
+                    var evidence = group.Any(m => newThreads.Contains(m.Rep.Message.Thread))
+                        || (lo < newPatchDates.Count && newPatchDates[lo] <= to)
+                        || group.Any(m => m.Rep.BotId is { } b && (newEmails.Contains($"syzbot+{b}@syzkaller.appspotmail.com") || newCloses.ContainsKey(b)))
+                        || reports.Any(r => r.Bot is null && newEmails.Contains(r.Message.FromEmail))
+                        || group.Any(m => newCloses.ContainsKey(m.Rep.Message.MessageId))
+                        || (pendingFixes.TryGetValue(id, out var pending) && pending.Any(newMessageIds.Contains))
+                        || (fixThreads.TryGetValue(id, out var threads) && threads.Any(newThreads.Contains));
+                    if (!evidence) { keep.Add(id); continue; }
+                }
+                changed.Add(group);
+            }
+            return (stored.Keys.Where(id => !keep.Contains(id)).ToList(), changed);
+        }
+
+        static void Add<T>(Dictionary<long, List<T>> map, long key, T value)
+        {
+            if (!map.TryGetValue(key, out var list)) map[key] = list = [];
+            list.Add(value);
         }
 
         List<Rep> LoadReports()
@@ -232,10 +347,12 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             && (m.FromEmail.StartsWith("syzbot+list", StringComparison.Ordinal) || report.Title.EndsWith(" (NUM)", StringComparison.Ordinal));
 
         /// <summary>Closes:/Link: trailers by what they point at: a Message-ID or a syzbot extid → messages.</summary>
-        Dictionary<string, List<(long Message, string Trailer)>> LoadCloses()
+        /// <param name="after">only trailers of messages with a larger id.</param>
+        Dictionary<string, List<(long Message, string Trailer)>> LoadCloses(long after = 0)
         {
             var map = new Dictionary<string, List<(long, string)>>(StringComparer.OrdinalIgnoreCase);
-            var c = Cmd("SELECT message, name, value FROM trailers WHERE lower(name) IN ('closes', 'link', 'buglink')");
+            var c = Cmd("SELECT message, name, value FROM trailers WHERE message > $after AND lower(name) IN ('closes', 'link', 'buglink')");
+            c.Parameters.AddWithValue("$after", after);
             using var r = c.ExecuteReader();
             while (r.Read())
             {
@@ -499,21 +616,26 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             public void Dispose() => watch.Stop();
         }
 
+        List<Msg>? patches;
+
+        /// <summary>Every top-level patch by date, read once: subject lookups and date windows scan it in memory
+        /// (an <c>instr()</c> scan of the table per lookup was the linker's slowest query).</summary>
+        List<Msg> Patches()
+        {
+            if (patches is not null) return patches;
+            patches = [];
+            var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date, m.id");
+            using var r = c.ExecuteReader();
+            while (r.Read()) patches.Add(Cache(ReadMsg(r)));
+            return patches;
+        }
+
         List<(Msg Msg, List<string> Files)>? fixLike;
 
-        /// <summary>Top-level patches worded as fixes, by date (loaded once: the archive has no index on date alone).</summary>
+        /// <summary>Top-level patches worded as fixes, by date.</summary>
         IEnumerable<(Msg Msg, List<string> Files)> FixLikePatches(DateTimeOffset from, DateTimeOffset to)
         {
-            if (fixLike is null)
-            {
-                fixLike = [];
-                var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date");
-                using var r = c.ExecuteReader();
-                var all = new List<Msg>();
-                while (r.Read()) all.Add(ReadMsg(r));
-                foreach (var m in all.Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)))
-                    fixLike.Add((Cache(m), Files(m.Id)));
-            }
+            fixLike ??= Patches().Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)).Select(m => (m, Files(m.Id))).ToList();
             var lo = 0;
             var hi = fixLike.Count;
             while (lo < hi) { var mid = (lo + hi) / 2; if (fixLike[mid].Msg.Date < from) lo = mid + 1; else hi = mid; }
@@ -558,7 +680,11 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         List<string> Files(long id) => filesCache.TryGetValue(id, out var f) ? f
             : filesCache[id] = Strings("SELECT path FROM patch_files WHERE message = $m", id).Select(p => p.Split(' ')[0]).Distinct().ToList();
 
-        List<TrailerFact> Trailers(long id)
+        // The same fix is a candidate of many clusters: what is read about it once serves them all.
+        readonly Dictionary<long, List<TrailerFact>> trailersCache = [];
+        List<TrailerFact> Trailers(long id) => trailersCache.TryGetValue(id, out var t) ? t : trailersCache[id] = TrailersQuery(id);
+
+        List<TrailerFact> TrailersQuery(long id)
         {
             var c = Cmd("SELECT name, value, email FROM trailers WHERE message = $m");
             c.Parameters.AddWithValue("$m", id);
@@ -576,15 +702,8 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             return r.Read() ? Cache(ReadMsg(r)) : null;
         }
 
-        List<Msg> FindBySubjectTitle(string title)
-        {
-            var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' AND instr(m.subject, $t) > 0 ORDER BY m.date LIMIT 5");
-            c.Parameters.AddWithValue("$t", title);
-            using var r = c.ExecuteReader();
-            var list = new List<Msg>();
-            while (r.Read()) list.Add(Cache(ReadMsg(r)));
-            return list;
-        }
+        List<Msg> FindBySubjectTitle(string title) =>
+            Patches().Where(m => m.Subject.Contains(title, StringComparison.Ordinal)).Take(5).ToList();
 
         /// <summary>Whether the message's subject or text contains one of the crash titles. Titles name a function
         /// ("… in io_sqe_buffer_register"): the full-text index says which messages contain that word at all, so
@@ -641,7 +760,10 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         }
 
         /// <summary>The fix's own title: the subject without [PATCH] tags, or for a patch sent inline in a reply, its Subject: line.</summary>
-        string PatchSubject(Msg m)
+        readonly Dictionary<long, string> patchSubjects = [];
+        string PatchSubject(Msg m) => patchSubjects.TryGetValue(m.Id, out var s) ? s : patchSubjects[m.Id] = PatchSubjectOf(m);
+
+        string PatchSubjectOf(Msg m)
         {
             var info = SubjectInfo.Parse(m.Subject);
             if (info.IsReply && LinkText.InlinePatchSubject(Parse(m.Id)?.Body ?? "") is { } inline) return inline;
@@ -649,7 +771,10 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         }
 
         /// <summary>Reviews, tests and "applied" said about a fix: replies to it (or to its cover letter) after it was posted.</summary>
-        List<StoredSignal> SignalsOn(Msg fix)
+        readonly Dictionary<long, List<StoredSignal>> signalsCache = [];
+        List<StoredSignal> SignalsOn(Msg fix) => [.. signalsCache.TryGetValue(fix.Id, out var s) ? s : signalsCache[fix.Id] = SignalsQuery(fix)];
+
+        List<StoredSignal> SignalsQuery(Msg fix)
         {
             var c = Cmd("""
                 SELECT p.info, m.date, m.from_name FROM messages m JOIN patches p ON p.message = m.id
