@@ -50,6 +50,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
     {
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         try { return Check(message, raw, list, facts); }
+        catch (NpgsqlException e) { throw new StoreException($"{store.Display}: {e.Message}", e); }
         finally { if (Timing) CheckSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds; }
     }
 
@@ -86,12 +87,20 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
 
     public void Commit()
     {
+        try { Write(); }
+        catch (NpgsqlException e) { throw new StoreException($"{store.Display}: {e.Message}", e); }
+    }
+
+    void Write()
+    {
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         reader?.Dispose();
         reader = null;
         using var conn = store.Connect();
         using var tx = conn.BeginTransaction();
-        PostgresArchiveStore.Exec(conn, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.WriteLock})");
+        // No time limit: another worker's batch may hold the lock for a while on a busy server.
+        using (var wait = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PostgresSchema.WriteLock})", conn, tx) { CommandTimeout = 0 })
+            wait.ExecuteNonQuery();
         if (Timing) LockSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
         var w = new Writer(conn, tx, ops.Count(o => o is AddOp));
         foreach (var op in ops)
@@ -134,7 +143,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         {
             this.conn = conn;
             this.tx = tx;
-            pending = new NpgsqlBatch(conn, tx);
+            pending = new NpgsqlBatch(conn, tx) { Timeout = 0 };
             messageIds = new Queue<long>(Longs("SELECT nextval('messages_id_seq') FROM generate_series(1, $1)", adds));
             threadIds = new Queue<long>(Longs("SELECT nextval('thread_ids') FROM generate_series(1, $1)", adds));
         }
@@ -148,7 +157,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         NpgsqlCommand Cmd(string sql, object?[] args)
         {
             Flush();
-            var cmd = new NpgsqlCommand(sql, conn, tx);
+            var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
             Bind(cmd.Parameters, args);
             return cmd;
         }
@@ -166,7 +175,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
             if (pending.BatchCommands.Count == 0) return;
             pending.ExecuteNonQuery();
             pending.Dispose();
-            pending = new NpgsqlBatch(conn, tx);
+            pending = new NpgsqlBatch(conn, tx) { Timeout = 0 };
         }
 
         object? One(string sql, params object?[] args)
