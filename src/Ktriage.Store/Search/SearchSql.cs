@@ -1,4 +1,3 @@
-using System.Text;
 using Ktriage.Core.Search;
 
 namespace Ktriage.Store.Search;
@@ -77,10 +76,6 @@ public abstract class SearchSql
     protected abstract string CrashHasFunction(string function);
 
     /// <summary>Words of a leaf joined into one phrase text.</summary>
-    protected static string Joined(TextNode t)
-    {
-        var sb = new StringBuilder();
-        foreach (var w in t.Words) sb.Append(sb.Length > 0 ? " " : "").Append(w);
-        return sb.ToString();
-    }
+    protected static string Joined(TextNode t) => string.Join(' ', t.Words);
+
 }
