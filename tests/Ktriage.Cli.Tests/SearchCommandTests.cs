@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Ktriage.TestSupport;
 
 namespace Ktriage.Cli.Tests;
 
@@ -87,5 +88,18 @@ public sealed class SearchCommandTests : IDisposable
         var line = Assert.Single(r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains($"'{query}'", line);
         Assert.Contains(message, line);
+    }
+
+    [SharedFact("seeds")]
+    public void Crash_prefixes_find_the_seed_report_and_whether_it_has_a_fix()
+    {
+        foreach (var file in Directory.GetFiles(SharedData.Path("seeds"), "*.txt").Order())
+            Assert.Equal(0, Ktriage.Run(Db, "ingest", file, "--list", "seed" + Path.GetFileName(file)[..3], "-q").ExitCode);
+        // seed000: "BUG: unable to handle kernel paging request in cache_clean", fixed by the nfsd patch (CrashLinksTests).
+        var found = Ids("crash:\"paging request\"", "crash:cache_clean", "fixed:yes");
+        Assert.NotEqual("", found);
+        Assert.Equal(found, Ids("crash:cache_clean", "func:cache_clean", "fixed:yes"));
+        Assert.Equal("", Ids("crash:cache_clean", "fixed:no"));
+        Assert.Equal(found, Ids("crash:cache_clean", "l:seed000"));
     }
 }
