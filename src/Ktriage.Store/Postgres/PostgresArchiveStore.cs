@@ -188,7 +188,9 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
         var where = sql.Compile(QueryParser.Parse(query));
         if (sql.UsesCrashLinks && Scalar("SELECT to_regclass('fix_links') IS NOT NULL") is not true)
             throw new StoreException($"{Display}: fixed: needs the crash knowledge base: run 'ktriage crashes' once");
-        return Query($"WHERE {where} ORDER BY m.date DESC, m.id DESC LIMIT @n",
+        // The page of ids first: the per-row columns (first blob, copies, shared id) only for the rows shown.
+        return Query(
+            $"WHERE m.id IN (SELECT m.id FROM messages m WHERE {where} ORDER BY m.date DESC, m.id DESC LIMIT @n) ORDER BY m.date DESC, m.id DESC",
             [.. sql.Parameters.Select(p => (p.Name, (object?)p.Value)), ("@n", limit)]);
     }
 

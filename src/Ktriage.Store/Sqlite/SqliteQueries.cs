@@ -73,7 +73,9 @@ public sealed partial class SqliteArchiveStore
         if (SearchConnection() is not { } conn) return [];
         if (sql.UsesCrashLinks && Scalar(conn, "SELECT 1 FROM sqlite_master WHERE name = 'fix_links'") is null)
             throw new StoreException($"{Path}: fixed: needs the crash knowledge base: run 'ktriage crashes' once");
-        return Query(conn, $"WHERE {where} ORDER BY m.date DESC, m.id DESC LIMIT @n",
+        // The page of ids first: the per-row columns (first blob, copies, shared id) only for the rows shown.
+        return Query(conn,
+            $"WHERE m.id IN (SELECT m.id FROM messages m WHERE {where} ORDER BY m.date DESC, m.id DESC LIMIT @n) ORDER BY m.date DESC, m.id DESC",
             [.. sql.Parameters.Select(p => (p.Name, (object?)p.Value)), ("@n", limit)]).ToList();
     }
 
