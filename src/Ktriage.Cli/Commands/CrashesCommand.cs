@@ -27,12 +27,12 @@ internal static class CrashesCommand
             using (store)
             {
                 var clusters = crashes.CrashClusters(pr.GetValue(ListOpt), since);
-                var fixes = crashes.FixLinks().GroupBy(f => f.Cluster).ToDictionary(g => g.Key, g => CrashView.Rank(g, kinds));
+                var fixes = crashes.FixLinks().GroupBy(f => f.Cluster).ToDictionary(g => g.Key, g => CrashRanking.Rank(g, kinds));
                 var json = pr.GetValue(Globals.Json);
                 foreach (var c in clusters)
                 {
                     var ranked = fixes.GetValueOrDefault(c.Id) ?? [];
-                    var status = CrashView.Status(c, ranked);
+                    var status = CrashRanking.Status(c, ranked);
                     var best = ranked.FirstOrDefault();
                     if (json)
                     {
