@@ -6,26 +6,28 @@ namespace Ktriage.Store;
 /// <summary>The patch series a stored message belongs to, with its other revisions (CLI <c>series</c> and the web UI).</summary>
 public static class SeriesFinder
 {
+    /// <param name="parse">how a stored message is parsed (the web UI passes its cache); default: its first copy.</param>
     /// <returns>the series (null when the thread has none) and the parsed messages it was built from.</returns>
-    public static (PatchSeries? Series, List<Message> Messages) Find(IArchiveStore store, MessageRow first, SeriesOptions? options = null)
+    public static (PatchSeries? Series, List<Message> Messages) Find(IArchiveStore store, MessageRow first, SeriesOptions? options = null, Func<MessageRow, Message>? parse = null)
     {
         options ??= SeriesOptions.Default;
+        parse ??= m => MailParser.Parse(store.Copies(m.Id)[0].Raw);
         // The thread holds the posting and its replies; rerolls threaded to it come along too.
         var threads = new HashSet<long> { first.ThreadId };
-        var messages = Load(store, threads);
+        var messages = Load(store, threads, parse);
         var series = Pick(SeriesBuilder.Build(messages, options), messages, first.MessageId);
         if (series is null) return (null, messages);
         // Other revisions often start new threads: same sender, same patch or cover titles.
         if (RelatedThreads(store, series).Any(threads.Add))
         {
-            messages = Load(store, threads);
+            messages = Load(store, threads, parse);
             series = Pick(SeriesBuilder.Build(messages, options), messages, first.MessageId) ?? series;
         }
         return (series, messages);
     }
 
-    static List<Message> Load(IArchiveStore store, IEnumerable<long> threads) =>
-        threads.SelectMany(store.ThreadMessages).Select(m => MailParser.Parse(store.Copies(m.Id)[0].Raw)).ToList();
+    static List<Message> Load(IArchiveStore store, IEnumerable<long> threads, Func<MessageRow, Message> parse) =>
+        threads.SelectMany(store.ThreadMessages).Select(parse).ToList();
 
     static IEnumerable<long> RelatedThreads(IArchiveStore store, PatchSeries series)
     {

@@ -23,22 +23,7 @@ internal static class CrashCommand
                 var status = CrashRanking.Status(cluster, ranked);
                 if (pr.GetValue(Globals.Json))
                 {
-                    Globals.WriteJsonLine(new
-                    {
-                        cluster = new
-                        {
-                            id = cluster.Id, title = cluster.Title, altTitles = cluster.AltTitles, type = cluster.Type,
-                            status = status.Name, statusDetail = CrashRanking.StatusJson(status),
-                            firstSeen = cluster.FirstSeen, lastSeen = cluster.LastSeen, lists = cluster.Lists,
-                            bot = cluster.Bot, botIds = cluster.BotIds, keyFunctions = cluster.KeyFunctions, guiltyFile = cluster.GuiltyFile,
-                        },
-                        reports = reports.Select(r => new
-                        {
-                            messageId = r.MessageId, list = r.List, date = r.Date, from = r.From, title = r.Title,
-                            bot = r.Bot, botId = r.BotId, copyOf = r.CopyOf, reason = r.Reason,
-                        }),
-                        fixes = ranked.Select(CrashRanking.FixJson),
-                    });
+                    Globals.WriteJsonLine(JsonShapes.Cluster(cluster, status, reports, ranked));
                     return 0;
                 }
                 Print(cluster, reports, ranked, status);

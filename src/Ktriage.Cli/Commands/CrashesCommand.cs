@@ -36,13 +36,7 @@ internal static class CrashesCommand
                     var best = ranked.FirstOrDefault();
                     if (json)
                     {
-                        Globals.WriteJsonLine(new
-                        {
-                            id = c.Id, title = c.Title, type = c.Type, count = c.Reports, copies = c.Copies, lists = c.Lists,
-                            firstSeen = c.FirstSeen, lastSeen = c.LastSeen, bot = c.Bot, botIds = c.BotIds,
-                            status = status.Name, daysToFix = status.DaysToFix,
-                            bestFix = best is null ? null : new { messageId = best.Row.MessageId, subject = best.Row.Subject, score = best.Score, status = best.Status },
-                        });
+                        Globals.WriteJsonLine(JsonShapes.ClusterSummary(c, status, best));
                         continue;
                     }
                     Console.WriteLine($"{c.Id,6}  {c.LastSeen:yyyy-MM-dd}  {c.Reports,3}x  {status.Name,-12}  {c.Title}");
