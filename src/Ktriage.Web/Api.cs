@@ -96,7 +96,7 @@ internal sealed class Api(StorePool pool, MessageCache cache)
     {
         using var lease = pool.Rent();
         if (lease.Crashes is not { } crashes) return Problem(404, "this store has no crash knowledge base");
-        var (rows, problem) = CrashPages.Query(crashes, req.Query);
+        var (rows, problem) = CrashPages.Query(crashes, cache, req.Query);
         if (rows is null) return Problem(400, problem!);
         return Ok(rows.Select(r => JsonShapes.ClusterSummary(r.Cluster, r.Status, r.Best)));
     }

@@ -16,7 +16,12 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
     public const int MaxLogBytes = 1 << 20;
     static readonly string[] Sorts = ["last", "first", "count", "title", "status", "type"];
 
-    public static IReadOnlyList<ClusterSummary> Summaries(ICrashStore crashes, string? list)
+    /// <summary>Every cluster's summary (ranking every fix is the expensive part: cached for a minute; clusters only change
+    /// when an ingest refreshes them).</summary>
+    public static IReadOnlyList<ClusterSummary> Summaries(ICrashStore crashes, MessageCache cache, string? list) =>
+        cache.GetOrAdd(("crash-summaries", list ?? ""), 4L << 20, () => Compute(crashes, list), TimeSpan.FromMinutes(1));
+
+    static IReadOnlyList<ClusterSummary> Compute(ICrashStore crashes, string? list)
     {
         var ranked = CrashRanking.RankAll(crashes, EvidenceKinds.All);
         return crashes.CrashClusters(string.IsNullOrEmpty(list) ? null : list).Select(c =>
@@ -27,7 +32,7 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
     }
 
     /// <summary>Filters and sorts; null and a message when a parameter is not understood.</summary>
-    public static (IReadOnlyList<ClusterSummary>? Rows, string? Problem) Query(ICrashStore crashes, IQueryCollection q)
+    public static (IReadOnlyList<ClusterSummary>? Rows, string? Problem) Query(ICrashStore crashes, MessageCache cache, IQueryCollection q)
     {
         var sort = q["sort"].ToString();
         if (sort.Length == 0) sort = "last";
@@ -36,7 +41,8 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
         if (dir is not ("" or "asc" or "desc")) return (null, $"dir={dir}: expected asc or desc");
         var type = q["type"].ToString();
         var status = q["status"].ToString();
-        IEnumerable<ClusterSummary> rows = Summaries(crashes, q["list"].ToString());
+        var list = q["list"].ToString();
+        IEnumerable<ClusterSummary> rows = Summaries(crashes, cache, list.Length > 0 ? list : null);
         if (type.Length > 0) rows = rows.Where(r => r.Cluster.Type == type);
         if (status.Length > 0) rows = rows.Where(r => r.Status.Name == status);
         var asc = dir.Length > 0 ? dir == "asc" : sort is "title" or "status" or "type";
@@ -57,10 +63,10 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
     {
         using var lease = pool.Rent();
         if (lease.Crashes is not { } crashes) return ArchivePages.Error(404, "no crash knowledge base", "This store has no crash clusters.");
-        var (rows, problem) = Query(crashes, ctx.Request.Query);
+        var (rows, problem) = Query(crashes, cache, ctx.Request.Query);
         if (rows is null) return ArchivePages.Error(400, "bad crash filter", problem);
         var q = ctx.Request.Query;
-        var all = Summaries(crashes, null);
+        var all = Summaries(crashes, cache, null);
         var sb = new StringBuilder("<h1>crashes</h1><form class=\"filters\" method=\"get\" action=\"/crashes/\">");
         Select(sb, "list", q["list"], all.SelectMany(r => r.Cluster.Lists).Distinct().Order(StringComparer.Ordinal));
         Select(sb, "type", q["type"], all.Select(r => r.Cluster.Type).Where(t => t.Length > 0).Distinct().Order(StringComparer.Ordinal));
@@ -74,7 +80,7 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
         {
             var c = r.Cluster;
             sb.Append("<tr><td class=\"title\"><a href=\"/crashes/").Append(c.Id).Append("/\">").Append(E(c.Title)).Append("</a></td><td class=\"n\">")
-                .Append(c.Reports).Append("</td><td>").Append(E(c.Type)).Append("</td><td>").Append(E(string.Join(", ", c.Lists)))
+                .Append(c.Reports).Append("</td><td>").Append(E(c.Type)).Append("</td><td class=\"nw\">").Append(E(string.Join(", ", c.Lists)))
                 .Append("</td><td class=\"date\">").Append(Day(c.FirstSeen)).Append("</td><td class=\"date\">").Append(Day(c.LastSeen))
                 .Append("</td><td class=\"status-").Append(r.Status.Name.Replace(' ', '-')).Append("\">").Append(E(r.Status.Name)).Append("</td><td>");
             if (r.Best is { } best)

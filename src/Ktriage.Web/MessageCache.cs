@@ -45,11 +45,11 @@ public sealed class MessageCache(long maxBytes = 96L << 20) : IDisposable
     }
 
     /// <summary>Anything else worth keeping (series of a thread, crash dashboard), under its own key.</summary>
-    public T GetOrAdd<T>(object key, long size, Func<T> make)
+    public T GetOrAdd<T>(object key, long size, Func<T> make, TimeSpan? lifetime = null)
     {
         if (cache.TryGetValue(key, out T? hit) && hit is not null) return hit;
         var value = make();
-        cache.Set(key, value, new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) });
+        cache.Set(key, value, new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = lifetime ?? TimeSpan.FromMinutes(10) });
         return value;
     }
 

@@ -71,6 +71,8 @@ public static class WebApp
             }
         });
 
+        // Routing after the middleware above, so that its errors (e.g. ambiguous matches) get the same handling.
+        app.UseRouting();
         app.MapGet("/", archive.Index);
         app.MapGet("/search", (HttpContext ctx) =>
         {
@@ -79,9 +81,7 @@ public static class WebApp
         });
         app.MapGet("/_/style.css", () => Results.Bytes(Style, "text/css; charset=utf-8"));
         app.MapGet("/crashes/", crashes.Dashboard);
-        app.MapGet("/crashes", () => Results.Redirect("/crashes/"));
         app.MapGet("/crashes/{id:long}/", (long id) => crashes.Cluster(id));
-        app.MapGet("/crashes/{id:long}", (long id) => Results.Redirect($"/crashes/{id}/"));
         app.MapGet("/oops", crashes.OopsForm_);
         app.MapPost("/oops", crashes.Oops);
 
@@ -96,9 +96,10 @@ public static class WebApp
         v1.MapGet("/crashes/{id:long}", (long id) => api.Crash(id));
         v1.MapGet("/search", api.Search);
         v1.MapPost("/oops", api.Oops);
-        v1.MapFallback(() => Results.Json(new { error = "no such API route (see README: JSON API)" }, Api.Json, statusCode: 404));
+        v1.MapFallback("{**path}", () => Results.Json(new { error = "no such API route (see README: JSON API)" }, Api.Json, statusCode: 404));
 
-        app.MapFallback(archive.Dispatch);
+        // Not MapFallback(handler): its pattern excludes paths that look like files, and Message-IDs contain dots.
+        app.MapFallback("{**path}", archive.Dispatch);
         app.Lifetime.ApplicationStopped.Register(() => { pool.Dispose(); cache.Dispose(); });
         return app;
     }
