@@ -121,9 +121,9 @@ internal sealed class Api(StorePool pool, MessageCache cache)
     }
 
     /// <summary>POST a log (text/plain body, or a form with "log" or "file"): {source, reports, clusters}.</summary>
-    public async Task<IResult> Oops(HttpContext ctx)
+    public async Task<IResult> Oops(HttpRequest req)
     {
-        var (text, status, problem) = await CrashPages.ReadLog(ctx.Request);
+        var (text, status, problem) = await CrashPages.ReadLog(req);
         if (text is null) return Problem(status, problem!);
         var reports = CrashAnalyzer.Analyze(text);
         using var lease = pool.Rent();

@@ -251,9 +251,9 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
         return crashes.CrashClusters().Where(c => titles.Contains(c.Title) || c.AltTitles.Any(titles.Contains)).ToList();
     }
 
-    public async Task<IResult> Oops(HttpContext ctx)
+    public async Task<IResult> Oops(HttpRequest req)
     {
-        var (text, status, problem) = await ReadLog(ctx.Request);
+        var (text, status, problem) = await ReadLog(req);
         if (text is null) return ArchivePages.Error(status, "cannot read the log", problem);
         if (string.IsNullOrWhiteSpace(text)) return ArchivePages.Error(400, "empty log", "Paste a log or choose a file.", OopsForm);
         var reports = CrashAnalyzer.Analyze(text);

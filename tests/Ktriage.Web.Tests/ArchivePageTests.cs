@@ -47,7 +47,7 @@ public sealed class ArchivePageTests(ArchiveFixture fixture)
     {
         var (status, body, _) = await Get(Url.Msg("demo", "20250303-nfsd-close-v1-1@example.com"));
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("Subject: <b>[PATCH] nfsd: don&#x27;t put the stateid&#x27;s file twice in nfsd4_close</b>", body);
+        Assert.Contains("Subject: <b>[PATCH] nfsd: don&#39;t put the stateid&#39;s file twice in nfsd4_close</b>", body);
         Assert.Contains("<h2>Thread overview</h2>", body);
         // The thread: report, Jeff's reply, the patch (current), Alice's Tested-by, Chuck's applied note.
         Assert.Contains("<li class=\"cur\">", body);
