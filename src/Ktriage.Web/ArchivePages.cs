@@ -252,7 +252,8 @@ internal sealed class ArchivePages(StorePool pool, MessageCache cache)
         else
         {
             var subject = Subject(m.Subject);
-            var same = parentSubject is not null && Core.Patches.SubjectInfo.Normalize(subject) == Core.Patches.SubjectInfo.Normalize(parentSubject);
+            // Like lore: a reply that keeps its parent's subject shows only a mark.
+            var same = parentSubject is not null && Core.Patches.SubjectInfo.Parse(subject).Normalized == Core.Patches.SubjectInfo.Parse(parentSubject).Normalized;
             sb.Append("<span class=\"date\">").Append(Date(m.Date)).Append("</span> <a href=\"").Append(E(MsgUrl(m.List, m.MessageId))).Append("\">")
                 .Append(same ? "└" : E(subject)).Append("</a> ").Append(E(Author(m)));
         }
