@@ -10,7 +10,7 @@ namespace Ktriage.Web;
 
 /// <summary>/api/v1: the pages' data as JSON (camelCase, the CLI's --json shapes). Message-IDs are path segments
 /// escaped like in page URLs (/ as %2F).</summary>
-internal sealed class Api(StorePool pool, MessageCache cache)
+internal sealed class Api(StorePool pool, MessageCache cache, ArchivePages archive)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -30,7 +30,7 @@ internal sealed class Api(StorePool pool, MessageCache cache)
     {
         if (!Int(req, "o", 0, 10_000_000, out var offset, out var bad) || !Int(req, "n", ArchivePages.PageSize, 500, out var limit, out bad)) return bad!;
         using var lease = pool.Rent();
-        if (lease.Store.Lists().All(l => l.Name != list)) return Problem(404, $"no list named '{list}'");
+        if (!archive.KnownList(lease.Store, list)) return Problem(404, $"no list named '{list}'");
         return Ok(lease.Store.ListThreads(list, offset, limit)
             .Select(t => new { threadId = t.ThreadId, messages = t.Messages, lastDate = t.LastDate, root = JsonShapes.Row(t.Root) }));
     }
@@ -116,7 +116,7 @@ internal sealed class Api(StorePool pool, MessageCache cache)
         if (!Int(req, "n", 50, ArchivePages.SearchLimit, out var limit, out var bad)) return bad!;
         var list = req.Query["list"].ToString();
         using var lease = pool.Rent();
-        var (rows, problem) = ArchivePages.RunSearch(lease.Store, q, list.Length > 0 ? list : null, limit);
+        var (rows, problem) = archive.RunSearch(lease.Store, q, list.Length > 0 ? list : null, limit);
         return rows is null ? Problem(400, "q: " + problem) : Ok(rows.Select(JsonShapes.Row));
     }
 

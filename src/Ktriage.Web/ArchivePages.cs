@@ -11,13 +11,21 @@ namespace Ktriage.Web;
 internal sealed class ArchivePages(StorePool pool, MessageCache cache)
 {
     public const int PageSize = 50;
-    public const int SearchLimit = 200;
+    public const int SearchLimit = 100;
     public const int MaxQuery = 500;
+
+    /// <summary>Index data (lists, a list's thread pages) is aggregated over the whole list: cached briefly, the way
+    /// lore's index pages lag a little. Message and thread pages are always read fresh.</summary>
+    static readonly TimeSpan IndexLifetime = TimeSpan.FromSeconds(30);
+
+    IReadOnlyList<ListRow> Lists(IArchiveStore store) => cache.GetOrAdd("lists", 16 << 10, store.Lists, IndexLifetime);
+
+    public bool KnownList(IArchiveStore store, string list) => Lists(store).Any(l => l.Name == list);
 
     public IResult Index()
     {
         using var lease = pool.Rent();
-        var lists = lease.Store.Lists();
+        var lists = Lists(lease.Store);
         var sb = new StringBuilder("<h1>lists</h1><table><tr><th>list</th><th>messages</th><th>newest</th></tr>");
         foreach (var l in lists)
             sb.Append("<tr><td><a href=\"/").Append(E(Seg(l.Name))).Append("/\">").Append(E(l.Name)).Append("</a></td><td class=\"n\">")
@@ -61,8 +69,6 @@ internal sealed class ArchivePages(StorePool pool, MessageCache cache)
         }
     }
 
-    static bool KnownList(IArchiveStore store, string list) => store.Lists().Any(l => l.Name == list);
-
     static IResult UnknownList(string list) =>
         Error(404, "no such list", $"There is no list named '{list}' in this archive.", "<p><a href=\"/\">all lists</a></p>");
 
@@ -75,7 +81,7 @@ internal sealed class ArchivePages(StorePool pool, MessageCache cache)
         var offset = 0;
         if (o.Length > 0 && (!int.TryParse(o, out offset) || offset < 0 || offset > 10_000_000))
             return Error(400, "bad offset", $"o={o}: expected a number of threads to skip (0 or more).");
-        var threads = store.ListThreads(list, offset, PageSize + 1);
+        var threads = cache.GetOrAdd(("threads", list, offset), 64 << 10, () => store.ListThreads(list, offset, PageSize + 1), IndexLifetime);
         var sb = new StringBuilder();
         sb.Append("<h1>").Append(E(list)).Append("</h1><p class=\"muted\"><a href=\"new.atom\">Atom feed</a></p>");
         sb.Append("<table><tr><th>last</th><th>subject</th><th>from</th><th>msgs</th></tr>");
@@ -92,8 +98,10 @@ internal sealed class ArchivePages(StorePool pool, MessageCache cache)
     }
 
     /// <summary>Runs a search: the store's query language (words → every word must occur).</summary>
-    public static (IReadOnlyList<MessageRow>? Rows, string? Problem) RunSearch(IArchiveStore store, string q, string? list, int limit)
+    public (IReadOnlyList<MessageRow>? Rows, string? Problem) RunSearch(IArchiveStore store, string q, string? list, int limit)
     {
+        // The store searches every list: ask for more when others could crowd this one out.
+        if (list is not null && Lists(store) is { Count: 1 } only && only[0].Name == list) list = null;
         if (q.Length > MaxQuery) return (null, $"the query is longer than {MaxQuery} characters");
         var fts = SearchText.ToFts(q);
         if (fts.Length == 0) return (null, $"'{q}' has no words to search for");

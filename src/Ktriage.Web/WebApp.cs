@@ -50,7 +50,7 @@ public static class WebApp
 
         var archive = new ArchivePages(pool, cache);
         var crashes = new CrashPages(pool, cache);
-        var api = new Api(pool, cache);
+        var api = new Api(pool, cache, archive);
         var log = app.Logger;
 
         app.Use(async (ctx, next) =>
