@@ -213,3 +213,19 @@ public sealed class ArchivePageTests(ArchiveFixture fixture)
         return n;
     }
 }
+
+[Collection("archive")]
+public sealed class SharedIdTests(ArchiveFixture fixture)
+{
+    [Fact]
+    public async Task Messages_sharing_a_message_id_are_all_shown_under_a_warning()
+    {
+        var body = await fixture.Server.Http.GetStringAsync("/evil/shared-id%40evil.example/");
+        Assert.Contains("WARNING: multiple messages have this Message-ID (2 different messages", body);
+        Assert.Contains("The first message using this id.", body);
+        Assert.Contains("A different message reusing the id.", body);
+        // raw gives both, as an mboxrd.
+        var raw = await fixture.Server.Http.GetStringAsync("/evil/shared-id%40evil.example/raw");
+        Assert.Equal(2, raw.Split("From mboxrd@z Thu Jan  1 00:00:00 1970\n").Length - 1);
+    }
+}
