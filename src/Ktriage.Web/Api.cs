@@ -14,6 +14,8 @@ internal sealed class Api(StorePool pool, MessageCache cache, ArchivePages archi
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
+        // Nested threads: each reply level is two JSON levels (node, children), and real threads go deeper than 32.
+        MaxDepth = 2048,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 

@@ -65,3 +65,38 @@ public sealed partial class CorpusTests
         }
     }
 }
+
+/// <summary>Thread shapes the demo data has not: a reply chain deeper than JSON's default nesting limit.</summary>
+public sealed class DeepThreadTests
+{
+    [Fact]
+    public async Task A_reply_chain_of_100_messages_renders_nested_and_as_json()
+    {
+        var dir = Directory.CreateTempSubdirectory("ktriage-web-deep-").FullName;
+        try
+        {
+            var mbox = new System.Text.StringBuilder();
+            for (var i = 0; i < 100; i++)
+                mbox.Append("From mboxrd@z Thu Jan  1 00:00:00 1970\n")
+                    .Append($"From: Person {i % 3} <p{i % 3}@example.org>\nSubject: Re: deep\nDate: Mon, 1 Jan 2024 00:{i / 60:00}:{i % 60:00} +0000\n")
+                    .Append($"Message-ID: <deep-{i}@example.org>\n").Append(i > 0 ? $"In-Reply-To: <deep-{i - 1}@example.org>\n" : "")
+                    .Append($"\nreply number {i}\n\n");
+            var file = Path.Combine(dir, "deep.mbox");
+            File.WriteAllText(file, mbox.ToString());
+            var db = Path.Combine(dir, "deep.db");
+            Cli.Ingest(db, file, "deep");
+            await using var server = await WebServer.Start(db);
+            var json = JsonDocument.Parse(await server.Http.GetStringAsync("/api/v1/threads/deep-50%40example.org"), new JsonDocumentOptions { MaxDepth = 1024 });
+            Assert.Equal(100, json.RootElement.GetProperty("messages").GetInt32());
+            var nested = await server.Http.GetStringAsync("/deep/deep-99%40example.org/t/");
+            Assert.Contains("<div class=\"nested d12\">", nested);
+            Assert.Contains("reply number 99", nested);
+            var cli = Cli.Run("thread", "deep-0@example.org", "--json", "--db", db);
+            Assert.Equal(0, cli.Exit);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
