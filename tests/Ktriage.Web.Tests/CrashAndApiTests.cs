@@ -127,6 +127,12 @@ public sealed class CrashAndApiTests(ArchiveFixture fixture)
         Assert.Contains("crash site nfsd_file_put+0x12/0x90 [nfsd]", body);
         Assert.Contains("Matching clusters: <a href=\"/crashes/", body);
 
+        using var upload = new MultipartFormDataContent { { new StringContent(""), "log" }, { new ByteArrayContent(Encoding.UTF8.GetBytes(Oops)), "file", "dmesg.txt" } };
+        var uploaded = await (await Http.PostAsync("/oops", upload)).Content.ReadAsStringAsync();
+        Assert.Contains("crash site nfsd_file_put+0x12/0x90 [nfsd]", uploaded);
+        using var empty = new MultipartFormDataContent { { new StringContent("   "), "log" } };
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsync("/oops", empty)).StatusCode);
+
         var big = new ByteArrayContent(new byte[3 << 20]);
         big.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
         var refused = await Http.PostAsync("/api/v1/oops", big);
