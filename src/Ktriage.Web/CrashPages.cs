@@ -211,7 +211,7 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
         <p><input type="file" name="file"> <button>analyse</button></p></form>
         """;
 
-    public IResult OopsForm_() => ArchivePages.HtmlResult(Page("oops", OopsForm));
+    public IResult OopsPage() => ArchivePages.HtmlResult(Page("oops", OopsForm));
 
     /// <summary>The log text of an oops POST: a "log" form field, an uploaded "file", or a text/plain body.</summary>
     public static async Task<(string? Text, int Status, string? Problem)> ReadLog(HttpRequest req)

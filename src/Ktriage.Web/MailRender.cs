@@ -169,6 +169,4 @@ internal static partial class MailRender
 
     /// <summary>Shell single-quoting for the git send-email line.</summary>
     public static string Sh(string s) => "'" + s.Replace("'", "'\\''") + "'";
-
-    public static string Address(MailAddress a) => a.ToString();
 }

@@ -82,7 +82,7 @@ public static class WebApp
         app.MapGet("/_/style.css", () => Results.Bytes(Style, "text/css; charset=utf-8"));
         app.MapGet("/crashes/", crashes.Dashboard);
         app.MapGet("/crashes/{id:long}/", (long id) => crashes.Cluster(id));
-        app.MapGet("/oops", crashes.OopsForm_);
+        app.MapGet("/oops", crashes.OopsPage);
         app.MapPost("/oops", crashes.Oops);
 
         var v1 = app.MapGroup("/api/v1");
