@@ -56,7 +56,7 @@ public static class CrashAnalyzer
             int pos = from;
             while (pos < to && reports.Count < MaxReports)
             {
-                var p = SyzReportParser.Parse(texts, pos, to, Accept);
+                var p = SyzReportParser.Parse(lines, pos, to, Accept);
                 if (p is null) break;
                 int end = ReportExtent.End(lines, p, to);
                 var report = ReportBuilder.Build(p, lines, end);

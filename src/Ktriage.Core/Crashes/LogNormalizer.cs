@@ -3,7 +3,15 @@ using System.Text.RegularExpressions;
 namespace Ktriage.Core.Crashes;
 
 /// <summary>A logical kernel log line recovered from mail/syslog/flattened text.</summary>
-internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDepth, bool HasConsolePrefix);
+/// <remarks>PrefixLength/Context: the console prefix of Text ("[ 1.2][ T12] "), see <see cref="ConsolePrefix"/>.</remarks>
+internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDepth, bool HasConsolePrefix, int PrefixLength, int Context)
+{
+    public LogLine(string text, int sourceLine, int quoteDepth, bool hasConsolePrefix)
+        : this(text, sourceLine, quoteDepth, hasConsolePrefix, ConsolePrefix.Parse(text, out int context), context) { }
+
+    /// <summary>The line without its console prefix.</summary>
+    public ReadOnlySpan<char> Message => Text.AsSpan(PrefixLength);
+}
 
 /// <summary>
 /// Turns arbitrary text into console-log lines: strips mail quotes ("&gt; ", "&gt;&gt; ") and syslog/journal
@@ -15,7 +23,6 @@ internal static class LogNormalizer
     // "Jul  3 09:10:39 host kernel: ", journalctl "Jul 03 …", ISO "2024-01-02T03:04:05+00:00 host kernel: ".
     const string SyslogPat = @"(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+\-]\d\d:?\d\d)?) (?:[\w.\-]+ )?kernel: ";
     static readonly Regex Syslog = new("^" + SyslogPat, RegexOptions.Compiled);
-    static readonly Regex Timestamp = new(@"^(?:<\d+>)?\[ *\d+\.\d+\]", RegexOptions.Compiled);
     // Split points inside flattened text: a syslog prefix or a printk timestamp, with any quote marks before it.
     static readonly Regex FlatSplit = new(@"(?:(?<=\s)|^)(?:> ?)*(?:" + SyslogPat + @"|\[ *\d+\.\d+\] )", RegexOptions.Compiled);
     const int FlattenedLength = 400;
@@ -58,7 +65,7 @@ internal static class LogNormalizer
             line = line[s.Length..];
             prefix = true;
         }
-        else if (Timestamp.IsMatch(line)) prefix = true;
+        else if (ConsolePrefix.HasTimestamp(line)) prefix = true;
         return new LogLine(line, source, depth, prefix);
     }
 
@@ -95,7 +102,7 @@ internal static class LogNormalizer
                 if (prev.HasConsolePrefix && prev.QuoteDepth == cur.QuoteDepth && NextPrefixedWithin(lines, i, cur.QuoteDepth, 4)
                     && SyzReportParser.MatchHeader(cur.Text) is null)
                 {
-                    result[^1] = prev with { Text = prev.Text.TrimEnd() + " " + cur.Text.Trim() };
+                    result[^1] = new LogLine(prev.Text.TrimEnd() + " " + cur.Text.Trim(), prev.SourceLine, prev.QuoteDepth, prev.HasConsolePrefix);
                     continue;
                 }
             }

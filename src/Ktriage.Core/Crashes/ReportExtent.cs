@@ -21,7 +21,7 @@ internal static class ReportExtent
                 if (l.HasConsolePrefix)
                 {
                     gap = 0;
-                    if (SyzReportParser.ExtractContext(t) != p.Context) continue;
+                    if (l.Context != p.Context) continue;
                     last = i;
                 }
                 else if (!blank && ++gap >= 4) break;

@@ -16,7 +16,8 @@ internal sealed class SyzParse
     public int HeaderLine;
     /// <summary>Line where the next crash header starts (the report ends before it), or -1.</summary>
     public int SecondReportLine = -1;
-    public required string Context;
+    /// <summary>The header line's console context (<see cref="ConsolePrefix"/>): the report keeps to it.</summary>
+    public required int Context;
 }
 
 /// <summary>
@@ -25,23 +26,10 @@ internal sealed class SyzParse
 /// </summary>
 internal static class SyzReportParser
 {
-    const string ContextConsole = "console";
-
     static readonly SearchValues<string> Headers =
         SearchValues.Create(LinuxOopses.All.Select(k => k.Header).Distinct().ToArray(), StringComparison.Ordinal);
 
-    // Same as ConsoleOutputRe without the "login: " alternative, whose leading .* costs on every line.
-    static readonly Regex ConsoleOutputFast = new(
-        @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
-        RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    static Match ConsolePrefix(string line) =>
-        (line.Contains(" login: ", StringComparison.Ordinal) ? ConsoleOutputRe : ConsoleOutputFast).Match(line);
-
-    static readonly Regex ConsoleOutputRe = new(
-        @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:.* login: )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
-        RegexOptions.Compiled | RegexOptions.CultureInvariant);
     static readonly Regex QuestionableFrame = new(@"(\[\<[0-9a-f]+\>\])? \? |\(unreliable\)", RegexOptions.Compiled);
-    static readonly Regex TaskContext = new(@"\[ *T[0-9]+\]", RegexOptions.Compiled);
     static readonly Regex CorruptedTitle = new(@"\[ *[0-9]+\.[0-9]+\]", RegexOptions.Compiled);
 
     /// <summary>True when the text holds any crash header at all: the cheap gate before any regex.</summary>
@@ -60,11 +48,11 @@ internal static class SyzReportParser
         return null;
     }
 
-    public static int FindFirstOops(IReadOnlyList<string> lines, int from, int to, Func<int, bool>? accept, out OopsKind? kind)
+    public static int FindFirstOops(List<LogLine> lines, int from, int to, Func<int, bool>? accept, out OopsKind? kind)
     {
         for (int i = from; i < to; i++)
         {
-            var k = MatchHeader(lines[i]);
+            var k = MatchHeader(lines[i].Text);
             if (k is null || (accept is not null && !accept(i))) continue;
             kind = k;
             return i;
@@ -73,22 +61,11 @@ internal static class SyzReportParser
         return -1;
     }
 
-    public static string ExtractContext(string line) => SplitPrefix(line).Context;
-
-    /// <summary>Removes the console prefix; null when the line is a "?" frame we should not trust yet.</summary>
-    public static string? StripLinePrefix(string line, bool useQuestionable)
-    {
-        if (line.EndsWith('\r')) line = line[..^1];
-        if (!useQuestionable && QuestionableFrame.IsMatch(line)) return null;
-        var m = ConsolePrefix(line);
-        return m.Success ? line[m.Length..] : line;
-    }
-
-    public static SyzParse? Parse(IReadOnlyList<string> lines, int from, int to, Func<int, bool>? accept = null)
+    public static SyzParse? Parse(List<LogLine> lines, int from, int to, Func<int, bool>? accept = null)
     {
         int start = FindFirstOops(lines, from, to, accept, out var oops);
         if (start < 0 || oops is null) return null;
-        var context = ExtractContext(lines[start]);
+        var context = lines[start].Context;
         for (bool questionable = false; ; questionable = true)
         {
             var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept);
@@ -97,7 +74,7 @@ internal static class SyzReportParser
             if (d.Title == "")
             {
                 // The header line was filtered out of the report (other context): use raw lines.
-                var raw = string.Join('\n', lines.Skip(start).Take(to - start));
+                var raw = string.Join('\n', lines.Skip(start).Take(to - start).Select(l => l.Text));
                 d = ExtractDescription(raw, oops);
                 text = raw;
             }
@@ -114,34 +91,34 @@ internal static class SyzReportParser
                 p.CorruptedReason = reason;
             }
             // Retry with "?" frames when nothing else was trustworthy.
-            if (p.CorruptedReason == NoFrames && context != ContextConsole && !questionable) continue;
+            if (p.CorruptedReason == NoFrames && context != ConsolePrefix.Console && !questionable) continue;
             return p;
         }
     }
 
     const string NoFrames = "extracted no stack frame";
 
-    static (string Report, int ReportEnd, int Second) FindReport(IReadOnlyList<string> lines, int start, int to,
-        OopsKind oops, string context, bool useQuestionable, Func<int, bool>? accept)
+    static (string Report, int ReportEnd, int Second) FindReport(List<LogLine> lines, int start, int to,
+        OopsKind oops, int context, bool useQuestionable, Func<int, bool>? accept)
     {
         var sb = new StringBuilder();
         int reportEnd = 0, second = -1, textLines = 0;
         bool skipText = false;
-        bool taskContext = context != ContextConsole;
+        bool taskContext = context != ConsolePrefix.Console;
         for (int i = start; i < to; i++)
         {
-            var line = lines[i];
+            var line = lines[i].Text;
             if (i > start && second < 0)
             {
                 var k = MatchHeader(line);
                 if (k is not null && (accept is null || accept(i)) && !LinuxOopses.ReportStartIgnores.Any(r => r.IsMatch(line))
-                    && !RepeatedHeader(lines[start], line, i - start))
+                    && !RepeatedHeader(lines[start], lines[i], i - start))
                     second = i;
             }
             // After the next crash only the task's own lines still extend the report, and not forever:
             // without this bound every report of a long log would scan to its end (quadratic).
             if (second >= 0 && (!taskContext || i - second > TaskContextTail)) break;
-            var (context1, prefixLength) = SplitPrefix(line);
+            var (context1, prefixLength) = (lines[i].Context, lines[i].PrefixLength);
             bool skipLine = skipText;
             if (line.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal))
                 skipLine = true;
@@ -166,30 +143,14 @@ internal static class SyzReportParser
     static bool IsQuestionable(string line) =>
         (line.Contains(" ? ", StringComparison.Ordinal) || line.Contains("(unreliable)", StringComparison.Ordinal)) && QuestionableFrame.IsMatch(line);
 
-    /// <summary>The line's context ("console" or "T123"/"C1") and the length of its console prefix, in one match.</summary>
-    public static (string Context, int PrefixLength) SplitPrefix(string line)
-    {
-        if (line.Length == 0 || (line[0] != '[' && line[0] != '<' && line[0] != '*' && !line.Contains(" login: ", StringComparison.Ordinal))) return (ContextConsole, 0);
-        var m = ConsolePrefix(line);
-        if (!m.Success) return (ContextConsole, 0);
-        return (m.Groups[1].Success ? ContextOf(m.Groups[1]) : ContextConsole, m.Length);
-    }
-
-    static string ContextOf(Group g)
-    {
-        var span = g.ValueSpan;
-        // "[T123]" and "[ T123]" are one context; avoid allocating for the common space-free form.
-        return span.Contains(' ') ? g.Value.Replace(" ", "") : g.Value;
-    }
-
     // Symbolizers print an inlined WARNING site as a second header line right below the first.
-    static bool RepeatedHeader(string first, string line, int distance)
+    static bool RepeatedHeader(LogLine first, LogLine line, int distance)
     {
         if (distance > 2) return false;
-        var a = StripLinePrefix(first, true)!;
-        var b = StripLinePrefix(line, true)!;
+        var a = first.Message;
+        var b = line.Message;
         int n = Math.Min(40, Math.Min(a.Length, b.Length));
-        return n >= 20 && string.CompareOrdinal(a, 0, b, 0, n) == 0;
+        return n >= 20 && a[..n].SequenceEqual(b[..n]);
     }
 
     sealed record Description(string Title, List<string> Alt, string? Corrupted, OopsFormat? Format);
