@@ -68,8 +68,7 @@ internal static class SyzReportParser
         var context = lines[start].Context;
         for (bool questionable = false; ; questionable = true)
         {
-            var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept);
-            var text = report[..reportEnd];
+            var (text, second) = FindReport(lines, start, to, oops, context, questionable, accept);
             var d = ExtractDescription(text, oops);
             if (d.Title == "")
             {
@@ -98,10 +97,15 @@ internal static class SyzReportParser
 
     const string NoFrames = "extracted no stack frame";
 
-    static (string Report, int ReportEnd, int Second) FindReport(List<LogLine> lines, int start, int to,
+    [ThreadStatic] static StringBuilder? reportBuilder;
+
+    /// <summary>The report's text (its context's lines, console prefixes removed) and the line of the next crash.</summary>
+    static (string Report, int Second) FindReport(List<LogLine> lines, int start, int to,
         OopsKind oops, int context, bool useQuestionable, Func<int, bool>? accept)
     {
-        var sb = new StringBuilder();
+        // One builder per thread: reports are kilobytes and a fresh builder regrew its chunks for every one.
+        var sb = reportBuilder ??= new StringBuilder(1 << 14);
+        sb.Clear();
         int reportEnd = 0, second = -1, textLines = 0;
         bool skipText = false;
         bool taskContext = context != ConsolePrefix.Console;
@@ -135,7 +139,9 @@ internal static class SyzReportParser
             textLines++;
             if (second < 0 || taskContext) reportEnd = sb.Length;
         }
-        return (sb.ToString(), reportEnd, second);
+        var report = sb.ToString(0, reportEnd);
+        if (sb.Capacity > 1 << 20) reportBuilder = null; // do not keep a huge one alive
+        return (report, second);
     }
 
     const int TaskContextTail = 1000;
@@ -165,6 +171,11 @@ internal static class SyzReportParser
         var alt = new List<string>();
         foreach (var f in oops.Formats)
         {
+            // A format wins only with a match starting at or before the best one so far, and its matches start with
+            // its literal: most of a kind's dozens of formats are ruled out by a search over the first line or so.
+            var literal = f.TitleLiteral;
+            if (literal.Length > 0 && output.AsSpan(0, Math.Min(output.Length, startPos + literal.Length)).IndexOf(literal, StringComparison.Ordinal) < 0)
+                continue;
             var m = f.Title.Match(output);
             if (!m.Success || m.Index > startPos) continue;
             if (m.Index == startPos && desc != "") continue;
@@ -349,9 +360,9 @@ internal static class SyzReportParser
         Span<(int Start, int Length)> frames = stackalloc (int, int)[16];
         int from = LinuxStackParams.FirstStackStartCandidate(report);
         if (from < 0) return "no stack trace in report";
-        foreach (var key in LinuxStackParams.StackStartRes)
+        for (int key = 0; key < LinuxStackParams.StackStartRes.Length; key++)
         {
-            var m = key.Match(report, from);
+            var m = LinuxStackParams.MatchStackStart(key, report, from);
             if (!m.Success) continue;
             // Only the 16 lines after the trace start are looked at: never split the rest of the report.
             int n = 0;

@@ -52,3 +52,24 @@ public sealed class FrameParserTests
         Assert.True(frames > 5000, $"only {frames} frames: corpus missing?");
     }
 }
+
+/// <summary>Title prefilters rest on the literal each title regex starts with.</summary>
+public sealed class LeadingLiteralTests
+{
+    [Theory]
+    [InlineData(@"BUG: KASAN: ([a-z\-]+) on address", "BUG: KASAN: ")]
+    [InlineData(@"WARNING: .*lib/refcount\.c", "WARNING: ")]
+    [InlineData(@"Kernel panic - not syncing: \(x\)", "Kernel panic - not syncing: (x)")]
+    [InlineData(@"ab?c", "a")]
+    [InlineData(@"ab+c", "ab")]
+    [InlineData(@"^Booting the kernel", "")]
+    [InlineData(@"BUG: x|INFO: y", "")]
+    [InlineData(@"BUG: (?:x|y)", "BUG: ")]
+    [InlineData(@"\d+ BUG", "")]
+    [InlineData(@"a[|]b", "a")]
+    public void Leading_literal_is_a_prefix_of_every_match(string pattern, string literal)
+    {
+        Assert.Equal(literal, Rx.LeadingLiteral(new System.Text.RegularExpressions.Regex(pattern)));
+    }
+
+}
