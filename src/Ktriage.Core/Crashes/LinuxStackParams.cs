@@ -164,6 +164,8 @@ internal static class LinuxStackParams
         "^sock_ioctl", "^rtnetlink_rcv_msg", "^__netif_receive_skb", "^netif_receive_skb",
         // ioctl dispatches to the driver: the driver function is the identity.
         "^(?:compat_)?(?:sys_)?ioctl$", "compat_ioctl$",
+        // So does setsockopt/getsockopt to the protocol (after prefix stripping "__sys_setsockopt" is "setsockopt").
+        "^(?:do_sock_)?(?:sys_)?(?:set|get)sockopt$",
         "^kthread$", "^worker_thread", "^rcu_core", "^do_softirq", "^__do_softirq", "^handle_softirqs",
         "^ksoftirqd",
     ]), RegexOptions.Compiled);

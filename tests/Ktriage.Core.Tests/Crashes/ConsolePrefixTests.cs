@@ -39,7 +39,7 @@ public sealed class ConsolePrefixTests
     public void Prefix_agrees_with_syzkallers_regex(string line)
     {
         AssertSame(line);
-        Assert.NotEqual(ConsolePrefix.Parse("[ 1.2][T1] x", out _), 0);
+        Assert.NotEqual(0, ConsolePrefix.Parse("[ 1.2][T1] x", out _));
     }
 
     [Fact]
