@@ -112,9 +112,11 @@ internal static class OopsCommand
         // Warm: keep going for 3 s of CPU so the runtime has re-jitted the hot methods (tier 1), which is what a
         // long ingest runs on; rounds measured before that mostly measure the JIT. CPU, not wall: on a busy machine
         // the process gets a fraction of a core.
+        // KTRIAGE_BENCH_WARMUP_CPU_S=0 skips it (instruction counting under valgrind, where a second is a few rounds).
+        double warmCpu = double.TryParse(Environment.GetEnvironmentVariable("KTRIAGE_BENCH_WARMUP_CPU_S"), out var w) ? w : 3;
         var warm = Stopwatch.StartNew();
         var cpuStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        while ((System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds < 3 && warm.Elapsed.TotalSeconds < 60)
+        while ((System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds < warmCpu && warm.Elapsed.TotalSeconds < 60)
             foreach (var t in texts) CrashAnalyzer.Analyze(t);
         var per = new List<double>();
         var worst = new double[texts.Count];

@@ -746,6 +746,19 @@ internal static class LinuxOopses
             },
         ]),
 
+        // Rust code panics (overflow, unwrap on None, index out of range…) with the message on the next line, then
+        // the kernel BUG()s: the panic, not the BUG in the rust helper, is the report. Frames are v0-mangled.
+        new("rust_kernel: panicked at",
+        [
+            new()
+            {
+                Title = C(@"rust_kernel: panicked at"),
+                Report = C(@"rust_kernel: panicked at [^\n]*\n(.+)"),
+                Fmt = "%[1]v in %[2]v",
+                Stack = Trace("rust_begin_unwind"),
+            },
+        ]),
+
         new("Booting the kernel.",
         [
             new() { Title = C(@"^Booting the kernel"), Fmt = "unexpected kernel reboot", NoStackTrace = true },

@@ -54,7 +54,8 @@ internal static class ReportBuilder
         r.GuiltyFile = GuiltyFile.Extract(r.Title, body);
         // The function syzkaller put in the title is the guilty frame; otherwise the first meaningful frame.
         var inFunc = r.Title.LastIndexOf(" in ", StringComparison.Ordinal) is var at and >= 0 ? r.Title[(at + 4)..] : null;
-        r.GuiltyFrame = inFunc is not null && inFunc != "corrupted" && !inFunc.Contains(' ') ? inFunc : r.Frames.FirstOrDefault(f => f.Reliable && f.Section is "task" or "irq" or "softirq" && !FrameNames.IsGeneric(f.Function))?.Function is { } g
+        // ("<T as Trait>::f" is one Rust function despite its spaces.)
+        r.GuiltyFrame = inFunc is not null && inFunc != "corrupted" && (!inFunc.Contains(' ') || inFunc.StartsWith('<')) ? inFunc : r.Frames.FirstOrDefault(f => f.Reliable && f.Section is "task" or "irq" or "softirq" && !FrameNames.IsGeneric(f.Function))?.Function is { } g
             ? FrameNames.StripSuffixes(g) : r.CrashSite is { } cs && !FrameNames.IsGeneric(cs.Function) ? FrameNames.StripSuffixes(cs.Function) : null;
         r.Hints = Hints.For(r, body);
         return r;
@@ -204,6 +205,7 @@ internal static class ReportBuilder
 
             if (section == "info") continue;
             var f = FrameParser.Parse(line, section);
+            if (f is not null && f.Function.StartsWith("_R", StringComparison.Ordinal)) f.Function = RustDemangler.Demangle(f.Function);
             if (f is not null && (sawCallTrace || section != "task" || LooksLikeTraceLine(line))) r.Frames.Add(f);
         }
         if (modules.Count > 0) r.Modules = modules;

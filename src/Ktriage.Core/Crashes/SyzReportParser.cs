@@ -348,6 +348,7 @@ internal static class SyzReportParser
         {
             if (!m.Groups[g].Success) continue;
             var frame = LinuxStackParams.StripPrefixes(m.Groups[g].Value);
+            if (frame.StartsWith("_R", StringComparison.Ordinal)) frame = RustDemangler.Demangle(frame);
             if (frame != "" && !skip.IsMatch(frame)) frames.Add(frame);
         }
     }
