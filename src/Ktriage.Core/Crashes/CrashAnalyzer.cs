@@ -85,7 +85,7 @@ public static class CrashAnalyzer
         return blocks;
     }
 
-    static bool IsBlankQuote(LogLine l) => l.QuoteDepth > 0 && l.Text.Trim().Length == 0;
+    static bool IsBlankQuote(LogLine l) => l.QuoteDepth > 0 && string.IsNullOrWhiteSpace(l.Text);
 
     /// <summary>Copies of one report (quoted in replies, the same mail shown twice) become one with a count.</summary>
     static List<CrashReport> Fold(List<CrashReport> reports)

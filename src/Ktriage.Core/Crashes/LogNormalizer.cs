@@ -52,14 +52,14 @@ internal static class LogNormalizer
         // printk lines are < 1 KiB and flattened pages were split above: anything longer is not log text, and
         // cutting it keeps every per-line regex (some scan a line once per header occurrence) cheap.
         if (line.Length > MaxLineLength) line = line[..MaxLineLength];
-        var q = Quote.Match(line);
+        var q = MayBeQuoted(line) ? Quote.Match(line) : Match.Empty;
         if (q.Success)
         {
             depth += q.Value.Count(c => c == '>');
             line = line[q.Length..];
         }
         bool prefix = false;
-        var s = Syslog.Match(line);
+        var s = line.Length > 0 && (char.IsAsciiLetterUpper(line[0]) || char.IsDigit(line[0])) ? Syslog.Match(line) : Match.Empty;
         if (s.Success)
         {
             line = line[s.Length..];
@@ -67,6 +67,17 @@ internal static class LogNormalizer
         }
         else if (ConsolePrefix.HasTimestamp(line)) prefix = true;
         return new LogLine(line, source, depth, prefix);
+    }
+
+    // Quote needs '>' after at most 3 blanks; most lines are not quoted and skip the regex.
+    static bool MayBeQuoted(string line)
+    {
+        for (int i = 0; i < line.Length && i <= 3; i++)
+        {
+            if (line[i] == '>') return true;
+            if (line[i] is not (' ' or '\t')) return false;
+        }
+        return false;
     }
 
     static void SplitFlattened(string line, int source, List<LogLine> into)
@@ -96,7 +107,7 @@ internal static class LogNormalizer
         for (int i = 0; i < lines.Count; i++)
         {
             var cur = lines[i];
-            if (result.Count > 0 && !cur.HasConsolePrefix && cur.Text.Trim().Length > 0 && (cur.QuoteDepth > 0 || wrappedLog))
+            if (result.Count > 0 && !cur.HasConsolePrefix && !string.IsNullOrWhiteSpace(cur.Text) && (cur.QuoteDepth > 0 || wrappedLog))
             {
                 var prev = result[^1];
                 if (prev.HasConsolePrefix && prev.QuoteDepth == cur.QuoteDepth && NextPrefixedWithin(lines, i, cur.QuoteDepth, 4)
@@ -117,7 +128,7 @@ internal static class LogNormalizer
         {
             if (lines[j].QuoteDepth != depth) return false;
             if (lines[j].HasConsolePrefix) return true;
-            if (lines[j].Text.Trim().Length == 0) return false;
+            if (string.IsNullOrWhiteSpace(lines[j].Text)) return false;
         }
         return false;
     }

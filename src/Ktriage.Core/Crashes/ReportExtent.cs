@@ -15,7 +15,7 @@ internal static class ReportExtent
         {
             var l = lines[i];
             var t = l.Text;
-            bool blank = t.Trim().Length == 0;
+            bool blank = string.IsNullOrWhiteSpace(t);
             if (prefixed)
             {
                 if (l.HasConsolePrefix)
