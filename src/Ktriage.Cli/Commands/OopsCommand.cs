@@ -121,6 +121,8 @@ internal static class OopsCommand
         var per = new List<double>();
         var worst = new double[texts.Count];
         var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        // Allocation per round does not depend on machine load: the one figure comparable across busy runs.
+        long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
         var total = Stopwatch.StartNew();
         for (int i = 0; i < rounds; i++)
             for (int j = 0; j < texts.Count; j++)
@@ -133,10 +135,11 @@ internal static class OopsCommand
             }
         total.Stop();
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
         per.Sort();
         double mb = bytes * rounds / 1e6;
         Console.WriteLine($"inputs {texts.Count}  bytes {bytes:N0}  rounds {rounds}");
-        Console.WriteLine($"throughput {mb / total.Elapsed.TotalSeconds:F1} MB/s  per round {total.Elapsed.TotalSeconds / rounds:F3} s wall, {cpu.TotalSeconds / rounds:F3} s CPU");
+        Console.WriteLine($"throughput {mb / total.Elapsed.TotalSeconds:F1} MB/s wall, {mb / cpu.TotalSeconds:F1} MB/s CPU  per round {total.Elapsed.TotalSeconds / rounds:F3} s wall, {cpu.TotalSeconds / rounds:F3} s CPU, {allocated / rounds / 1e6:F1} MB allocated");
         Console.WriteLine($"per-input p50 {per[per.Count / 2]:F3} ms  p99 {per[(int)(per.Count * 0.99)]:F3} ms  max {per[^1]:F3} ms");
         foreach (var j in Enumerable.Range(0, texts.Count).OrderByDescending(j => worst[j]).Take(5))
             Console.WriteLine($"  slowest {worst[j],9:F3} ms  {inputs[j].Source}");

@@ -49,8 +49,9 @@ internal static class ReportBuilder
             body.Add(l.PrefixLength == 0 ? l.Text : l.Text[l.PrefixLength..]);
         }
         ReadStructure(r, body);
-        r.Panicked = TailContains(lines, p, end, "Kernel panic - not syncing") || TailContains(lines, p, end, "---[ end Kernel panic");
-        if (TailContains(lines, p, end, "Fixing recursive fault")) body.Add("Fixing recursive fault but reboot is needed!");
+        var (panicked, recursive) = ScanTail(lines, p, end);
+        r.Panicked = panicked;
+        if (recursive) body.Add("Fixing recursive fault but reboot is needed!");
         r.GuiltyFile = GuiltyFile.Extract(r.Title, body);
         // The function syzkaller put in the title is the guilty frame; otherwise the first meaningful frame.
         var inFunc = r.Title.LastIndexOf(" in ", StringComparison.Ordinal) is var at and >= 0 ? r.Title[(at + 4)..] : null;
@@ -62,12 +63,23 @@ internal static class ReportBuilder
     }
 
     /// <summary>Lines right after a report (up to the next one) still belong to its story: panics, recursive faults.</summary>
-    static bool TailContains(List<LogLine> lines, SyzParse p, int end, string what)
+    static readonly System.Buffers.SearchValues<string> TailMarks = System.Buffers.SearchValues.Create(
+        ["Kernel panic - not syncing", "---[ end Kernel panic", "Fixing recursive fault"], StringComparison.Ordinal);
+
+    /// <summary>Lines right after a report (up to the next one) still belong to its story: panics, recursive faults.</summary>
+    static (bool Panicked, bool Recursive) ScanTail(List<LogLine> lines, SyzParse p, int end)
     {
         int limit = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Min(lines.Count, end + 200);
-        for (int i = p.HeaderLine; i < limit; i++)
-            if (lines[i].Text.Contains(what, StringComparison.Ordinal)) return true;
-        return false;
+        bool panicked = false, recursive = false;
+        // One pass with a multi-string search instead of one pass per marker.
+        for (int i = p.HeaderLine; i < limit && !(panicked && recursive); i++)
+        {
+            var t = lines[i].Text;
+            if (t.AsSpan().IndexOfAny(TailMarks) < 0) continue;
+            panicked |= t.Contains("Kernel panic - not syncing", StringComparison.Ordinal) || t.Contains("---[ end Kernel panic", StringComparison.Ordinal);
+            recursive |= t.Contains("Fixing recursive fault", StringComparison.Ordinal);
+        }
+        return (panicked, recursive);
     }
 
     static void ReadStructure(CrashReport r, List<string> body)
