@@ -45,8 +45,4 @@ internal static class SearchCommand
         });
         return cmd;
     }
-
-    /// <summary>Text → a query requiring each of its words (quoted, so nothing in the text is query syntax), or "".</summary>
-    internal static string AllWords(string text, string prefix = "") =>
-        string.Join(' ', QueryParser.SplitWords(text).Distinct().Select(w => prefix + "\"" + w + "\""));
 }

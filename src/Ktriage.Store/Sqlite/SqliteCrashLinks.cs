@@ -168,18 +168,14 @@ public sealed partial class SqliteArchiveStore : ICrashStore
 
         readonly Dictionary<long, string> commitMessages = [];
 
-        /// <summary>A patch's explanation: its own text up to the "---" separator or the diff.</summary>
+        /// <summary>A patch's explanation, as stored at ingest (patches.description); parsed again only for messages
+        /// stored before that column existed, or without a patches row.</summary>
         string CommitMessage(long id)
         {
             if (commitMessages.TryGetValue(id, out var t)) return t;
-            var body = Parse(id)?.Body ?? "";
-            var cut = body.Length;
-            foreach (var marker in new[] { "\n---\n", "\n--- \n", "\ndiff --git " })
-            {
-                var i = body.IndexOf(marker, StringComparison.Ordinal);
-                if (i >= 0 && i < cut) cut = i;
-            }
-            return commitMessages[id] = body[..Math.Min(cut, 6000)];
+            var c = Cmd("SELECT description FROM patches WHERE message = $m");
+            c.Parameters.AddWithValue("$m", id);
+            return commitMessages[id] = c.ExecuteScalar() as string ?? LinkText.CommitMessage(Parse(id)?.Body ?? "");
         }
 
         string OwnCommitText(long id)

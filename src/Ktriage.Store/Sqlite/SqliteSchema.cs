@@ -122,5 +122,9 @@ internal static class SqliteSchema
             signals TEXT NOT NULL,             -- JSON [{kind, date, who}]: reviews/tests/applied on the fix
             PRIMARY KEY(cluster, message_id));
         """,
+        // 4: a patch's commit message, so that linking does not parse every candidate fix again (null: stored before)
+        """
+        ALTER TABLE patches ADD COLUMN description TEXT;
+        """,
     ];
 }
