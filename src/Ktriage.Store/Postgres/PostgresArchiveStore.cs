@@ -116,8 +116,12 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
 
     object? Scalar(string sql, params (string, object?)[] args)
     {
-        using var conn = Connect();
-        return Scalar(conn, null, sql, args);
+        try
+        {
+            using var conn = Connect();
+            return Scalar(conn, null, sql, args);
+        }
+        catch (NpgsqlException e) { throw new StoreException($"{Display}: {e.Message}", e); }
     }
 
     public string? GetCheckpoint(string origin) => Scalar("SELECT value FROM checkpoints WHERE origin=@o", ("@o", origin)) as string;
@@ -141,8 +145,15 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
         r.IsDBNull(9) ? null : r.GetString(9),
         r.GetString(10).Split(' ', StringSplitOptions.RemoveEmptyEntries), r.GetInt32(11), r.GetBoolean(12));
 
-    /// <summary>Runs a query on a pooled connection and reads every row with <paramref name="read"/>.</summary>
+    /// <summary>Runs a query on a pooled connection and reads every row with <paramref name="read"/>; server errors are
+    /// store errors (one line naming the database).</summary>
     List<T> Rows<T>(string sql, Func<NpgsqlDataReader, T> read, params (string, object?)[] args)
+    {
+        try { return ReadRows(sql, read, args); }
+        catch (NpgsqlException e) { throw new StoreException($"{Display}: {e.Message}", e); }
+    }
+
+    List<T> ReadRows<T>(string sql, Func<NpgsqlDataReader, T> read, (string, object?)[] args)
     {
         using var conn = Connect();
         using var cmd = new NpgsqlCommand(sql, conn);
