@@ -16,7 +16,7 @@ namespace Ktriage.Store.Sqlite;
 public sealed partial class SqliteArchiveStore : ICrashStore
 {
     /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
-    const string LinkerVersion = "links-16";
+    const string LinkerVersion = "links-17";
     const int MaxFixesPerCluster = 40;
     const int MaxFileCandidates = 80;
     const int SubsystemWindowDays = 7;
@@ -427,7 +427,8 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             var facts = new CrashFacts(lead.Report.Title, altTitles, keyFunctions, guilty, first,
                 new HashSet<string>(group.Select(m => m.Rep.Message.MessageId), StringComparer.OrdinalIgnoreCase),
                 group.Select(m => m.Rep.Message.Thread).ToHashSet(), reporterEmails, botIds.ToHashSet(),
-                reports.Select(r => r.Message.Date).Distinct().Order().ToList());
+                reports.Select(r => r.Message.Date).Distinct().Order().ToList(),
+                reports.Select(r => new ReportKernel(r.Message.Date, r.Report.KernelVersion)).ToList());
             var reporterNames = reports.Where(r => r.Bot is null).Select(r => r.Message.FromName).Where(n => n.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
             StoreMatchKeys(clusterId, group[0].Placement.Cluster);
             LinkFixes(clusterId, facts, reporterNames, closes);
@@ -582,7 +583,8 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                     m is not null && !replyDiff && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
                     cand.ConfirmedSibling, cand.TestedHead, replyDiff,
                     m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != SubjectInfo.Parse(m.Subject).Title ? ps : "" : SubjectInfo.Parse(m.Subject).Title,
-                    m is null ? "" : replyDiff ? OwnCommitText(m.Id) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id));
+                    m is null ? "" : replyDiff ? OwnCommitText(m.Id) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id),
+                    m is null ? null : Culprits(m));
                 var evidence = FixScoring.Evaluate(facts, fix);
                 if (evidence.Count == 0) continue;
                 rows.Add((cand, evidence, FixScoring.Score(evidence)));
