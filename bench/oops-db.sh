@@ -4,8 +4,9 @@
 #
 # The store: the io-uring archive (2,067 real reports; ingested like bench/links-eval.sh does, or the DB given) plus
 # REPLICAS synthetic copies of every report. Replica k renames every function of a report (crash site, frames,
-# guilty frame, and the same words in its title and alt titles) to NAME_sK and moves its guilty file under sK/,
-# except the "core" functions found in >= 3% of the real reports (syscall entry, VFS, scheduler, workqueue paths):
+# guilty frame, the same words in its title and alt titles, and the function a title names) to NAME_sK and moves its
+# guilty file under sK/, except the "core" functions found in >= 3% of the real reports that are not io_uring's own
+# (syscall entry, task work, workqueue, exit paths: do_syscall_64, process_one_work, task_work_run…):
 # so each replica is a subsystem with io-uring's mix of bugs, duplicates and quoted copies, its own titles and
 # stacks, sharing the kernel's common frames with every other replica, which is what makes the frame index's
 # popular entries large. Synthetic reports sit in their own messages (own list, threads and Message-IDs, dates
@@ -44,7 +45,8 @@ rows = db.execute("""SELECT cr.message, cr.ord, cr.title, cr.type, cr.report, m.
     FROM crash_reports cr JOIN messages m ON m.id = cr.message ORDER BY cr.id""").fetchall()
 funcs = lambda r: {f["function"] for f in r.get("frames") or [] if f.get("function")} | ({r["crashSite"]["function"]} if r.get("crashSite") else set())
 counts = collections.Counter(fn for row in rows for fn in funcs(json.loads(row[4])))
-core = {fn for fn, n in counts.items() if n >= 0.03 * len(rows)}
+# io_uring's own functions are what makes this archive io_uring: never shared with another "subsystem".
+core = {fn for fn, n in counts.items() if n >= 0.03 * len(rows) and not re.match(r"(__)?io_|.*io_uring", fn)}
 print(f"base: {len(rows)} reports, {len(counts)} functions, {len(core)} core functions kept in every replica", file=sys.stderr)
 max_thread = db.execute("SELECT max(thread_id) FROM messages").fetchone()[0] + 1
 db.execute("PRAGMA synchronous=OFF")
@@ -60,7 +62,9 @@ for k in range(1, replicas + 1):
             f["function"] = ren(f.get("function"))
         if r.get("guiltyFrame"): r["guiltyFrame"] = ren(r["guiltyFrame"])
         if r.get("guiltyFile"): r["guiltyFile"] = f"s{k}/" + r["guiltyFile"]
-        words = sorted({n.split(".")[0] for n in names}, key=len, reverse=True)
+        # The function a title names ("... in io_foo") is renamed too, even when no frame has that name.
+        named = {m.group(1) for t in [r["title"], *(r.get("altTitles") or [])] for m in re.finditer(r" in ([A-Za-z_][A-Za-z0-9_]{3,})", t)}
+        words = sorted({n.split(".")[0] for n in names} | (named - core - {"corrupted"}), key=len, reverse=True)
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b") if words else None
         retitle = lambda t: pattern.sub(lambda m: m.group(1) + suffix, t) if pattern else t
         r["title"] = retitle(r["title"])

@@ -59,6 +59,9 @@ public static class EvidenceWeights
     /// <summary>The patch's Fixes: tag names a commit that touched the crash's functions or guilty file and that the
     /// reported kernel can contain (FixesTagEvidence).</summary>
     public const double FixesCulprit = 0.35;
+    /// <summary>… a commit that only touched the guilty file: in a subsystem living in one big file nearly every culprit
+    /// does (io-uring: at 0.35 it pushed true fixes out of the top 3), so it barely counts.</summary>
+    public const double FixesCulpritFile = 0.05;
     /// <summary>… names a commit the reported kernel cannot contain: a fix for a newer bug in the same code.</summary>
     public const double FixesLaterCommit = -0.4;
 

@@ -31,7 +31,8 @@ public static class FixesTagEvidence
             if (containing is null || Touched(crash, c) is not { } touched) continue;
             var where = KernelReleases.CutOff(containing.Version) is { } cut
                 ? $"before the report's kernel {cut.Label}" : $"before the report ({containing.Date:yyyy-MM-dd})";
-            return new Evidence(EvidenceKinds.Content, "fixes-culprit", EvidenceWeights.FixesCulprit,
+            return new Evidence(EvidenceKinds.Content, "fixes-culprit",
+                touched.EndsWith("(the guilty file)", StringComparison.Ordinal) ? EvidenceWeights.FixesCulpritFile : EvidenceWeights.FixesCulprit,
                 $"{Head(c)}that commit touched {touched}, posted {c.Posted:yyyy-MM-dd}, {where}");
         }
         if (culprits.Any(c => kernels.Any(r => CanContain(r, c)))) return null;
