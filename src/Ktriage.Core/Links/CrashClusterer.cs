@@ -87,7 +87,8 @@ public sealed class CrashClusterer : ICrashIndex
 
     IEnumerable<long> ICrashIndex.WithTitle(string title) => byTitle.TryGetValue(title, out var ids) ? ids.Select(i => (long)i) : [];
 
-    IEnumerable<(long Cluster, IReadOnlyList<IReadOnlyList<NormalizedFrame>> Stacks)> ICrashIndex.WithTopFrames(IReadOnlyList<string> frames) =>
+    // In memory every stack is compared: the total-weight bound only pays where stacks must be read and parsed.
+    IEnumerable<(long Cluster, IReadOnlyList<IReadOnlyList<NormalizedFrame>> Stacks)> ICrashIndex.WithTopFrames(IReadOnlyList<string> frames, (double Min, double Max) totals) =>
         frames.SelectMany(f => byFrame.GetValueOrDefault(f) ?? []).Distinct()
             .Select(id => ((long)id, (IReadOnlyList<IReadOnlyList<NormalizedFrame>>)clusters[id].Stacks));
 

@@ -118,6 +118,23 @@ public static class CrashFrames
         return 0.6 * jaccard + 0.4 * edit;
     }
 
+    /// <summary>Total weight of a stack's distinct frames, as <see cref="Similarity"/> weighs them.</summary>
+    public static double TotalWeight(IReadOnlyList<NormalizedFrame> frames) =>
+        frames.GroupBy(f => f.Name, StringComparer.Ordinal).Sum(g => g.Max(f => f.Weight));
+
+    /// <summary>
+    /// Which total weights a stack can have to reach <paramref name="threshold"/> against a stack of total
+    /// <paramref name="total"/>: the edit part adds at most 0.4, so the weighted Jaccard must reach
+    /// (threshold − 0.4) / 0.6, and it is at most min(totals) / max(totals). Lets an index skip stacks that
+    /// cannot match without changing what matches.
+    /// </summary>
+    public static (double Min, double Max) TotalWeightRange(double total, double threshold)
+    {
+        var jaccard = (threshold - 0.4) / 0.6;
+        if (jaccard <= 0) return (0, double.MaxValue);
+        return (total * jaccard - 1e-9, total / jaccard + 1e-9);
+    }
+
     static List<string> Top(IReadOnlyList<NormalizedFrame> frames, int n)
     {
         // Order near the crash site is only meaningful for frames that really are the call chain.

@@ -12,8 +12,9 @@ public interface ICrashIndex
     IEnumerable<long> WithTitle(string title);
 
     /// <summary>Clusters with a representative stack whose top frames include one of <paramref name="frames"/>,
-    /// with their representative stacks.</summary>
-    IEnumerable<(long Cluster, IReadOnlyList<IReadOnlyList<NormalizedFrame>> Stacks)> WithTopFrames(IReadOnlyList<string> frames);
+    /// with their representative stacks; stacks whose total weight (<see cref="CrashFrames.TotalWeight"/>) is outside
+    /// <paramref name="totals"/> cannot match and may be left out.</summary>
+    IEnumerable<(long Cluster, IReadOnlyList<IReadOnlyList<NormalizedFrame>> Stacks)> WithTopFrames(IReadOnlyList<string> frames, (double Min, double Max) totals);
 
     /// <summary>Whether a report naming syzbot bug <paramref name="botId"/> may join the cluster.</summary>
     bool Compatible(long cluster, string? botId);
@@ -63,7 +64,8 @@ public static class CrashMatcher
         if (item.Frames.Count < CrashFrames.MinFramesForStackMatch) yield break;
         var scored = new List<CrashMatch>();
         var compared = new HashSet<long>();
-        foreach (var (id, stacks) in index.WithTopFrames(TopFrames(item.Frames)))
+        var totals = CrashFrames.TotalWeightRange(CrashFrames.TotalWeight(item.Frames), StackThreshold);
+        foreach (var (id, stacks) in index.WithTopFrames(TopFrames(item.Frames), totals))
         {
             if (seen.Contains(id) || !compared.Add(id) || !index.Compatible(id, item.BotId)) continue;
             var best = 0.0;

@@ -54,15 +54,18 @@ public sealed partial class SqliteArchiveStore : ICrashLookup
         public IEnumerable<long> WithTitle(string title) =>
             Rows("SELECT cluster FROM cluster_titles WHERE title = $t ORDER BY cluster", r => r.GetInt64(0), ("$t", title));
 
-        public IEnumerable<(long Cluster, IReadOnlyList<IReadOnlyList<NormalizedFrame>> Stacks)> WithTopFrames(IReadOnlyList<string> frames)
+        public IEnumerable<(long Cluster, IReadOnlyList<IReadOnlyList<NormalizedFrame>> Stacks)> WithTopFrames(IReadOnlyList<string> frames, (double Min, double Max) totals)
         {
             if (frames.Count == 0) return [];
             var names = string.Join(',', frames.Select((_, i) => "$f" + i));
+            // Plumbing frames (ret_from_fork, do_syscall_64) head many short stacks: with 100k reports a thousand
+            // clusters share one; the total-weight bound leaves most of them unread.
             var rows = Rows($"""
                 SELECT s.cluster, s.frames FROM cluster_stacks s
-                WHERE s.cluster IN (SELECT cluster FROM cluster_frames WHERE frame IN ({names}))
+                WHERE s.cluster IN (SELECT cluster FROM cluster_frames WHERE frame IN ({names})) AND s.total BETWEEN $lo AND $hi
                 ORDER BY s.cluster, s.ord
-                """, r => (r.GetInt64(0), r.GetString(1)), frames.Select((f, i) => ("$f" + i, (object)f)).ToArray());
+                """, r => (r.GetInt64(0), r.GetString(1)),
+                [.. frames.Select((f, i) => ("$f" + i, (object)f)), ("$lo", totals.Min), ("$hi", Math.Min(totals.Max, 1e12))]);
             return rows.GroupBy(x => x.Item1)
                 .Select(g => (g.Key, (IReadOnlyList<IReadOnlyList<NormalizedFrame>>)g.Select(x => ParseStack(x.Item2)).ToList()));
         }
@@ -96,10 +99,11 @@ public sealed partial class SqliteArchiveStore : ICrashLookup
             }
             for (var i = 0; i < stacks.Count; i++)
             {
-                var c = Cmd("INSERT INTO cluster_stacks(cluster, ord, frames) VALUES($c, $o, $f)");
+                var c = Cmd("INSERT INTO cluster_stacks(cluster, ord, frames, total) VALUES($c, $o, $f, $t)");
                 c.Parameters.AddWithValue("$c", clusterId);
                 c.Parameters.AddWithValue("$o", i);
                 c.Parameters.AddWithValue("$f", FormatStack(stacks[i]));
+                c.Parameters.AddWithValue("$t", CrashFrames.TotalWeight(stacks[i]));
                 c.ExecuteNonQuery();
                 foreach (var f in CrashMatcher.TopFrames(stacks[i]))
                 {

@@ -131,6 +131,7 @@ internal static class SqliteSchema
             cluster INTEGER NOT NULL,
             ord INTEGER NOT NULL,
             frames TEXT NOT NULL,              -- one frame a line: "weight name", crash site first
+            total REAL NOT NULL,               -- CrashFrames.TotalWeight: stacks too light or too heavy to match are skipped unread
             PRIMARY KEY(cluster, ord)) WITHOUT ROWID;
         CREATE TABLE cluster_frames(frame TEXT NOT NULL, cluster INTEGER NOT NULL, PRIMARY KEY(frame, cluster)) WITHOUT ROWID;
         CREATE INDEX cluster_frames_cluster ON cluster_frames(cluster);

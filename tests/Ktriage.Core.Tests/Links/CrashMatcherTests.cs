@@ -66,4 +66,28 @@ public sealed class CrashMatcherTests
         // The joined report's title is now a key of that cluster.
         Assert.Contains("general protection fault in io_poll_remove", known.MatchKeys(placed.Cluster).Titles);
     }
+
+    [Fact]
+    public void The_total_weight_bound_never_excludes_a_stack_that_matches()
+    {
+        // Random stacks over a small vocabulary, so that many pairs are similar: every pair at or above the threshold
+        // must lie within the bound the stored index filters by.
+        var random = new Random(5);
+        double[] weights = [1, 1, 1, CrashFrames.UnreliableWeight, CrashFrames.PlumbingWeight];
+        IReadOnlyList<NormalizedFrame> Random() => Enumerable.Range(0, random.Next(3, 9)).Select(_ => "f" + random.Next(10)).Distinct()
+            .Select(n => F(n, weights[random.Next(weights.Length)])).ToList();
+        var stacks = Enumerable.Range(0, 400).Select(_ => Random()).ToList();
+        int similar = 0, skippable = 0;
+        foreach (var a in stacks.Take(100))
+        {
+            var (min, max) = CrashFrames.TotalWeightRange(CrashFrames.TotalWeight(a), CrashMatcher.StackThreshold);
+            foreach (var b in stacks)
+            {
+                var inRange = CrashFrames.TotalWeight(b) >= min && CrashFrames.TotalWeight(b) <= max;
+                if (CrashFrames.Similarity(a, b) >= CrashMatcher.StackThreshold) { similar++; Assert.True(inRange); }
+                else if (!inRange) skippable++;
+            }
+        }
+        Assert.True(similar > 100 && skippable > 1000, $"{similar} similar, {skippable} skippable: the test data exercises nothing");
+    }
 }
