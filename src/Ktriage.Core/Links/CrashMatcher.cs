@@ -65,13 +65,14 @@ public static class CrashMatcher
         var scored = new List<CrashMatch>();
         var compared = new HashSet<long>();
         var totals = CrashFrames.TotalWeightRange(CrashFrames.TotalWeight(item.Frames), StackThreshold);
+        var comparer = new CrashFrames.Comparer(item.Frames);
         foreach (var (id, stacks) in index.WithTopFrames(TopFrames(item.Frames), totals))
         {
             if (seen.Contains(id) || !compared.Add(id) || !index.Compatible(id, item.BotId)) continue;
             var best = 0.0;
             foreach (var stack in stacks)
                 if (stack.Count >= CrashFrames.MinFramesForStackMatch)
-                    best = Math.Max(best, CrashFrames.Similarity(item.Frames, stack));
+                    best = Math.Max(best, comparer.Similarity(stack, StackThreshold));
             if (best >= StackThreshold) scored.Add(new CrashMatch(id, best, $"stack similarity {best:F2}"));
         }
         // Stable: among equal scores the cluster met first (oldest) wins, as in clustering.

@@ -68,7 +68,7 @@ public sealed class CrashMatcherTests
     }
 
     [Fact]
-    public void The_total_weight_bound_never_excludes_a_stack_that_matches()
+    public void The_total_weight_bound_and_the_fast_comparer_never_exclude_a_stack_that_matches()
     {
         // Random stacks over a small vocabulary, so that many pairs are similar: every pair at or above the threshold
         // must lie within the bound the stored index filters by.
@@ -84,7 +84,9 @@ public sealed class CrashMatcherTests
             foreach (var b in stacks)
             {
                 var inRange = CrashFrames.TotalWeight(b) >= min && CrashFrames.TotalWeight(b) <= max;
-                if (CrashFrames.Similarity(a, b) >= CrashMatcher.StackThreshold) { similar++; Assert.True(inRange); }
+                var exact = CrashFrames.Similarity(a, b);
+                Assert.Equal(exact >= CrashMatcher.StackThreshold ? exact : 0, new CrashFrames.Comparer(a).Similarity(b, CrashMatcher.StackThreshold) is var fast && fast < CrashMatcher.StackThreshold ? 0 : fast);
+                if (exact >= CrashMatcher.StackThreshold) { similar++; Assert.True(inRange); }
                 else if (!inRange) skippable++;
             }
         }
