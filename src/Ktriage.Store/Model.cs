@@ -10,6 +10,9 @@ public sealed record MessageFacts(PatchInfo? Patch, IReadOnlyList<CrashReport> C
     public bool HasPatchFacts => Patch is { } p &&
         (p.Kind != MessageKind.Comment || p.Trailers.Count > 0 || p.Signals.Count > 0 || p.Commits.Count > 0);
 
+    /// <summary>patches.description: the commit message (linking reads it for every candidate fix).</summary>
+    public string? Description { get; init; }
+
     string? patchJson;
     string[]? crashJsons;
 

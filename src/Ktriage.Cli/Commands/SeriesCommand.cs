@@ -12,10 +12,21 @@ internal static class SeriesCommand
     static readonly Argument<string> Id = new("MSGID") { Description = "Message-ID of a patch, cover letter or reply in the series" };
     static readonly Option<bool> Mbox = new("--mbox") { Description = "Write the latest revision as a git-am-ready mbox with collected trailers (like b4 am -o -)" };
     static readonly Option<bool> Sloppy = new("--sloppy") { Description = "Accept trailers whose address does not match the sender" };
+    // b4 am's options, same letters.
+    static readonly Option<bool> NoAdd = new("--no-add-trailers", "-T") { Description = "With --mbox: do not add collected trailers (b4 am -T)" };
+    static readonly Option<bool> AddMySob = new("--add-my-sob", "-s") { Description = "With --mbox: add your Signed-off-by (git config user.name/user.email) (b4 am -s)" };
+    static readonly Option<bool> CopyCcs = new("--copy-ccs", "-c") { Description = "With --mbox: add the mails' To/Cc as Cc: trailers (b4 am -c)" };
+    static readonly Option<bool> AddLink = new("--add-link", "-l") { Description = "With --mbox: add a Link: trailer to the message (b4 am -l)" };
+    static readonly Option<bool> AddMessageId = new("--add-message-id", "-i") { Description = "With --mbox: add a Message-ID: trailer (b4 am -i)" };
+    static readonly Option<string?> LinkPrefix = new("--link-prefix") { Description = "With --add-link: URL prefix (default https://patch.msgid.link/, b4's linkmask)" };
+    static readonly Option<string?> TrailerOrder = new("--trailer-order") { Description = "With --mbox: comma-separated trailer name globs for the trailers in your custody, e.g. 'fixes*,link*,reported*,suggested*,original*,co-*,signed-off*,tested*,reviewed*,acked*,cc*,*' (b4's trailer-order; default '*': as collected)" };
 
     public static Command Create()
     {
-        var cmd = new Command("series", "Show the patch series of a message: revisions, patches, collected trailers, status") { Id, Mbox, Sloppy };
+        var cmd = new Command("series", "Show the patch series of a message: revisions, patches, collected trailers, status")
+        {
+            Id, Mbox, Sloppy, NoAdd, AddMySob, CopyCcs, AddLink, AddMessageId, LinkPrefix, TrailerOrder,
+        };
         cmd.SetAction(pr =>
         {
             using var store = Globals.OpenStore(pr, readOnly: true);
@@ -34,7 +45,7 @@ internal static class SeriesCommand
             }
             if (pr.GetValue(Mbox))
             {
-                Console.Out.Write(AmMbox.Write(series.Latest, messages, Identity()));
+                Console.Out.Write(AmMbox.Write(series.Latest, messages, AmOptionsOf(pr)));
                 return 0;
             }
             if (pr.GetValue(Globals.Json))
@@ -82,11 +93,37 @@ internal static class SeriesCommand
     }
 
     /// <summary>Sign-offs use git's identity when the environment gives one (GIT_COMMITTER_*), like b4.</summary>
-    static AmOptions Identity()
+    static AmOptions AmOptionsOf(System.CommandLine.ParseResult pr)
     {
-        var name = Environment.GetEnvironmentVariable("GIT_COMMITTER_NAME");
-        var email = Environment.GetEnvironmentVariable("GIT_COMMITTER_EMAIL");
-        return new AmOptions(Identity: string.IsNullOrEmpty(email) ? null : new MailAddress(name ?? "", email));
+        var identity = Identity();
+        if (pr.GetValue(AddMySob) && identity is null)
+            throw new UserError("--add-my-sob: who are you? Set git config user.email (and user.name), or GIT_COMMITTER_NAME/GIT_COMMITTER_EMAIL");
+        return new AmOptions(
+            NoAddTrailers: pr.GetValue(NoAdd), AddMySob: pr.GetValue(AddMySob), CopyCcs: pr.GetValue(CopyCcs),
+            AddLink: pr.GetValue(AddLink), AddMessageId: pr.GetValue(AddMessageId),
+            TrailerOrder: pr.GetValue(TrailerOrder) ?? "*", Identity: identity,
+            LinkPrefix: pr.GetValue(LinkPrefix) ?? AmOptions.Default.LinkPrefix);
+    }
+
+    /// <summary>The user, as git (and so b4) knows them: the committer environment, else git config.</summary>
+    static MailAddress? Identity()
+    {
+        var name = Environment.GetEnvironmentVariable("GIT_COMMITTER_NAME") ?? GitConfig("user.name");
+        var email = Environment.GetEnvironmentVariable("GIT_COMMITTER_EMAIL") ?? GitConfig("user.email");
+        return string.IsNullOrEmpty(email) ? null : new MailAddress(name ?? "", email);
+    }
+
+    static string? GitConfig(string key)
+    {
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("git", ["config", "--get", key]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var value = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return p.ExitCode == 0 && value.Length > 0 ? value : null;
+        }
+        catch (System.ComponentModel.Win32Exception) { return null; }   // no git installed
     }
 
     static void Print(PatchSeries s)

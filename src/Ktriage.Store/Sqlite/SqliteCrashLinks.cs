@@ -119,13 +119,23 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             return list;
         }
 
+        // The texts derived from one message (own words, commit message, full text, inline subject) are asked for one
+        // after the other while a candidate is evaluated: the last few parses are kept.
+        readonly (long Id, Message? Message)[] recent = new (long, Message?)[4];
+        int recentNext;
+
         Message? Parse(long id)
         {
+            foreach (var (rid, rm) in recent)
+                if (rid == id && rm is not null) return rm;
             var c = Cmd("SELECT raw FROM copies WHERE message = $m ORDER BY id LIMIT 1");
             c.Parameters.AddWithValue("$m", id);
             if (c.ExecuteScalar() is not byte[] raw) return null;
             parses++;
-            try { return MailParser.Parse(raw); } catch (Exception) { return null; }
+            Message? m;
+            try { m = MailParser.Parse(raw); } catch (Exception) { m = null; }
+            recent[recentNext++ % recent.Length] = (id, m);
+            return m;
         }
 
         /// <summary>The sender's own words (quotes removed), for signals, references and #syz commands.</summary>
@@ -158,18 +168,14 @@ public sealed partial class SqliteArchiveStore : ICrashStore
 
         readonly Dictionary<long, string> commitMessages = [];
 
-        /// <summary>A patch's explanation: its own text up to the "---" separator or the diff.</summary>
+        /// <summary>A patch's explanation, as stored at ingest (patches.description); parsed again only for messages
+        /// stored before that column existed, or without a patches row.</summary>
         string CommitMessage(long id)
         {
             if (commitMessages.TryGetValue(id, out var t)) return t;
-            var body = Parse(id)?.Body ?? "";
-            var cut = body.Length;
-            foreach (var marker in new[] { "\n---\n", "\n--- \n", "\ndiff --git " })
-            {
-                var i = body.IndexOf(marker, StringComparison.Ordinal);
-                if (i >= 0 && i < cut) cut = i;
-            }
-            return commitMessages[id] = body[..Math.Min(cut, 6000)];
+            var c = Cmd("SELECT description FROM patches WHERE message = $m");
+            c.Parameters.AddWithValue("$m", id);
+            return commitMessages[id] = c.ExecuteScalar() as string ?? LinkText.CommitMessage(Parse(id)?.Body ?? "");
         }
 
         string OwnCommitText(long id)
@@ -507,31 +513,19 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             T("thread").Stop();
             T("content").Start();
             // Content: top-level patches touching the crash's functions or guilty file, after the report, within the window.
-            if (facts.KeyFunctions.Count > 0)
-            {
-                var names = string.Join(',', facts.KeyFunctions.Select((_, i) => "$f" + i));
-                var c = Cmd($"""
-                    SELECT DISTINCT {MsgColumns} FROM patch_functions pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
-                    WHERE pf.function IN ({names}) AND p.kind IN ('Patch', 'PullRequest') AND m.date BETWEEN $s AND $e
-                    """);
-                for (var i = 0; i < facts.KeyFunctions.Count; i++) c.Parameters.AddWithValue("$f" + i, facts.KeyFunctions[i]);
-                c.Parameters.AddWithValue("$s", start);
-                c.Parameters.AddWithValue("$e", windowEnd);
-                using var r = c.ExecuteReader();
-                while (r.Read()) Add(Cache(ReadMsg(r)));
-            }
+            // In SQLite's order for the former IN/DISTINCT query (functions sorted, then insertion order), so that ties
+            // at the candidate limit fall the same way.
+            var seen = new HashSet<long>();
+            foreach (var f in facts.KeyFunctions.Distinct().Order(StringComparer.Ordinal))
+                foreach (var (m, _) in Touching("function", f))
+                    if (m.Date.ToUnixTimeSeconds() is var d && d >= start && d <= windowEnd && seen.Add(m.Id)) Add(m);
             if (facts.GuiltyFile is { } gf)
             {
                 // Popular files are touched by hundreds of patches a year: the nearest ones after the report are the likely fixes.
-                var c = Cmd($"""
-                    SELECT {MsgColumns} FROM patch_files pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
-                    WHERE pf.path = $p AND p.kind = 'Patch' AND m.date BETWEEN $s AND $e ORDER BY m.date LIMIT {MaxFileCandidates}
-                    """);
-                c.Parameters.AddWithValue("$p", gf);
-                c.Parameters.AddWithValue("$s", start);
-                c.Parameters.AddWithValue("$e", windowEnd);
-                using var r = c.ExecuteReader();
-                while (r.Read()) Add(Cache(ReadMsg(r)));
+                if (!fileByDate.TryGetValue(gf, out var byDate))
+                    fileByDate[gf] = byDate = Touching("path", gf).Where(t => t.Kind == "Patch").Select(t => t.Msg).OrderBy(m => m.Date).ToList();
+                foreach (var m in byDate.SkipWhile(m => m.Date.ToUnixTimeSeconds() < start).TakeWhile(m => m.Date.ToUnixTimeSeconds() <= windowEnd).Take(MaxFileCandidates))
+                    Add(m);
             }
 
             if (facts.GuiltyFile is { } file && file.LastIndexOf('/') is var slash and > 0)
@@ -620,6 +614,27 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             readonly System.Diagnostics.Stopwatch watch;
             public Stop(System.Diagnostics.Stopwatch w) { watch = w; w.Start(); }
             public void Dispose() => watch.Stop();
+        }
+
+        readonly Dictionary<(string, string), List<(Msg Msg, string Kind)>> touching = [];
+        readonly Dictionary<string, List<Msg>> fileByDate = [];
+
+        /// <summary>Top-level patches and pull requests naming a function (<paramref name="column"/> "function") or a
+        /// file ("path") in their diff, in insertion order; read once per name: the same io_uring functions and files
+        /// come up for hundreds of clusters.</summary>
+        List<(Msg Msg, string Kind)> Touching(string column, string name)
+        {
+            if (touching.TryGetValue((column, name), out var list)) return list;
+            var table = column == "function" ? "patch_functions" : "patch_files";
+            var c = Cmd($"""
+                SELECT {MsgColumns}, p.kind FROM {table} pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
+                WHERE pf.{column} = $n AND p.kind IN ('Patch', 'PullRequest') ORDER BY pf.rowid
+                """);
+            c.Parameters.AddWithValue("$n", name);
+            list = [];
+            using var r = c.ExecuteReader();
+            while (r.Read()) list.Add((Cache(ReadMsg(r)), r.GetString(10)));
+            return touching[(column, name)] = list;
         }
 
         List<Msg>? patches;

@@ -122,7 +122,11 @@ internal static class SqliteSchema
             signals TEXT NOT NULL,             -- JSON [{kind, date, who}]: reviews/tests/applied on the fix
             PRIMARY KEY(cluster, message_id));
         """,
-        // 4: what a new crash log is matched by (`ktriage oops --db`), written with the clusters: the titles each
+        // 4: a patch's commit message, so that linking does not parse every candidate fix again (null: stored before)
+        """
+        ALTER TABLE patches ADD COLUMN description TEXT;
+        """,
+        // 5: what a new crash log is matched by (`ktriage oops --db`), written with the clusters: the titles each
         // cluster joins on, its representative stacks, and the frame index over their top frames (CrashMatcher).
         """
         CREATE TABLE cluster_titles(title TEXT NOT NULL, cluster INTEGER NOT NULL, PRIMARY KEY(title, cluster)) WITHOUT ROWID;
