@@ -8,7 +8,7 @@ namespace Ktriage.Store.Sqlite;
 
 /// <summary>
 /// "Have we seen this crash before": matches a new report against the stored clusters by the clustering rules
-/// (<see cref="CrashMatcher"/>), through the match tables written with the clusters (migration 4): titles by
+/// (<see cref="CrashMatcher"/>), through the match tables written with the clusters (migration 5): titles by
 /// cluster_titles, stacks by the frame index cluster_frames → representative stacks in cluster_stacks.
 /// </summary>
 public sealed partial class SqliteArchiveStore : ICrashLookup
