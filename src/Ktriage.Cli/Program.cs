@@ -21,6 +21,7 @@ foreach (var command in new[]
     OopsCommand.Create(),
     CrashesCommand.Create(),
     CrashCommand.Create(),
+    ServeCommand.Create(),
 })
     root.Subcommands.Add(command);
 

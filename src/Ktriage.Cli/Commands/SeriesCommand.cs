@@ -31,21 +31,17 @@ internal static class SeriesCommand
         {
             using var store = Globals.OpenStore(pr, readOnly: true);
             var first = Lookup.One(store, pr.GetValue(Id)!);
-            var options = new SeriesOptions(Sloppy: pr.GetValue(Sloppy));
-            // The thread holds the posting and its replies; rerolls threaded to it come along too.
-            var threads = new HashSet<long> { first.ThreadId };
-            var messages = Load(store, threads);
-            var series = Pick(SeriesBuilder.Build(messages, options), messages, first.MessageId)
-                ?? throw new UserError($"{pr.GetValue(Id)}: no patch series in this message's thread");
-            // Other revisions often start new threads: same sender, same patch or cover titles.
-            if (RelatedThreads(store, series).Any(threads.Add))
-            {
-                messages = Load(store, threads);
-                series = Pick(SeriesBuilder.Build(messages, options), messages, first.MessageId) ?? series;
-            }
+            var (series, messages) = SeriesFinder.Find(store, first, new SeriesOptions(Sloppy: pr.GetValue(Sloppy)));
+            if (series is null) throw new UserError($"{pr.GetValue(Id)}: no patch series in this message's thread");
             if (pr.GetValue(Mbox))
             {
-                Console.Out.Write(AmMbox.Write(series.Latest, messages, AmOptionsOf(pr)));
+                // Like b4 am: the newest revision posted in the message's own thread; newer ones elsewhere are named.
+                var inThread = messages.Where(m => m.MessageId == first.MessageId || store.FindMessages(m.MessageId).Any(r => r.ThreadId == first.ThreadId))
+                    .Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
+                var revision = series.Revisions.LastOrDefault(r => r.Patches.Any(p => inThread.Contains(p.MessageId))) ?? series.Latest;
+                if (!ReferenceEquals(revision, series.Latest) && series.Latest.Patches.FirstOrDefault() is { } newer)
+                    Console.Error.WriteLine($"note: a newer revision exists: v{series.Latest.Version} <{newer.MessageId}> (ktriage series '{newer.MessageId}' --mbox)");
+                Console.Out.Write(AmMbox.Write(revision, messages, AmOptionsOf(pr)));
                 return 0;
             }
             if (pr.GetValue(Globals.Json))
@@ -59,40 +55,7 @@ internal static class SeriesCommand
         return cmd;
     }
 
-    static List<Message> Load(IArchiveStore store, IEnumerable<long> threads) =>
-        threads.SelectMany(store.ThreadMessages).Select(m => MailParser.Parse(store.Copies(m.Id)[0].Raw)).ToList();
-
-    static IEnumerable<long> RelatedThreads(IArchiveStore store, PatchSeries series)
-    {
-        var email = series.Author?.Email;
-        if (string.IsNullOrEmpty(email)) yield break;
-        var titles = series.Revisions.SelectMany(r => r.Patches.Select(p => p.Title).Append(r.Title))
-            .Select(SubjectInfo.Normalize).Where(t => t.Length > 0).Distinct().Take(8).ToList();
-        foreach (var title in titles)
-        {
-            var fts = SearchCommand.ToFts(title);
-            if (fts.Length == 0) continue;
-            foreach (var row in store.Search(fts, 200))
-            {
-                var subject = SubjectInfo.Parse(row.Subject);
-                if (!subject.IsReply && subject.Normalized == title && string.Equals(row.FromEmail, email, StringComparison.OrdinalIgnoreCase))
-                    yield return row.ThreadId;
-            }
-        }
-    }
-
-    /// <summary>The series containing the message itself, or the one it replies to, else the thread's first.</summary>
-    static PatchSeries? Pick(IReadOnlyList<PatchSeries> all, List<Message> messages, string messageId)
-    {
-        bool Contains(PatchSeries s, string id) => s.Revisions.Any(r => r.CoverMessageId == id || r.Patches.Any(p => p.MessageId == id));
-        if (all.FirstOrDefault(s => Contains(s, messageId)) is { } direct) return direct;
-        var byId = messages.ToDictionary(m => m.MessageId, StringComparer.Ordinal);
-        for (var cur = byId.GetValueOrDefault(messageId); cur?.InReplyTo is { } parent; cur = byId.GetValueOrDefault(parent))
-            if (all.FirstOrDefault(s => Contains(s, parent)) is { } s) return s;
-        return all.FirstOrDefault();
-    }
-
-    /// <summary>Sign-offs use git's identity when the environment gives one (GIT_COMMITTER_*), like b4.</summary>
+    /// <summary>b4 am's options from the command line.</summary>
     static AmOptions AmOptionsOf(System.CommandLine.ParseResult pr)
     {
         var identity = Identity();
