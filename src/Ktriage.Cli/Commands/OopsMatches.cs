@@ -15,7 +15,7 @@ namespace Ktriage.Cli.Commands;
 /// </summary>
 internal sealed class OopsMatches : IDisposable
 {
-    public sealed record Match(CrashMatch How, ClusterRow Cluster, CrashStatus Status, int Fixes, CrashView.RankedFix? Best);
+    public sealed record Match(CrashMatch How, ClusterRow Cluster, CrashStatus Status, int Fixes, CrashRanking.RankedFix? Best);
 
     const int MaxMatches = 5;
     readonly IArchiveStore store;
@@ -49,8 +49,8 @@ internal sealed class OopsMatches : IDisposable
     public List<Match> Find(CrashReport report) => lookup.MatchCrash(report, MaxMatches).Select(m =>
     {
         var cluster = crashes.CrashCluster(m.Cluster)!;
-        var ranked = CrashView.Rank(crashes.FixLinks(m.Cluster), EvidenceKinds.All);
-        return new Match(m, cluster, CrashView.Status(cluster, ranked), ranked.Count, ranked.FirstOrDefault());
+        var ranked = CrashRanking.Rank(crashes.FixLinks(m.Cluster), EvidenceKinds.All);
+        return new Match(m, cluster, CrashRanking.Status(cluster, ranked), ranked.Count, ranked.FirstOrDefault());
     }).ToList();
 
     /// <summary>The report as DESIGN.md's Report, plus <c>matches</c>.</summary>
