@@ -5,7 +5,8 @@ using Spectre.Console;
 
 namespace Ktriage.Cli.Commands;
 
-/// <summary>ktriage oops [FILE...|-] [--json]: explain kernel crash reports in logs or mails, no database needed.</summary>
+/// <summary>ktriage oops [FILE...|-] [--json]: explain kernel crash reports in logs or mails, no database needed; with
+/// --db (or $KTRIAGE_DB), also the matching crash clusters of the archive and their best fixes.</summary>
 internal static class OopsCommand
 {
     const int ShownFrames = 12;
@@ -23,16 +24,20 @@ internal static class OopsCommand
             {
                 // A directory stands for all its files (an archive dumped one message per file).
                 var expanded = inputs.SelectMany<string, string>(i => Directory.Exists(i) ? Directory.GetFiles(i).Order(StringComparer.Ordinal) : [i]);
-                return Bench(expanded.Select(Read).ToList(), rounds);
+                using var benchArchive = OopsMatches.Open(pr);
+                return Bench(expanded.Select(Read).ToList(), rounds, benchArchive);
             }
             var texts = inputs.Select(Read).ToList();
             bool json = pr.GetValue(Globals.Json);
             bool colour = Globals.Interactive(pr);
+            using var archive = OopsMatches.Open(pr);
             foreach (var (source, text) in texts)
             {
                 var reports = CrashAnalyzer.Analyze(text);
-                if (json) Globals.WriteJsonLine(new { source, reports });
-                else Print(source, reports, colour, texts.Count > 1);
+                var matches = archive is null ? null : reports.Select(archive.Find).ToList();
+                if (json && matches is null) Globals.WriteJsonLine(new { source, reports });
+                else if (json) Globals.WriteJsonLine(new { source, reports = reports.Select((r, i) => OopsMatches.ReportJson(r, matches![i])) });
+                else Print(source, reports, colour, texts.Count > 1, matches);
             }
             return 0;
         });
@@ -51,7 +56,7 @@ internal static class OopsCommand
         }
     }
 
-    static void Print(string source, IReadOnlyList<CrashReport> reports, bool colour, bool many)
+    static void Print(string source, IReadOnlyList<CrashReport> reports, bool colour, bool many, List<List<OopsMatches.Match>>? matches)
     {
         var w = colour ? AnsiConsole.Console : AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(Console.Out) });
         if (!colour) w.Profile.Width = 4096; // pipes and files get whole lines
@@ -61,8 +66,9 @@ internal static class OopsCommand
             w.MarkupLine("[grey]no kernel crash report found[/]");
             return;
         }
-        foreach (var r in reports)
+        for (var ri = 0; ri < reports.Count; ri++)
         {
+            var r = reports[ri];
             var extra = new List<string>();
             if (r.Occurrences > 1) extra.Add($"{r.Occurrences} copies");
             if (r.Corrupted) extra.Add("corrupted: " + r.CorruptedReason);
@@ -93,6 +99,7 @@ internal static class OopsCommand
                 w.MarkupLine(f.Reliable ? "    " + text : $"    [dim]? {text}[/]");
             }
             if (r.Frames.Count > ShownFrames) w.MarkupLine($"    [grey]… {r.Frames.Count - ShownFrames} more frames[/]");
+            if (matches is not null) OopsMatches.Print(w, matches[ri]);
             w.WriteLine();
         }
     }
@@ -101,10 +108,12 @@ internal static class OopsCommand
         f.Function + (f.Offset is null ? "" : "+" + f.Offset + (f.Size is null ? "" : "/" + f.Size))
         + (f.Module is null ? "" : $" [{f.Module}]") + (f.Source is null ? "" : "  " + f.Source);
 
-    static int Bench(List<(string Source, string Text)> inputs, int rounds)
+    static int Bench(List<(string Source, string Text)> inputs, int rounds, OopsMatches? archive)
     {
         var texts = inputs.Select(t => t.Text).ToList();
         long bytes = texts.Sum(t => (long)t.Length);
+        // With --db only matching is measured (per input, beyond parsing).
+        if (archive is not null) return BenchMatches(inputs, texts.Select(t => CrashAnalyzer.Analyze(t)).ToList(), rounds, archive);
         // Cold: the first pass pays for JIT (tier 0) and regex construction, as a one-shot `ktriage oops` does.
         var cold = Stopwatch.StartNew();
         foreach (var t in texts) CrashAnalyzer.Analyze(t);
@@ -144,5 +153,51 @@ internal static class OopsCommand
         foreach (var j in Enumerable.Range(0, texts.Count).OrderByDescending(j => worst[j]).Take(5))
             Console.WriteLine($"  slowest {worst[j],9:F3} ms  {inputs[j].Source}");
         return 0;
+    }
+
+    /// <summary>What matching costs beyond parsing (bench/oops-db.sh): per input, every report matched and its
+    /// clusters' best fixes ranked, as <c>oops --db</c> does. Wall time and this thread's CPU time (SQLite runs on
+    /// it too): on a shared machine the wall time mostly measures waiting for a core.</summary>
+    static int BenchMatches(List<(string Source, string Text)> inputs, List<IReadOnlyList<CrashReport>> parsed, int rounds, OopsMatches archive)
+    {
+        foreach (var reports in parsed) foreach (var r in reports) archive.Find(r); // warm-up: JIT, statement cache
+        var wall = new List<double>();
+        var cpu = new List<double>();
+        var worst = new double[parsed.Count];
+        int matched = 0, reportCount = 0;
+        for (int i = 0; i < rounds; i++)
+            for (int j = 0; j < parsed.Count; j++)
+            {
+                var c0 = ThreadCpu.Milliseconds();
+                var sw = Stopwatch.StartNew();
+                foreach (var r in parsed[j]) archive.Find(r);
+                double ms = sw.Elapsed.TotalMilliseconds;
+                var cms = ThreadCpu.Milliseconds() - c0;
+                wall.Add(ms);
+                cpu.Add(cms);
+                worst[j] = Math.Max(worst[j], cms);
+                if (i == 0) { matched += parsed[j].Count(r => archive.Find(r).Count > 0); reportCount += parsed[j].Count; }
+            }
+        wall.Sort();
+        cpu.Sort();
+        static string P(List<double> v) => $"p50 {v[v.Count / 2]:F3} ms  p99 {v[(int)(v.Count * 0.99)]:F3} ms  max {v[^1]:F3} ms";
+        Console.WriteLine($"inputs {parsed.Count}  reports {reportCount} ({matched} matched a cluster)  rounds {rounds}");
+        Console.WriteLine($"match per input, wall  {P(wall)}");
+        Console.WriteLine($"match per input, CPU   {P(cpu)}");
+        foreach (var j in Enumerable.Range(0, parsed.Count).OrderByDescending(j => worst[j]).Take(5))
+            Console.WriteLine($"  slowest {worst[j],9:F3} ms CPU  {inputs[j].Source}");
+        return 0;
+    }
+
+    /// <summary>CPU time of the calling thread (Linux clock_gettime(CLOCK_THREAD_CPUTIME_ID)).</summary>
+    static class ThreadCpu
+    {
+        [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+        struct Timespec { public long Seconds; public long Nanoseconds; }
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+        static extern int ClockGetTime(int clock, out Timespec ts);
+
+        public static double Milliseconds() => ClockGetTime(3, out var ts) == 0 ? ts.Seconds * 1e3 + ts.Nanoseconds / 1e6 : double.NaN;
     }
 }
