@@ -12,6 +12,7 @@ public interface IKernelTree
     /// <summary>False when only MAINTAINERS was imported: no file list, no function index.</summary>
     bool HasSources { get; }
     bool HasFile(string path);
+    bool HasDirectory(string path);
     /// <summary>Files defining a function of this name (static ones included, each with its file).</summary>
     IReadOnlyList<FunctionLocation> FunctionFiles(string name);
     /// <summary>.c files and directories named like a module ("virtio_console" → drivers/char/virtio_console.c).</summary>

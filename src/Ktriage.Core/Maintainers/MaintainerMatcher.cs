@@ -85,11 +85,13 @@ public static class MaintainerMatcher
         return new Owners(paths, owners, acc.Finish());
     }
 
-    /// <summary>File::Spec canonpath as the perl applies it to a -f argument: no "./", no doubled or trailing '/'.</summary>
+    /// <summary>A path as get_maintainer.pl compares it: relative, no "./" or doubled '/'; a trailing '/' (a directory
+    /// argument) kept.</summary>
     public static string CanonPath(string path)
     {
-        var parts = path.Trim().Replace('\\', '/').Split('/').Where(p => p.Length > 0 && p != ".");
-        return string.Join('/', parts);
+        path = path.Trim().Replace('\\', '/');
+        var joined = string.Join('/', path.Split('/').Where(p => p.Length > 0 && p != "."));
+        return joined.Length > 0 && path.EndsWith('/') ? joined + "/" : joined;
     }
 
     static (string Address, string Extra) ListAddress(string value)

@@ -1,0 +1,27 @@
+using Ktriage.Core.Maintainers;
+
+namespace Ktriage.Store;
+
+/// <summary>Kernel source trees imported by <c>ktriage kernel import</c>: MAINTAINERS, file list, function index.</summary>
+public interface IKernelStore
+{
+    /// <summary>Stores a tree, replacing one of the same version (re-importing is idempotent). Returns its id.</summary>
+    long ImportKernelTree(KernelTreeData tree);
+
+    /// <summary>Imported trees, newest version first (empty when none, or in a database that never had one).</summary>
+    IReadOnlyList<KernelTreeRow> KernelTrees();
+
+    /// <summary>One tree, loaded for matching (MAINTAINERS parsed; files and functions looked up on demand).</summary>
+    IKernelTree LoadKernelTree(long id);
+}
+
+public sealed record KernelTreeRow(long Id, string Version, string Source, DateTimeOffset ImportedAt, int Files, int Functions, int Sections)
+{
+    public KernelVersion? ParsedVersion => KernelVersion.Parse(Version);
+}
+
+/// <summary>One file of an imported tree. <paramref name="Keywords"/>: MAINTAINERS sections whose K: matched its text.</summary>
+public sealed record KernelFileData(string Path, IReadOnlyList<int> Keywords, IReadOnlyList<string> Emails, IReadOnlyList<FunctionDefinition> Functions);
+
+/// <param name="Files">empty when only a MAINTAINERS file was imported.</param>
+public sealed record KernelTreeData(string Version, string Source, string Maintainers, IReadOnlyList<KernelFileData> Files);
