@@ -58,12 +58,18 @@ public static class KernelOwners
 
     /// <summary>The crash's owners: its guilty file (symbolized frames) when the tree has it, else the file defining
     /// the crash site or the first non-generic frames (disambiguated by module and by the rest of the stack), else
-    /// the module's files. Null when nothing maps.</summary>
+    /// the module's files. A header (an inline helper: virtio_device_ready in virtio_config.h) only counts when
+    /// nothing better is known: the module it was inlined into, or a later frame's .c file, says whose code it is.
+    /// Null when nothing maps.</summary>
     public static CrashOwners? ForCrash(IKernelTree tree, CrashReport report)
     {
+        CrashOwners? header = null;
         if (report.GuiltyFile is { Length: > 0 } guilty && Locate(tree, guilty) is { } file)
-            return Make(tree, "file", "guilty file from the symbolized stack", null, [file]);
-        // Symbolized frames the guilty-file rules skipped still beat name lookups.
+        {
+            var owners = Make(tree, "file", "guilty file from the symbolized stack", null, [file]);
+            if (!IsHeader(file)) return owners;
+            header = owners;
+        }
         if (tree.HasSources)
         {
             var frames = CrashFrames.Normalize(report).Where(f => f.Weight >= 1.0).Take(FramesTried).Select(f => f.Name).ToList();
@@ -76,7 +82,11 @@ public static class KernelOwners
                 var pick = Disambiguate(found, module, defs.Where((_, j) => j != i).SelectMany(d => d.Defs).ToList());
                 if (pick is null) continue;
                 var where = i == 0 && report.CrashSite is not null && Same(report.CrashSite.Function, name) ? "crash site" : "frame";
-                return Make(tree, "function", $"{where} {name}() is defined in {pick.File}:{pick.Line}", name, [pick.File]);
+                if (!IsHeader(pick.File))
+                    return Make(tree, "function", $"{where} {name}() is defined in {pick.File}:{pick.Line}", name, [pick.File]);
+                if (module is not null && tree.ModuleFiles(module) is { Count: > 0 and <= 3 } inModule)
+                    return Make(tree, "module", $"{where} {name}() ({pick.File}:{pick.Line}) is inlined into module {module}", name, inModule);
+                header ??= Make(tree, "function", $"{where} {name}() is defined in {pick.File}:{pick.Line}", name, [pick.File]);
             }
         }
         foreach (var module in report.Frames.Prepend(report.CrashSite).Select(f => f?.Module).OfType<string>().Distinct())
@@ -84,8 +94,10 @@ public static class KernelOwners
             var files = tree.ModuleFiles(module);
             if (files.Count is > 0 and <= 3) return Make(tree, "module", $"module {module}", null, files);
         }
-        return null;
+        return header;
     }
+
+    static bool IsHeader(string path) => path.EndsWith(".h", StringComparison.Ordinal);
 
     static CrashOwners Make(IKernelTree tree, string how, string evidence, string? function, IReadOnlyList<string> files) =>
         new(tree.Version, how, evidence, function, files, ForFiles(tree, files));
