@@ -29,28 +29,24 @@ internal static class WhoCommand
             Core.Maintainers.IKernelTree TreeFor(string? version) => WhoView.Tree(store, version, pinned)
                 ?? throw new UserError($"{dbPath}: no kernel tree imported; run 'ktriage kernel import PATH' (a tree, a tarball such as /usr/src/linux-source-6.1.tar.xz, or MAINTAINERS)");
 
-            var results = new List<WhoReport>();
+            // One answer per input (paths of the tree together, like get_maintainer.pl -f A B); with several inputs a bad
+            // one is reported and the others still answered.
+            var answers = new List<(string Source, List<WhoReport> Results)>();
             var paths = new List<string>();
+            int failed = 0;
             foreach (var arg in args)
             {
-                if (arg == "-" || File.Exists(arg))
+                try
                 {
-                    var text = Read(arg);
-                    var found = FromText(text, arg, TreeFor, null, null, null);
-                    if (found.Count > 0) { results.AddRange(found); continue; }
-                    if (arg == "-") throw new UserError("-: no patch or kernel crash report in the input");
-                    paths.Add(arg);
+                    if (Answer(arg) is { } found) answers.Add((arg, found));
+                    else paths.Add(arg);
                 }
-                else if (arg.Contains('@') || arg.Contains("://"))
+                catch (UserError e) when (args.Length > 1)
                 {
-                    var row = Lookup.One(store, arg);
-                    var copy = store.Copies(row.Id)[0];
-                    var message = MailParser.Parse(copy.Raw);
-                    var found = FromText(message.AllText, arg, TreeFor, message.MessageId, message.From?.ToString(), message.Subject);
-                    if (found.Count == 0) throw new UserError($"{arg}: the message carries no patch and no kernel crash report");
-                    results.AddRange(found);
+                    failed++;
+                    if (json) Globals.WriteJsonLine(new { source = arg, results = Array.Empty<WhoReport>(), error = e.Message });
+                    else Console.Error.WriteLine($"ktriage: {e.Message}");
                 }
-                else paths.Add(arg);
             }
             if (paths.Count > 0)
             {
@@ -61,19 +57,37 @@ internal static class WhoCommand
                     if (tree.HasSources && !tree.HasFile(clean) && !tree.HasDirectory(clean.TrimEnd('/')))
                         throw new UserError($"{p}: no such local file, Message-ID, or file of Linux {tree.Version}");
                 }
-                results.Add(WhoReport.ForFiles(tree, paths));
+                answers.Add((string.Join(" ", paths), [WhoReport.ForFiles(tree, paths)]));
             }
-            foreach (var w in results)
+            foreach (var (source, found) in answers)
             {
-                if (json) Globals.WriteJsonLine(w);
+                if (json) Globals.WriteJsonLine(new { source, results = found, error = (string?)null });
                 else
-                {
-                    Console.WriteLine(w.Subject);
-                    WhoView.Print(w);
-                    Console.WriteLine();
-                }
+                    foreach (var w in found)
+                    {
+                        Console.WriteLine(w.Subject);
+                        WhoView.Print(w);
+                        Console.WriteLine();
+                    }
             }
-            return 0;
+            return failed > 0 ? 1 : 0;
+
+            // A file or stdin with a patch or crashes, or a message of the archive; null: a path of the tree.
+            List<WhoReport>? Answer(string arg)
+            {
+                if (arg == "-" || File.Exists(arg))
+                {
+                    var found = FromText(Read(arg), arg, TreeFor, null, null, null);
+                    if (found.Count > 0) return found;
+                    if (arg == "-") throw new UserError("-: no patch or kernel crash report in the input");
+                    return null;
+                }
+                if (!arg.Contains('@') && !arg.Contains("://")) return null;
+                var row = Lookup.One(store, arg);
+                var message = MailParser.Parse(store.Copies(row.Id)[0].Raw);
+                var fromMail = FromText(message.AllText, arg, TreeFor, message.MessageId, message.From?.ToString(), message.Subject);
+                return fromMail.Count > 0 ? fromMail : throw new UserError($"{arg}: the message carries no patch and no kernel crash report");
+            }
         });
         return cmd;
     }
