@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using Ktriage.Core.Crashes;
+using Ktriage.Core.Maintainers;
 using Spectre.Console;
 
 namespace Ktriage.Cli.Commands;
@@ -28,12 +29,20 @@ internal static class OopsCommand
             var texts = inputs.Select(Read).ToList();
             bool json = pr.GetValue(Globals.Json);
             bool colour = Globals.Interactive(pr);
-            foreach (var (source, text) in texts)
-            {
-                var reports = CrashAnalyzer.Analyze(text);
-                if (json) Globals.WriteJsonLine(new { source, reports });
-                else Print(source, reports, colour, texts.Count > 1);
-            }
+            // Owners only when the database exists and has a kernel tree: oops itself needs no database.
+            var (store, treeFor) = WhoView.Optional(pr);
+            using (store)
+                foreach (var (source, text) in texts)
+                {
+                    var reports = CrashAnalyzer.Analyze(text);
+                    var who = reports.Select(r => treeFor(r.KernelVersion) is { } tree ? WhoReport.ForCrash(tree, r, text) : null).ToList();
+                    if (json)
+                    {
+                        if (who.Any(w => w is not null)) Globals.WriteJsonLine(new { source, reports, who });
+                        else Globals.WriteJsonLine(new { source, reports });
+                    }
+                    else Print(source, reports, colour, texts.Count > 1, who);
+                }
             return 0;
         });
         return cmd;
@@ -51,7 +60,7 @@ internal static class OopsCommand
         }
     }
 
-    static void Print(string source, IReadOnlyList<CrashReport> reports, bool colour, bool many)
+    static void Print(string source, IReadOnlyList<CrashReport> reports, bool colour, bool many, IReadOnlyList<WhoReport?> owners)
     {
         var w = colour ? AnsiConsole.Console : AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(Console.Out) });
         if (!colour) w.Profile.Width = 4096; // pipes and files get whole lines
@@ -61,8 +70,10 @@ internal static class OopsCommand
             w.MarkupLine("[grey]no kernel crash report found[/]");
             return;
         }
+        int index = -1;
         foreach (var r in reports)
         {
+            index++;
             var extra = new List<string>();
             if (r.Occurrences > 1) extra.Add($"{r.Occurrences} copies");
             if (r.Corrupted) extra.Add("corrupted: " + r.CorruptedReason);
@@ -93,6 +104,13 @@ internal static class OopsCommand
                 w.MarkupLine(f.Reliable ? "    " + text : $"    [dim]? {text}[/]");
             }
             if (r.Frames.Count > ShownFrames) w.MarkupLine($"    [grey]… {r.Frames.Count - ShownFrames} more frames[/]");
+            if (owners[index] is { } mine)
+            {
+                // Plain text (addresses hold '<', '[' and quotes): written straight, after the markup lines.
+                w.WriteLine();
+                Console.Out.Flush();
+                WhoView.Print(mine, "  ");
+            }
             w.WriteLine();
         }
     }

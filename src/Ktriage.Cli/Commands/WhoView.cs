@@ -28,12 +28,18 @@ internal static class WhoView
     {
         var path = Globals.DbPath(pr);
         if (!File.Exists(path)) return (null, _ => null);
-        var store = Globals.OpenStore(pr, readOnly: true);
+        IArchiveStore store;
+        try
+        {
+            store = Globals.OpenStore(pr, readOnly: true);
+        }
+        catch (Exception e) when (e is StoreException or UserError)
+        {
+            return (null, _ => null); // a broken database must not stop crash analysis, which needs none
+        }
         var cache = new Dictionary<string, IKernelTree?>();
         return (store, v => cache.TryGetValue(v ?? "", out var t) ? t : cache[v ?? ""] = Tree(store, v));
     }
-
-    public static object Json(WhoReport w) => w;
 
     public static void Print(WhoReport w, string indent = "", bool reply = true)
     {

@@ -67,7 +67,7 @@ public static class KernelOwners
         if (report.GuiltyFile is { Length: > 0 } guilty && Locate(tree, guilty) is { } file)
         {
             var owners = Make(tree, "file", "guilty file from the symbolized stack", null, [file]);
-            if (!IsHeader(file)) return owners;
+            if (!IsPlumbing(file)) return owners;
             header = owners;
         }
         if (tree.HasSources)
@@ -82,9 +82,10 @@ public static class KernelOwners
                 var pick = Disambiguate(found, module, defs.Where((_, j) => j != i).SelectMany(d => d.Defs).ToList());
                 if (pick is null) continue;
                 var where = i == 0 && report.CrashSite is not null && Same(report.CrashSite.Function, name) ? "crash site" : "frame";
-                if (!IsHeader(pick.File))
+                if (!IsPlumbing(pick.File))
                     return Make(tree, "function", $"{where} {name}() is defined in {pick.File}:{pick.Line}", name, [pick.File]);
-                if (module is not null && tree.ModuleFiles(module) is { Count: > 0 and <= 3 } inModule)
+                if (pick.File.EndsWith(".h", StringComparison.Ordinal) && module is not null
+                    && tree.ModuleFiles(module) is { Count: > 0 and <= 3 } inModule)
                     return Make(tree, "module", $"{where} {name}() ({pick.File}:{pick.Line}) is inlined into module {module}", name, inModule);
                 header ??= Make(tree, "function", $"{where} {name}() is defined in {pick.File}:{pick.Line}", name, [pick.File]);
             }
@@ -97,7 +98,9 @@ public static class KernelOwners
         return header;
     }
 
-    static bool IsHeader(string path) => path.EndsWith(".h", StringComparison.Ordinal);
+    /// <summary>Headers and the files syzkaller never blames (kernel/kthread.c, mm/slub.c…): shared plumbing whose
+    /// owners are rarely the ones to ask.</summary>
+    static bool IsPlumbing(string path) => GuiltyFile.IsGeneric(path);
 
     static CrashOwners Make(IKernelTree tree, string how, string evidence, string? function, IReadOnlyList<string> files) =>
         new(tree.Version, how, evidence, function, files, ForFiles(tree, files));
