@@ -39,7 +39,16 @@ internal static class WhoCommand
                 try
                 {
                     if (Answer(arg) is { } found) answers.Add((arg, found));
-                    else paths.Add(arg);
+                    else
+                    {
+                        var tree = TreeFor(null);
+                        var clean = MaintainerMatcher.CanonPath(arg);
+                        if (tree.HasSources && !tree.HasFile(clean) && !tree.HasDirectory(clean.TrimEnd('/')))
+                            throw new UserError(File.Exists(arg)
+                                ? $"{arg}: no patch or kernel crash report in it, and not a file of Linux {tree.Version}"
+                                : $"{arg}: no such local file, Message-ID, or file of Linux {tree.Version}");
+                        paths.Add(arg);
+                    }
                 }
                 catch (UserError e) when (args.Length > 1)
                 {
@@ -48,17 +57,7 @@ internal static class WhoCommand
                     else Console.Error.WriteLine($"ktriage: {e.Message}");
                 }
             }
-            if (paths.Count > 0)
-            {
-                var tree = TreeFor(null);
-                foreach (var p in paths)
-                {
-                    var clean = MaintainerMatcher.CanonPath(p);
-                    if (tree.HasSources && !tree.HasFile(clean) && !tree.HasDirectory(clean.TrimEnd('/')))
-                        throw new UserError($"{p}: no such local file, Message-ID, or file of Linux {tree.Version}");
-                }
-                answers.Add((string.Join(" ", paths), [WhoReport.ForFiles(tree, paths)]));
-            }
+            if (paths.Count > 0) answers.Add((string.Join(" ", paths), [WhoReport.ForFiles(TreeFor(null), paths)]));
             foreach (var (source, found) in answers)
             {
                 if (json) Globals.WriteJsonLine(new { source, results = found, error = (string?)null });

@@ -72,7 +72,9 @@ public static class KernelOwners
         }
         if (tree.HasSources)
         {
-            var frames = CrashFrames.Normalize(report).Where(f => f.Weight >= 1.0).Take(FramesTried).Select(f => f.Name).ToList();
+            // The stack, then what the title names ("BUG: bad unlock balance in ipmr_mfc_seq_stop": no stack kept).
+            var frames = CrashFrames.Normalize(report).Where(f => f.Weight >= 1.0).Take(FramesTried).Select(f => f.Name)
+                .Concat(CrashFrames.KeyFunctions([], report.Title)).Distinct().ToList();
             var defs = frames.Select(name => (Name: name, Defs: Definitions(tree, name))).ToList();
             for (int i = 0; i < defs.Count; i++)
             {

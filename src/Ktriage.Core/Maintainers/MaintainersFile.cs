@@ -150,29 +150,37 @@ public sealed class MaintainersFile
     internal FilePattern[] ExcludesOf(MaintainersSection s) => s.Excludes ??= s.Values('X').Select(Compile).ToArray();
 
     /// <summary>N: regexes in entry order; null where .NET rejects one (the perl would die on it).</summary>
-    internal Regex?[] NamesOf(MaintainersSection s) => s.Names ??= s.Values('N').Select(PerlX).ToArray();
+    internal Regex?[] NamesOf(MaintainersSection s) => s.Names ??= s.Values('N').Select(v => PerlX(v)).ToArray();
 
     Regex[]? keywords;
     int[]? keywordSections;
+    (string[]? Any, StringComparison Compare)[]? keywordLiterals;
 
-    /// <summary>K: regexes (perl /x), with the section each belongs to.</summary>
+    /// <summary>K: regexes (perl /x), with the section each belongs to and the literals a match needs.</summary>
     internal (Regex[] Regexes, int[] Sections) Keywords()
     {
         if (keywords is null)
         {
-            var list = Sections.SelectMany(s => s.Values('K').Select(v => (Regex: PerlX(v), s.Index))).Where(k => k.Regex is not null).ToList();
+            // Compiled: an import runs each over every file of the tree.
+            var list = Sections.SelectMany(s => s.Values('K').Select(v => (Value: v, Regex: PerlX(v, compiled: true), s.Index))).Where(k => k.Regex is not null).ToList();
+            keywordLiterals = list.Select(k => (RequiredLiterals.Of(k.Value),
+                k.Value.Contains("(?i", StringComparison.Ordinal) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal)).ToArray();
             keywords = list.Select(k => k.Regex!).ToArray();
             keywordSections = list.Select(k => k.Index).ToArray();
         }
         return (keywords, keywordSections!);
     }
 
+    /// <summary>False when the text lacks every literal keyword <paramref name="i"/> needs: no match possible.</summary>
+    bool MayMatch(int i, string text) =>
+        keywordLiterals![i] is not ({ } any, var compare) || any.Any(l => text.Contains(l, compare));
+
     /// <summary>A perl m/…/x regex in .NET (same syntax for what MAINTAINERS uses); null when .NET rejects it.</summary>
-    internal static Regex? PerlX(string pattern)
+    internal static Regex? PerlX(string pattern, bool compiled = false)
     {
         try
         {
-            return new Regex(pattern, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
+            return new Regex(pattern, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | (compiled ? RegexOptions.Compiled : 0));
         }
         catch (ArgumentException)
         {
@@ -187,7 +195,7 @@ public sealed class MaintainersFile
         var found = new SortedSet<int>();
         for (int i = 0; i < regexes.Length; i++)
         {
-            if (found.Contains(sections[i])) continue;
+            if (found.Contains(sections[i]) || !MayMatch(i, text)) continue;
             try
             {
                 if (regexes[i].IsMatch(text)) found.Add(sections[i]);
@@ -219,7 +227,7 @@ public sealed class MaintainersFile
             if (inDiff && !(line.StartsWith('+') || line.StartsWith('-'))) continue;
             for (int i = 0; i < regexes.Length; i++)
             {
-                if (found.Contains(sections[i])) continue;
+                if (found.Contains(sections[i]) || !MayMatch(i, line)) continue;
                 try
                 {
                     // In the diff the perl matches "^[+-].*KEYWORD": the keyword anywhere after the first character.
