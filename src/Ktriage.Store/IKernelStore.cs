@@ -15,6 +15,17 @@ public interface IKernelStore
     IKernelTree LoadKernelTree(long id);
 }
 
+public static class KernelStoreExtensions
+{
+    /// <summary>The imported tree nearest to a crash's kernel version (the newest when the crash names none), loaded;
+    /// null when no tree is imported. What the CLI and the web crash page give <see cref="WhoReport.ForCrash"/>.</summary>
+    public static IKernelTree? NearestKernelTree(this IKernelStore store, string? kernelVersion)
+    {
+        var best = KernelVersion.Nearest(store.KernelTrees(), t => t.ParsedVersion, KernelVersion.Parse(kernelVersion));
+        return best is null ? null : store.LoadKernelTree(best.Id);
+    }
+}
+
 public sealed record KernelTreeRow(long Id, string Version, string Source, DateTimeOffset ImportedAt, int Files, int Functions, int Sections)
 {
     public KernelVersion? ParsedVersion => KernelVersion.Parse(Version);

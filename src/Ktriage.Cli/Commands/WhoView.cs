@@ -19,8 +19,7 @@ internal static class WhoView
                 ?? throw new UserError($"--kernel {pinned}: no such kernel tree imported (have: {(trees.Count == 0 ? "none" : string.Join(", ", trees.Select(t => t.Version)))})");
             return kernels.LoadKernelTree(exact.Id);
         }
-        var best = KernelVersion.Nearest(trees, t => t.ParsedVersion, KernelVersion.Parse(version));
-        return best is null ? null : kernels.LoadKernelTree(best.Id);
+        return kernels.NearestKernelTree(version);
     }
 
     /// <summary>Opens the database only when it exists (oops works without one), and returns the tree for a crash.</summary>
