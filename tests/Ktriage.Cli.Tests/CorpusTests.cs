@@ -45,18 +45,26 @@ public sealed class CorpusTests(ITestOutputHelper output) : IDisposable
     }
 
     [SharedFact("corpus/io-uring-0.git.tar", "corpus/io-uring-0.pi-tid.tsv")]
-    public void IoUring_whole_archive_threads_equal_public_inbox_and_rerun_changes_nothing()
+    public void IoUring_archive_ingested_in_two_runs_threads_equal_public_inbox_and_crash_links_equal_a_full_recompute()
     {
         var repo = ExtractIoUring(dir);
         var db = Path.Combine(dir, "io.db");
+        // First the older two thirds (as if the mirror was made then), then the rest: incremental ingest and
+        // incremental crash links must end where one full run ends.
+        var tip = Git(repo, "rev-parse", "master");
+        var commits = Git(repo, "rev-list", "master").Split('\n');
+        Git(repo, "update-ref", "refs/heads/master", commits[commits.Length / 3]);
+        var first = Ktriage.Run(db, "ingest", repo, "--json");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Git(repo, "update-ref", "refs/heads/master", tip);
         var r = Ktriage.Run(db, "ingest", repo, "--json");
         Assert.True(r.ExitCode == 0, r.Stderr);
-        output.WriteLine(r.Stdout);
+        output.WriteLine(first.Stdout + r.Stdout);
         using (var doc = System.Text.Json.JsonDocument.Parse(r.Stdout))
         {
             // One blob is missing from this copy of the archive: reported, and ingest went on.
-            Assert.Equal(1, doc.RootElement.GetProperty("problems").GetInt64());
-            Assert.Contains("cc2fb8c5589caec17495361c6822c72d4529aa83", r.Stdout);
+            Assert.Contains("cc2fb8c5589caec17495361c6822c72d4529aa83", first.Stdout + r.Stdout);
+            Assert.True(doc.RootElement.GetProperty("added").GetInt64() > 10000);
         }
         var mine = Ktriage.ThreadsByBlob(db);
         var reference = Partition.ReadTsv(SharedData.Path("corpus/io-uring-0.pi-tid.tsv"));
@@ -68,8 +76,54 @@ public sealed class CorpusTests(ITestOutputHelper output) : IDisposable
 
         var again = Ktriage.Run(db, "ingest", repo, "--json");
         Assert.Equal(0, again.ExitCode);
-        using var doc2 = System.Text.Json.JsonDocument.Parse(again.Stdout);
-        Assert.Equal(0, doc2.RootElement.GetProperty("added").GetInt64());
+        using (var doc2 = System.Text.Json.JsonDocument.Parse(again.Stdout))
+            Assert.Equal(0, doc2.RootElement.GetProperty("added").GetInt64());
+
+        var incremental = CrashTables(db);
+        var clustersIncremental = Ktriage.Run(db, "crashes", "--json").Stdout;
+        Sql(db, "DELETE FROM meta WHERE key = 'crash_links'");   // forget the link state: the next read recomputes all
+        var clustersFull = Ktriage.Run(db, "crashes", "--json").Stdout;
+        var full = CrashTables(db);
+        Assert.True(full.Count > 10000, $"{full.Count} rows");
+        output.WriteLine($"crash tables: {full.Count} rows, {full.Except(incremental).Count()} only in the full recompute, {incremental.Except(full).Count()} only after the incremental one");
+        Assert.Equal(full, incremental);
+        Assert.Equal(clustersFull, clustersIncremental);
+    }
+
+    static string Git(string repo, params string[] args)
+    {
+        var psi = new ProcessStartInfo("git", ["-C", repo, .. args]) { RedirectStandardOutput = true };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+        return output;
+    }
+
+    static void Sql(string db, string sql)
+    {
+        using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db}");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Every row of the crash knowledge base, as text.</summary>
+    static List<string> CrashTables(string db)
+    {
+        using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly");
+        conn.Open();
+        var rows = new List<string>();
+        foreach (var sql in new[] { "SELECT * FROM crash_clusters ORDER BY id", "SELECT * FROM cluster_members ORDER BY report", "SELECT * FROM fix_links ORDER BY cluster, message_id" })
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = sql;
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                rows.Add(string.Join('|', Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? "null" : Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+        return rows;
     }
 
     [SharedFact("corpus/virtualization-0-first3000.bundle")]

@@ -105,9 +105,29 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
         {
             Console.Error.WriteLine($"ingest timing: wall={summary.Seconds:F2}s wait-parse={waitTicks / (double)Stopwatch.Frequency:F2}s apply={applyTicks / (double)Stopwatch.Frequency:F2}s {report}");
             if (store is Ktriage.Store.Sqlite.SqliteArchiveStore sq) Console.Error.WriteLine(sq.MemoryReport());
+            Console.Error.WriteLine("cpu by thread: " + ThreadCpu());
             Console.Error.WriteLine($"memory: peak RSS {peakRss >> 20} MiB, then GC heap {heapAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; {statusAtPeak}");
         }
         return summary;
+    }
+
+    /// <summary>CPU seconds per thread name so far, from /proc/self/task (for the timing report).</summary>
+    static string ThreadCpu()
+    {
+        var byName = new Dictionary<string, double>();
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var seconds = (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;   // utime + stime, clock ticks
+                byName[name] = byName.GetValueOrDefault(name) + seconds;
+            }
+            catch (IOException) { /* the thread ended */ }
+        }
+        return string.Join(", ", byName.Where(kv => kv.Value >= 0.05).OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:F1}"));
     }
 
     /// <summary>Everything computed from one message without the store, on a worker thread.</summary>

@@ -42,6 +42,9 @@ public static class MailParser
             mime = new MimeMessage { Body = new TextPart("plain") { Text = Encoding.Latin1.GetString(bytes) } };
         }
 
+        // Disposed when done: MimeContent has a finalizer, and leaving tens of thousands of them to the finalizer
+        // thread cost more CPU than parsing (profiled on io-uring).
+        using var _ = mime;
         var headers = mime.Headers;
         var ownIds = headers.Where(h => h.Id == HeaderId.MessageId).SelectMany(h => MessageIds.OwnIds(RawValue(h))).Distinct().ToList();
         var altIds = headers.Where(h => h.Field.Equals("X-Alt-Message-ID", StringComparison.OrdinalIgnoreCase))

@@ -23,23 +23,33 @@ public sealed partial class SqliteArchiveStore : ICrashStore
 
     static readonly JsonSerializerOptions Json = StoreJson.Options;
 
-    string LinkState() => string.Join(':', LinkerVersion,
-        Scalar(db, "SELECT count(*) FROM messages"), Scalar(db, "SELECT coalesce(max(id),0) FROM messages"),
-        Scalar(db, "SELECT count(*) FROM crash_reports"), Scalar(db, "SELECT coalesce(max(id),0) FROM crash_reports"),
-        Scalar(db, "SELECT count(*) FROM patches"));
-
+    /// <summary>
+    /// Brings clusters and fix links up to date with the archive. Messages only ever get added with growing ids, so
+    /// after a first full computation only what new messages can change is recomputed: every report is clustered
+    /// again (cheap, in memory), and a cluster's fix links are recomputed when its membership changed or a new
+    /// message could be evidence for it (see <see cref="Linker.Affected"/>). A deletion, or a new linker version,
+    /// recomputes everything. The state kept in meta is "version:last message id:message count".
+    /// </summary>
     public bool RefreshCrashLinks(bool force = false)
     {
-        Exec(db, SqliteCrashSchema.Sql);
-        var state = LinkState();
-        if (!force && Scalar(db, "SELECT value FROM meta WHERE key='crash_links'") as string == state) return false;
+        var maxId = Convert.ToInt64(Scalar(db, "SELECT coalesce(max(id),0) FROM messages"));
+        var count = Convert.ToInt64(Scalar(db, "SELECT count(*) FROM messages"));
+        var state = (Scalar(db, "SELECT value FROM meta WHERE key='crash_links'") as string)?.Split(':');
+        long? upto = null;
+        if (!force && state is [LinkerVersion, var u, var n] && long.TryParse(u, out var lastId) && long.TryParse(n, out var lastCount))
+        {
+            if (lastId == maxId && lastCount == count) return false;
+            // Nothing deleted since: the messages now are the old ones plus those with larger ids.
+            var added = Convert.ToInt64(Scalar(db, $"SELECT count(*) FROM messages WHERE id > {lastId}"));
+            if (lastCount + added == count) upto = lastId;
+        }
         using var tx = db.BeginTransaction();
-        new Linker(db, tx, SearchConnection()).Run();
+        using (var linker = new Linker(db, tx, SearchConnection())) linker.Run(upto);
         using (var cmd = db.CreateCommand())
         {
             cmd.Transaction = tx;
             cmd.CommandText = "INSERT INTO meta(key, value) VALUES('crash_links', $v) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
-            cmd.Parameters.AddWithValue("$v", state);
+            cmd.Parameters.AddWithValue("$v", $"{LinkerVersion}:{maxId}:{count}");
             cmd.ExecuteNonQuery();
         }
         tx.Commit();
@@ -47,7 +57,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
     }
 
     /// <summary>One recomputation: reads reports, clusters them, gathers and scores candidate fixes, writes the tables.</summary>
-    sealed partial class Linker(SqliteConnection db, SqliteTransaction tx, SqliteConnection? search)
+    sealed partial class Linker(SqliteConnection db, SqliteTransaction tx, SqliteConnection? search) : IDisposable
     {
         sealed record Msg(long Id, string MessageId, long Thread, string? InReplyTo, string FromName, string FromEmail,
             string Recipients, DateTimeOffset Date, string Subject, string List);
@@ -64,12 +74,21 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         readonly Dictionary<long, string> ownTexts = [];
         readonly Dictionary<long, string> fullTexts = [];
 
+        // Prepared once per recomputation: preparing statements again for every cluster was a third of the time.
+        readonly Dictionary<string, SqliteCommand> commands = [];
+
         SqliteCommand Cmd(string sql)
         {
-            var c = db.CreateCommand();
+            if (commands.TryGetValue(sql, out var c)) { c.Parameters.Clear(); return c; }
+            c = db.CreateCommand();
             c.Transaction = tx;
             c.CommandText = sql;
-            return c;
+            return commands[sql] = c;
+        }
+
+        public void Dispose()
+        {
+            foreach (var c in commands.Values) c.Dispose();
         }
 
         const string MsgColumns = """
@@ -84,7 +103,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         Msg? GetMessage(long id)
         {
             if (messages.TryGetValue(id, out var m)) return m;
-            using var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.id = $id");
+            var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.id = $id");
             c.Parameters.AddWithValue("$id", id);
             using var r = c.ExecuteReader();
             return r.Read() ? messages[id] = ReadMsg(r) : null;
@@ -92,7 +111,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
 
         List<Msg> ThreadOf(long thread)
         {
-            using var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.thread_id = $t ORDER BY m.date, m.id");
+            var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.thread_id = $t ORDER BY m.date, m.id");
             c.Parameters.AddWithValue("$t", thread);
             using var r = c.ExecuteReader();
             var list = new List<Msg>();
@@ -100,13 +119,23 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             return list;
         }
 
+        // The texts derived from one message (own words, commit message, full text, inline subject) are asked for one
+        // after the other while a candidate is evaluated: the last few parses are kept.
+        readonly (long Id, Message? Message)[] recent = new (long, Message?)[4];
+        int recentNext;
+
         Message? Parse(long id)
         {
-            using var c = Cmd("SELECT raw FROM copies WHERE message = $m ORDER BY id LIMIT 1");
+            foreach (var (rid, rm) in recent)
+                if (rid == id && rm is not null) return rm;
+            var c = Cmd("SELECT raw FROM copies WHERE message = $m ORDER BY id LIMIT 1");
             c.Parameters.AddWithValue("$m", id);
             if (c.ExecuteScalar() is not byte[] raw) return null;
             parses++;
-            try { return MailParser.Parse(raw); } catch (Exception) { return null; }
+            Message? m;
+            try { m = MailParser.Parse(raw); } catch (Exception) { m = null; }
+            recent[recentNext++ % recent.Length] = (id, m);
+            return m;
         }
 
         /// <summary>The sender's own words (quotes removed), for signals, references and #syz commands.</summary>
@@ -160,9 +189,16 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             return cut >= 0 ? own[..cut] : own;
         }
 
+        readonly Dictionary<long, int> seriesTotals = [];
         int SeriesTotal(long id)
         {
-            using var c = Cmd("SELECT total FROM patches WHERE message = $m");
+            if (seriesTotals.TryGetValue(id, out var total)) return total;
+            return seriesTotals[id] = SeriesTotalQuery(id);
+        }
+
+        int SeriesTotalQuery(long id)
+        {
+            var c = Cmd("SELECT total FROM patches WHERE message = $m");
             c.Parameters.AddWithValue("$m", id);
             return c.ExecuteScalar() is long n ? (int)n : 1;
         }
@@ -172,11 +208,9 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         [GeneratedRegex(@"\s+")]
         private static partial Regex WhiteSpace();
 
-        public void Run()
+        /// <param name="upto">null: recompute everything; else the last message id the stored results saw.</param>
+        public void Run(long? upto)
         {
-            foreach (var sql in new[] { "DELETE FROM fix_links", "DELETE FROM cluster_members", "DELETE FROM crash_clusters" })
-                using (var c = Cmd(sql)) c.ExecuteNonQuery();
-
             var reports = LoadReports();
             var clusterer = new CrashClusterer();
             var members = new Dictionary<int, List<Member>>();
@@ -189,15 +223,115 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 list.Add(new Member(rep, p));
             }
             var closes = LoadCloses();
-            foreach (var group in members.Values) Store(group, closes);
+            var groups = members.Values.ToList();
+            if (upto is null)
+            {
+                foreach (var sql in new[] { "DELETE FROM fix_links", "DELETE FROM cluster_members", "DELETE FROM crash_clusters" })
+                    Cmd(sql).ExecuteNonQuery();
+            }
+            else
+            {
+                var (stale, changed) = Affected(groups, upto.Value);
+                foreach (var id in stale)
+                    foreach (var sql in new[] { "DELETE FROM fix_links WHERE cluster = $id", "DELETE FROM cluster_members WHERE cluster = $id", "DELETE FROM crash_clusters WHERE id = $id" })
+                    {
+                        var c = Cmd(sql);
+                        c.Parameters.AddWithValue("$id", id);
+                        c.ExecuteNonQuery();
+                    }
+                groups = changed;
+            }
+            foreach (var group in groups) Store(group, closes);
             if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
-                Console.Error.WriteLine($"links: {members.Count} clusters, {parses} parses; " +
+                Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed, {parses} parses; " +
                     string.Join(", ", timers.Select(t => $"{t.Key} {t.Value.Elapsed.TotalSeconds:F1} s")));
+        }
+
+        static long ClusterId(List<Member> group) => group.First(m => m.Placement.CopyOf is null).Rep.Id;
+
+        /// <summary>
+        /// Which stored clusters are stale (to delete) and which groups need computing, given the messages with ids
+        /// above <paramref name="upto"/>. A group is computed again when its membership differs from what is stored,
+        /// or when a new message can be evidence for it: a message in one of its threads or in a candidate fix's
+        /// thread (replies, confirmations, reviews), a patch posted within its content window, a trailer naming its
+        /// bot id, reporter or report, or the arrival of a fix it only knew by Message-ID.
+        /// </summary>
+        (List<long> Stale, List<List<Member>> Changed) Affected(List<List<Member>> groups, long upto)
+        {
+            var stored = new Dictionary<long, HashSet<(long, long?, string)>>();
+            var c = Cmd("SELECT cluster, report, copy_of, reason FROM cluster_members");
+            using (var r = c.ExecuteReader())
+                while (r.Read())
+                {
+                    if (!stored.TryGetValue(r.GetInt64(0), out var set)) stored[r.GetInt64(0)] = set = [];
+                    set.Add((r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetString(3)));
+                }
+
+            var newThreads = new HashSet<long>();
+            var newMessageIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            c = Cmd("SELECT thread_id, message_id FROM messages WHERE id > $u");
+            c.Parameters.AddWithValue("$u", upto);
+            using (var r = c.ExecuteReader())
+                while (r.Read()) { newThreads.Add(r.GetInt64(0)); newMessageIds.Add(r.GetString(1)); }
+            var newPatchDates = new List<long>();
+            c = Cmd("SELECT m.date FROM messages m JOIN patches p ON p.message = m.id WHERE m.id > $u AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id))");
+            c.Parameters.AddWithValue("$u", upto);
+            using (var r = c.ExecuteReader())
+                while (r.Read()) newPatchDates.Add(r.GetInt64(0));
+            newPatchDates.Sort();
+            var newEmails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            c = Cmd("SELECT email FROM trailers WHERE message > $u AND email IS NOT NULL");
+            c.Parameters.AddWithValue("$u", upto);
+            using (var r = c.ExecuteReader())
+                while (r.Read()) newEmails.Add(r.GetString(0));
+            var newCloses = LoadCloses(upto);
+            // Per stored cluster: fixes known only by Message-ID, and the threads of its candidate fixes.
+            var pendingFixes = new Dictionary<long, List<string>>();
+            var fixThreads = new Dictionary<long, List<long>>();
+            c = Cmd("SELECT fl.cluster, fl.message_id, m.thread_id FROM fix_links fl LEFT JOIN messages m ON m.id = fl.message");
+            using (var r = c.ExecuteReader())
+                while (r.Read())
+                {
+                    if (r.IsDBNull(2)) Add(pendingFixes, r.GetInt64(0), r.GetString(1));
+                    else Add(fixThreads, r.GetInt64(0), r.GetInt64(2));
+                }
+
+            var changed = new List<List<Member>>();
+            var keep = new HashSet<long>();
+            foreach (var group in groups)
+            {
+                var id = ClusterId(group);
+                var membership = group.Select(m => (m.Rep.Id, m.Placement.CopyOf, m.Placement.Reason)).ToHashSet();
+                if (stored.TryGetValue(id, out var old) && old.SetEquals(membership))
+                {
+                    var reports = group.Where(m => m.Placement.CopyOf is null).Select(m => m.Rep).ToList();
+                    var from = reports.Min(r => r.Message.Date).AddDays(-1).ToUnixTimeSeconds();
+                    var to = reports.Max(r => r.Message.Date).AddDays(EvidenceWeights.ContentWindowDays).ToUnixTimeSeconds();
+                    var lo = newPatchDates.BinarySearch(from);
+                    if (lo < 0) lo = ~lo;
+                    var evidence = group.Any(m => newThreads.Contains(m.Rep.Message.Thread))
+                        || (lo < newPatchDates.Count && newPatchDates[lo] <= to)
+                        || group.Any(m => m.Rep.BotId is { } b && (newEmails.Contains($"syzbot+{b}@syzkaller.appspotmail.com") || newCloses.ContainsKey(b)))
+                        || reports.Any(r => r.Bot is null && newEmails.Contains(r.Message.FromEmail))
+                        || group.Any(m => newCloses.ContainsKey(m.Rep.Message.MessageId))
+                        || (pendingFixes.TryGetValue(id, out var pending) && pending.Any(newMessageIds.Contains))
+                        || (fixThreads.TryGetValue(id, out var threads) && threads.Any(newThreads.Contains));
+                    if (!evidence) { keep.Add(id); continue; }
+                }
+                changed.Add(group);
+            }
+            return (stored.Keys.Where(id => !keep.Contains(id)).ToList(), changed);
+        }
+
+        static void Add<T>(Dictionary<long, List<T>> map, long key, T value)
+        {
+            if (!map.TryGetValue(key, out var list)) map[key] = list = [];
+            list.Add(value);
         }
 
         List<Rep> LoadReports()
         {
-            using var c = Cmd($"SELECT cr.id, cr.report, {MsgColumns} FROM crash_reports cr JOIN messages m ON m.id = cr.message ORDER BY m.date, m.id, cr.ord");
+            var c = Cmd($"SELECT cr.id, cr.report, {MsgColumns} FROM crash_reports cr JOIN messages m ON m.id = cr.message ORDER BY m.date, m.id, cr.ord");
             using var r = c.ExecuteReader();
             var list = new List<Rep>();
             while (r.Read())
@@ -223,10 +357,12 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             && (m.FromEmail.StartsWith("syzbot+list", StringComparison.Ordinal) || report.Title.EndsWith(" (NUM)", StringComparison.Ordinal));
 
         /// <summary>Closes:/Link: trailers by what they point at: a Message-ID or a syzbot extid → messages.</summary>
-        Dictionary<string, List<(long Message, string Trailer)>> LoadCloses()
+        /// <param name="after">only trailers of messages with a larger id.</param>
+        Dictionary<string, List<(long Message, string Trailer)>> LoadCloses(long after = 0)
         {
             var map = new Dictionary<string, List<(long, string)>>(StringComparer.OrdinalIgnoreCase);
-            using var c = Cmd("SELECT message, name, value FROM trailers WHERE lower(name) IN ('closes', 'link', 'buglink')");
+            var c = Cmd("SELECT message, name, value FROM trailers WHERE message > $after AND lower(name) IN ('closes', 'link', 'buglink')");
+            c.Parameters.AddWithValue("$after", after);
             using var r = c.ExecuteReader();
             while (r.Read())
             {
@@ -256,10 +392,10 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             var first = reports.Min(r => r.Message.Date);
             var last = reports.Max(r => r.Message.Date);
 
-            using (var c = Cmd("""
+            if (Cmd("""
                 INSERT INTO crash_clusters(id, title, alt_titles, type, bot, bot_ids, first_seen, last_seen, reports, copies, lists, key_functions, guilty_file)
                 VALUES($id, $title, $alt, $type, $bot, $botIds, $first, $last, $reports, $copies, $lists, $key, $guilty)
-                """))
+                """) is var c)
             {
                 c.Parameters.AddWithValue("$id", clusterId);
                 c.Parameters.AddWithValue("$title", lead.Report.Title);
@@ -276,19 +412,19 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                 c.Parameters.AddWithValue("$guilty", (object?)guilty ?? DBNull.Value);
                 c.ExecuteNonQuery();
             }
-            using (var c = Cmd("INSERT INTO cluster_members(report, cluster, message, copy_of, reason, bot, bot_id) VALUES($r, $c, $m, $copy, $reason, $bot, $botId)"))
+            var insertMember = Cmd("INSERT INTO cluster_members(report, cluster, message, copy_of, reason, bot, bot_id) VALUES($r, $c, $m, $copy, $reason, $bot, $botId)");
             {
                 foreach (var m in group)
                 {
-                    c.Parameters.Clear();
-                    c.Parameters.AddWithValue("$r", m.Rep.Id);
-                    c.Parameters.AddWithValue("$c", clusterId);
-                    c.Parameters.AddWithValue("$m", m.Rep.Message.Id);
-                    c.Parameters.AddWithValue("$copy", (object?)m.Placement.CopyOf ?? DBNull.Value);
-                    c.Parameters.AddWithValue("$reason", m.Placement.Reason);
-                    c.Parameters.AddWithValue("$bot", (object?)m.Rep.Bot?.Bot ?? DBNull.Value);
-                    c.Parameters.AddWithValue("$botId", (object?)m.Rep.BotId ?? DBNull.Value);
-                    c.ExecuteNonQuery();
+                    insertMember.Parameters.Clear();
+                    insertMember.Parameters.AddWithValue("$r", m.Rep.Id);
+                    insertMember.Parameters.AddWithValue("$c", clusterId);
+                    insertMember.Parameters.AddWithValue("$m", m.Rep.Message.Id);
+                    insertMember.Parameters.AddWithValue("$copy", (object?)m.Placement.CopyOf ?? DBNull.Value);
+                    insertMember.Parameters.AddWithValue("$reason", m.Placement.Reason);
+                    insertMember.Parameters.AddWithValue("$bot", (object?)m.Rep.Bot?.Bot ?? DBNull.Value);
+                    insertMember.Parameters.AddWithValue("$botId", (object?)m.Rep.BotId ?? DBNull.Value);
+                    insertMember.ExecuteNonQuery();
                 }
             }
 
@@ -376,31 +512,19 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             T("thread").Stop();
             T("content").Start();
             // Content: top-level patches touching the crash's functions or guilty file, after the report, within the window.
-            if (facts.KeyFunctions.Count > 0)
-            {
-                var names = string.Join(',', facts.KeyFunctions.Select((_, i) => "$f" + i));
-                using var c = Cmd($"""
-                    SELECT DISTINCT {MsgColumns} FROM patch_functions pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
-                    WHERE pf.function IN ({names}) AND p.kind IN ('Patch', 'PullRequest') AND m.date BETWEEN $s AND $e
-                    """);
-                for (var i = 0; i < facts.KeyFunctions.Count; i++) c.Parameters.AddWithValue("$f" + i, facts.KeyFunctions[i]);
-                c.Parameters.AddWithValue("$s", start);
-                c.Parameters.AddWithValue("$e", windowEnd);
-                using var r = c.ExecuteReader();
-                while (r.Read()) Add(Cache(ReadMsg(r)));
-            }
+            // In SQLite's order for the former IN/DISTINCT query (functions sorted, then insertion order), so that ties
+            // at the candidate limit fall the same way.
+            var seen = new HashSet<long>();
+            foreach (var f in facts.KeyFunctions.Distinct().Order(StringComparer.Ordinal))
+                foreach (var (m, _) in Touching("function", f))
+                    if (m.Date.ToUnixTimeSeconds() is var d && d >= start && d <= windowEnd && seen.Add(m.Id)) Add(m);
             if (facts.GuiltyFile is { } gf)
             {
                 // Popular files are touched by hundreds of patches a year: the nearest ones after the report are the likely fixes.
-                using var c = Cmd($"""
-                    SELECT {MsgColumns} FROM patch_files pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
-                    WHERE pf.path = $p AND p.kind = 'Patch' AND m.date BETWEEN $s AND $e ORDER BY m.date LIMIT {MaxFileCandidates}
-                    """);
-                c.Parameters.AddWithValue("$p", gf);
-                c.Parameters.AddWithValue("$s", start);
-                c.Parameters.AddWithValue("$e", windowEnd);
-                using var r = c.ExecuteReader();
-                while (r.Read()) Add(Cache(ReadMsg(r)));
+                if (!fileByDate.TryGetValue(gf, out var byDate))
+                    fileByDate[gf] = byDate = Touching("path", gf).Where(t => t.Kind == "Patch").Select(t => t.Msg).OrderBy(m => m.Date).ToList();
+                foreach (var m in byDate.SkipWhile(m => m.Date.ToUnixTimeSeconds() < start).TakeWhile(m => m.Date.ToUnixTimeSeconds() <= windowEnd).Take(MaxFileCandidates))
+                    Add(m);
             }
 
             if (facts.GuiltyFile is { } file && file.LastIndexOf('/') is var slash and > 0)
@@ -418,7 +542,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             // Explicit: trailers naming the bot id, the reporter, or the report.
             foreach (var email in facts.BotIds.Select(id => $"syzbot+{id}@syzkaller.appspotmail.com").Concat(facts.ReporterEmails))
             {
-                using var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = $e AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id)) AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
+                var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = $e AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id)) AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
                 c.Parameters.AddWithValue("$e", email.ToLowerInvariant());
                 using var r = c.ExecuteReader();
                 while (r.Read()) Add(Cache(ReadMsg(r)));
@@ -459,7 +583,7 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             }
             T("evaluate").Stop();
             using var _ = new Stop(T("insert"));
-            using var insert = Cmd("""
+            var insert = Cmd("""
                 INSERT INTO fix_links(cluster, message_id, message, subject, date, score, evidence, signals)
                 VALUES($c, $mid, $m, $s, $d, $score, $ev, $sig)
                 """);
@@ -490,21 +614,47 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             public void Dispose() => watch.Stop();
         }
 
+        readonly Dictionary<(string, string), List<(Msg Msg, string Kind)>> touching = [];
+        readonly Dictionary<string, List<Msg>> fileByDate = [];
+
+        /// <summary>Top-level patches and pull requests naming a function (<paramref name="column"/> "function") or a
+        /// file ("path") in their diff, in insertion order; read once per name: the same io_uring functions and files
+        /// come up for hundreds of clusters.</summary>
+        List<(Msg Msg, string Kind)> Touching(string column, string name)
+        {
+            if (touching.TryGetValue((column, name), out var list)) return list;
+            var table = column == "function" ? "patch_functions" : "patch_files";
+            var c = Cmd($"""
+                SELECT {MsgColumns}, p.kind FROM {table} pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
+                WHERE pf.{column} = $n AND p.kind IN ('Patch', 'PullRequest') ORDER BY pf.rowid
+                """);
+            c.Parameters.AddWithValue("$n", name);
+            list = [];
+            using var r = c.ExecuteReader();
+            while (r.Read()) list.Add((Cache(ReadMsg(r)), r.GetString(10)));
+            return touching[(column, name)] = list;
+        }
+
+        List<Msg>? patches;
+
+        /// <summary>Every top-level patch by date, read once: subject lookups and date windows scan it in memory
+        /// (an <c>instr()</c> scan of the table per lookup was the linker's slowest query).</summary>
+        List<Msg> Patches()
+        {
+            if (patches is not null) return patches;
+            patches = [];
+            var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date, m.id");
+            using var r = c.ExecuteReader();
+            while (r.Read()) patches.Add(Cache(ReadMsg(r)));
+            return patches;
+        }
+
         List<(Msg Msg, List<string> Files)>? fixLike;
 
-        /// <summary>Top-level patches worded as fixes, by date (loaded once: the archive has no index on date alone).</summary>
+        /// <summary>Top-level patches worded as fixes, by date.</summary>
         IEnumerable<(Msg Msg, List<string> Files)> FixLikePatches(DateTimeOffset from, DateTimeOffset to)
         {
-            if (fixLike is null)
-            {
-                fixLike = [];
-                using var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date");
-                using var r = c.ExecuteReader();
-                var all = new List<Msg>();
-                while (r.Read()) all.Add(ReadMsg(r));
-                foreach (var m in all.Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)))
-                    fixLike.Add((Cache(m), Files(m.Id)));
-            }
+            fixLike ??= Patches().Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)).Select(m => (m, Files(m.Id))).ToList();
             var lo = 0;
             var hi = fixLike.Count;
             while (lo < hi) { var mid = (lo + hi) / 2; if (fixLike[mid].Msg.Date < from) lo = mid + 1; else hi = mid; }
@@ -525,14 +675,14 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         bool HasDiff(long id)
         {
             if (hasDiff.TryGetValue(id, out var b)) return b;
-            using var c = Cmd("SELECT EXISTS(SELECT 1 FROM patch_files WHERE message = $m)");
+            var c = Cmd("SELECT EXISTS(SELECT 1 FROM patch_files WHERE message = $m)");
             c.Parameters.AddWithValue("$m", id);
             return hasDiff[id] = Convert.ToInt64(c.ExecuteScalar()) != 0;
         }
 
         List<string> Strings(string sql, long id)
         {
-            using var c = Cmd(sql);
+            var c = Cmd(sql);
             c.Parameters.AddWithValue("$m", id);
             using var r = c.ExecuteReader();
             var list = new List<string>();
@@ -549,9 +699,13 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         List<string> Files(long id) => filesCache.TryGetValue(id, out var f) ? f
             : filesCache[id] = Strings("SELECT path FROM patch_files WHERE message = $m", id).Select(p => p.Split(' ')[0]).Distinct().ToList();
 
-        List<TrailerFact> Trailers(long id)
+        // The same fix is a candidate of many clusters: what is read about it once serves them all.
+        readonly Dictionary<long, List<TrailerFact>> trailersCache = [];
+        List<TrailerFact> Trailers(long id) => trailersCache.TryGetValue(id, out var t) ? t : trailersCache[id] = TrailersQuery(id);
+
+        List<TrailerFact> TrailersQuery(long id)
         {
-            using var c = Cmd("SELECT name, value, email FROM trailers WHERE message = $m");
+            var c = Cmd("SELECT name, value, email FROM trailers WHERE message = $m");
             c.Parameters.AddWithValue("$m", id);
             using var r = c.ExecuteReader();
             var list = new List<TrailerFact>();
@@ -561,21 +715,14 @@ public sealed partial class SqliteArchiveStore : ICrashStore
 
         Msg? FindByMessageId(string messageId)
         {
-            using var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.message_id = $id ORDER BY m.id LIMIT 1");
+            var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.message_id = $id ORDER BY m.id LIMIT 1");
             c.Parameters.AddWithValue("$id", messageId);
             using var r = c.ExecuteReader();
             return r.Read() ? Cache(ReadMsg(r)) : null;
         }
 
-        List<Msg> FindBySubjectTitle(string title)
-        {
-            using var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' AND instr(m.subject, $t) > 0 ORDER BY m.date LIMIT 5");
-            c.Parameters.AddWithValue("$t", title);
-            using var r = c.ExecuteReader();
-            var list = new List<Msg>();
-            while (r.Read()) list.Add(Cache(ReadMsg(r)));
-            return list;
-        }
+        List<Msg> FindBySubjectTitle(string title) =>
+            Patches().Where(m => m.Subject.Contains(title, StringComparison.Ordinal)).Take(5).ToList();
 
         /// <summary>Whether the message's subject or text contains one of the crash titles. Titles name a function
         /// ("… in io_sqe_buffer_register"): the full-text index says which messages contain that word at all, so
@@ -632,7 +779,10 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         }
 
         /// <summary>The fix's own title: the subject without [PATCH] tags, or for a patch sent inline in a reply, its Subject: line.</summary>
-        string PatchSubject(Msg m)
+        readonly Dictionary<long, string> patchSubjects = [];
+        string PatchSubject(Msg m) => patchSubjects.TryGetValue(m.Id, out var s) ? s : patchSubjects[m.Id] = PatchSubjectOf(m);
+
+        string PatchSubjectOf(Msg m)
         {
             var info = SubjectInfo.Parse(m.Subject);
             if (info.IsReply && LinkText.InlinePatchSubject(Parse(m.Id)?.Body ?? "") is { } inline) return inline;
@@ -640,9 +790,12 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         }
 
         /// <summary>Reviews, tests and "applied" said about a fix: replies to it (or to its cover letter) after it was posted.</summary>
-        List<StoredSignal> SignalsOn(Msg fix)
+        readonly Dictionary<long, List<StoredSignal>> signalsCache = [];
+        List<StoredSignal> SignalsOn(Msg fix) => [.. signalsCache.TryGetValue(fix.Id, out var s) ? s : signalsCache[fix.Id] = SignalsQuery(fix)];
+
+        List<StoredSignal> SignalsQuery(Msg fix)
         {
-            using var c = Cmd("""
+            var c = Cmd("""
                 SELECT p.info, m.date, m.from_name FROM messages m JOIN patches p ON p.message = m.id
                 WHERE m.thread_id = $t AND m.date >= $d AND (m.in_reply_to = $id OR ($cover IS NOT NULL AND m.in_reply_to = $cover))
                 """);
