@@ -35,4 +35,5 @@ public sealed record KernelTreeRow(long Id, string Version, string Source, DateT
 public sealed record KernelFileData(string Path, IReadOnlyList<int> Keywords, IReadOnlyList<string> Emails, IReadOnlyList<FunctionDefinition> Functions);
 
 /// <param name="Files">empty when only a MAINTAINERS file was imported.</param>
-public sealed record KernelTreeData(string Version, string Source, string Maintainers, IReadOnlyList<KernelFileData> Files);
+/// <param name="Mailmap">the tree's .mailmap text (get_maintainer.pl maps addresses through it), or null.</param>
+public sealed record KernelTreeData(string Version, string Source, string Maintainers, IReadOnlyList<KernelFileData> Files, string? Mailmap = null);

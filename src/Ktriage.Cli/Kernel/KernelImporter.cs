@@ -15,7 +15,7 @@ internal static class KernelImporter
     static bool Wanted(string path)
     {
         var name = path[(path.LastIndexOf('/') + 1)..];
-        return name is "MAINTAINERS" or "Makefile" || IsSource(path) || FileEmails.Applies(path);
+        return name is "MAINTAINERS" or "Makefile" or ".mailmap" || IsSource(path) || FileEmails.Applies(path);
     }
 
     sealed class Pending(string path, string text)
@@ -29,7 +29,7 @@ internal static class KernelImporter
         var functions = new Dictionary<string, IReadOnlyList<FunctionDefinition>>(StringComparer.Ordinal);
         var keywords = new Dictionary<string, IReadOnlyList<int>>(StringComparer.Ordinal);
         var emails = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var makefiles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var topFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         string? maintainersPath = null, maintainersText = null;
         MaintainersFile? maintainers = null;
         // Files read before MAINTAINERS (a tarball lists Documentation/ first) wait for its K: keywords.
@@ -68,7 +68,7 @@ internal static class KernelImporter
                 pending.Clear();
                 continue;
             }
-            if (name == "Makefile") { makefiles[entry.Path] = text; continue; }
+            if (name is "Makefile" or ".mailmap") { topFiles[entry.Path] = text; continue; }
             if (FileEmails.Applies(entry.Path))
             {
                 var found = FileEmails.Extract(text);
@@ -87,7 +87,7 @@ internal static class KernelImporter
 
         // The tree's top is where MAINTAINERS is ("linux-source-6.1/" in Debian's tarball).
         var top = maintainersPath[..^"MAINTAINERS".Length];
-        version ??= makefiles.TryGetValue(top + "Makefile", out var mk) ? KernelVersion.FromMakefile(mk) : null;
+        version ??= topFiles.TryGetValue(top + "Makefile", out var mk) ? KernelVersion.FromMakefile(mk) : null;
         if (version is null)
             throw new SourceException($"{source}: cannot tell the kernel version (no top-level Makefile); give it with --version");
         var files = paths.Count == 1 ? [] : paths
@@ -95,6 +95,6 @@ internal static class KernelImporter
             .Select(p => new KernelFileData(p[top.Length..], keywords.GetValueOrDefault(p) ?? [], emails.GetValueOrDefault(p) ?? [],
                 functions.GetValueOrDefault(p) ?? []))
             .ToList();
-        return new KernelTreeData(version, Path.GetFullPath(source), maintainersText, files);
+        return new KernelTreeData(version, Path.GetFullPath(source), maintainersText, files, topFiles.GetValueOrDefault(top + ".mailmap"));
     }
 }

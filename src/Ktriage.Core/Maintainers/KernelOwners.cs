@@ -9,6 +9,8 @@ public interface IKernelTree
 {
     string Version { get; }
     MaintainersFile Maintainers { get; }
+    /// <summary>The tree's .mailmap (empty when it had none).</summary>
+    Mailmap Mailmap { get; }
     /// <summary>False when only MAINTAINERS was imported: no file list, no function index.</summary>
     bool HasSources { get; }
     bool HasFile(string path);
@@ -39,7 +41,7 @@ public static class KernelOwners
         var paths = files.Select(MaintainerMatcher.CanonPath).Where(p => p.Length > 0).Distinct().ToList();
         var keywords = paths.SelectMany(tree.KeywordSections);
         var emails = paths.SelectMany(tree.FileEmails);
-        return MaintainerMatcher.Who(tree.Maintainers, paths, keywords, emails);
+        return MaintainerMatcher.Who(tree.Maintainers, paths, keywords, emails, tree.Mailmap);
     }
 
     /// <summary>Owners of a patch like get_maintainer.pl PATCHFILE: every path the diff names (old and new), the K:
@@ -51,7 +53,7 @@ public static class KernelOwners
             .Select(MaintainerMatcher.CanonPath).Where(p => p.Length > 0 && p != "dev/null").Distinct().ToList();
         if (paths.Count == 0) return Owners.None;
         var keywords = tree.Maintainers.KeywordSectionsInPatch(patchText);
-        return MaintainerMatcher.Who(tree.Maintainers, paths, keywords, paths.SelectMany(tree.FileEmails));
+        return MaintainerMatcher.Who(tree.Maintainers, paths, keywords, paths.SelectMany(tree.FileEmails), tree.Mailmap);
     }
 
     const int FramesTried = 8;

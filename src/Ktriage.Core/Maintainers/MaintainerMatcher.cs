@@ -49,10 +49,10 @@ public static class MaintainerMatcher
     /// matched the files' text or the patch (<paramref name="keywordSections"/>), plus addresses found in the files
     /// themselves (get_maintainer.pl reads them from .yaml bindings).</summary>
     public static Owners Who(MaintainersFile file, IEnumerable<string> files, IEnumerable<int>? keywordSections = null,
-        IEnumerable<string>? fileEmails = null)
+        IEnumerable<string>? fileEmails = null, Mailmap? mailmap = null)
     {
         var paths = files.Select(CanonPath).Where(p => p.Length > 0).Distinct().ToList();
-        var acc = new Accumulator();
+        var acc = new Accumulator(mailmap ?? Mailmap.Empty);
         var subsystems = new Dictionary<int, (string By, List<string> Files)>();
         var order = new List<int>();
         foreach (var path in paths)
@@ -118,7 +118,7 @@ public static class MaintainerMatcher
     public static string FormatEmail(string name, string address) => name.Length == 0 ? address : $"{name} <{address}>";
 
     /// <summary>add_categories, push_email_address and the final deduplication of get_maintainer.pl.</summary>
-    sealed class Accumulator
+    sealed class Accumulator(Mailmap mailmap)
     {
         readonly List<Recipient> people = [];
         readonly List<Recipient> lists = [];
@@ -180,7 +180,7 @@ public static class MaintainerMatcher
             var result = new List<Recipient>();
             foreach (var r in people.Where(p => !Regex.IsMatch(p.Address, PenguinChief)).Concat(lists))
             {
-                var (name, address) = ParseEmail(r.Address);
+                var (name, address) = ParseEmail(mailmap.Map(r.Address));
                 if (name.Length > 0 && byName.TryGetValue(name, out var n)) (name, address) = n;
                 else if (byAddress.TryGetValue(address, out var a)) (name, address) = a;
                 else
@@ -188,8 +188,8 @@ public static class MaintainerMatcher
                     byName[name] = (name, address);
                     byAddress[address] = (name, address);
                 }
-                var formatted = FormatEmail(name, address);
-                if (seen.Add(formatted)) result.Add(r with { Address = formatted, Email = address });
+                var formatted = mailmap.Map(FormatEmail(name, address));
+                if (seen.Add(formatted)) result.Add(r with { Address = formatted, Email = ParseEmail(formatted).Address });
             }
             return result;
         }

@@ -13,6 +13,7 @@ internal static class SqliteKernelSchema
             source TEXT NOT NULL,              -- the path imported
             imported_at INTEGER NOT NULL,
             maintainers TEXT NOT NULL,         -- the MAINTAINERS file verbatim: parsed when loaded (milliseconds)
+            mailmap TEXT,                      -- the tree's .mailmap verbatim
             files INTEGER NOT NULL,
             functions INTEGER NOT NULL,
             sections INTEGER NOT NULL);

@@ -31,13 +31,14 @@ public sealed partial class SqliteArchiveStore : IKernelStore
         {
             ins.Transaction = tx;
             ins.CommandText = """
-                INSERT INTO kernel_trees(version, source, imported_at, maintainers, files, functions, sections)
-                VALUES($v, $s, $at, $m, $f, $fn, $sec) RETURNING id
+                INSERT INTO kernel_trees(version, source, imported_at, maintainers, mailmap, files, functions, sections)
+                VALUES($v, $s, $at, $m, $mm, $f, $fn, $sec) RETURNING id
                 """;
             ins.Parameters.AddWithValue("$v", tree.Version);
             ins.Parameters.AddWithValue("$s", tree.Source);
             ins.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
             ins.Parameters.AddWithValue("$m", tree.Maintainers);
+            ins.Parameters.AddWithValue("$mm", (object?)tree.Mailmap ?? DBNull.Value);
             ins.Parameters.AddWithValue("$f", tree.Files.Count);
             ins.Parameters.AddWithValue("$fn", tree.Files.Sum(f => f.Functions.Count));
             ins.Parameters.AddWithValue("$sec", MaintainersFile.Parse(tree.Maintainers).Sections.Count);
@@ -94,8 +95,9 @@ public sealed partial class SqliteArchiveStore : IKernelStore
     public IKernelTree LoadKernelTree(long id)
     {
         var row = KernelTrees().FirstOrDefault(t => t.Id == id) ?? throw new StoreException($"no kernel tree {id} in {Path}");
-        var text = (string)Scalar(db, "SELECT maintainers FROM kernel_trees WHERE id=$id", ("$id", id))!;
-        return new SqliteKernelTree(this, row, text);
+        var (text, mailmap) = Rows("SELECT maintainers, mailmap FROM kernel_trees WHERE id=$id",
+            r => (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), ("$id", id))[0];
+        return new SqliteKernelTree(this, row, text, Core.Maintainers.Mailmap.Parse(mailmap));
     }
 
     /// <summary>A tree read from the store: MAINTAINERS parsed with the tree's directories, lookups by query.</summary>
@@ -106,8 +108,9 @@ public sealed partial class SqliteArchiveStore : IKernelStore
         readonly HashSet<string> files = new(StringComparer.Ordinal);
         readonly HashSet<string> directories = new(StringComparer.Ordinal);
 
-        public SqliteKernelTree(SqliteArchiveStore store, KernelTreeRow row, string maintainers)
+        public SqliteKernelTree(SqliteArchiveStore store, KernelTreeRow row, string maintainers, Mailmap mailmap)
         {
+            Mailmap = mailmap;
             this.store = store;
             id = row.Id;
             Version = row.Version;
@@ -123,6 +126,7 @@ public sealed partial class SqliteArchiveStore : IKernelStore
 
         public string Version { get; }
         public MaintainersFile Maintainers { get; }
+        public Mailmap Mailmap { get; }
         public bool HasSources { get; }
         public bool HasFile(string path) => files.Contains(path);
         public bool HasDirectory(string path) => directories.Contains(path);

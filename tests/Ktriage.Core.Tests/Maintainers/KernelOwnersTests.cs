@@ -14,6 +14,7 @@ public sealed class KernelOwnersTests
         public string Version => "6.1.0";
         public MaintainersFile Maintainers { get; } = MaintainersFile.Parse(MaintainersFixture.Text,
             v => sources.Keys.Any(k => k.StartsWith(v.TrimEnd('/') + "/", StringComparison.Ordinal)));
+        public Mailmap Mailmap { get; } = Mailmap.Parse("Amit Shah <amit@kernel.org> <amit.shah@redhat.com>\n");
         public bool HasSources => true;
         public bool HasFile(string path) => sources.ContainsKey(path);
         public bool HasDirectory(string path) => sources.Keys.Any(k => k.StartsWith(path + "/", StringComparison.Ordinal));

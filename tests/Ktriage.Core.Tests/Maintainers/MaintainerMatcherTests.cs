@@ -142,3 +142,24 @@ public sealed class MaintainerMatcherTests
         Assert.Equal((name, address), MaintainerMatcher.ParseEmail(text));
     }
 }
+
+public sealed class MailmapTests
+{
+    [Fact]
+    public void Old_addresses_become_the_current_ones_like_get_maintainer()
+    {
+        var map = Mailmap.Parse("""
+            # comment
+            Chuck Lever <chuck@new.org> <chuck.lever@oracle.com>
+            <davem@new.org> <davem@davemloft.net>
+            Jeff Layton <jeff@new.org> Jeff L <jlayton@kernel.org>
+            """);
+        var o = MaintainerMatcher.Who(MaintainersFile.Parse(MaintainersFixture.Text), ["net/sunrpc/cache.c"], mailmap: map);
+        var emails = o.Recipients.Select(r => r.Address).ToList();
+        Assert.Contains("Chuck Lever <chuck@new.org>", emails);
+        Assert.Contains("\"David S. Miller\" <davem@new.org>", emails);
+        // The name+address form only maps that exact pair.
+        Assert.Contains("Jeff Layton <jlayton@kernel.org>", emails);
+        Assert.Equal("Jeff Layton <jeff@new.org>", map.Map("Jeff L <jlayton@kernel.org>"));
+    }
+}
