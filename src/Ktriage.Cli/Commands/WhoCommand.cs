@@ -112,13 +112,14 @@ internal static class WhoCommand
             var title = subject ?? text.Split('\n').FirstOrDefault(l => l.StartsWith("Subject:", StringComparison.Ordinal))?[8..].Trim() ?? source;
             return [WhoReport.ForPatch(treeFor(null), text, title, messageId, sender)];
         }
+        // Every crash that maps; a follow-on report with nothing in it ("kernel panic: Fatal exception" after the oops)
+        // is left out, and only a text where no crash maps is an error.
+        var reports = CrashAnalyzer.Analyze(text);
         var result = new List<WhoReport>();
-        foreach (var report in CrashAnalyzer.Analyze(text))
-        {
-            var tree = treeFor(report.KernelVersion);
-            result.Add(WhoReport.ForCrash(tree, report, text, messageId, sender, subject)
-                ?? throw new UserError($"{source}: nothing in the crash \"{report.Title}\" maps to a file of Linux {tree.Version} (no file:line, no known function or module)"));
-        }
+        foreach (var report in reports)
+            if (WhoReport.ForCrash(treeFor(report.KernelVersion), report, text, messageId, sender, subject) is { } found) result.Add(found);
+        if (result.Count == 0 && reports.Count > 0)
+            throw new UserError($"{source}: nothing in the crash \"{reports[0].Title}\" maps to a file of Linux {treeFor(reports[0].KernelVersion).Version} (no file:line, no known function or module)");
         return result;
     }
 }
