@@ -205,9 +205,36 @@ public sealed class WhoTests(WhoTests.Fixture fixture) : IClassFixture<WhoTests.
             "linux-kernel@vger.kernel.org"], Emails(who));
     }
 
-    static string Run(string file, params string[] args)
+    [Theory]
+    [InlineData("tree.tar.gz", "czf")]
+    [InlineData("tree.tar.xz", "cJf")]
+    [InlineData("tree.tar", "cf")]
+    public void A_tarball_imports_like_the_directory_it_holds(string name, string flags)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = KernelTree.Root! };
+        // A tiny tree in a top directory, as kernel tarballs have it.
+        var top = Directory.CreateDirectory(kernel.Temp("tar-src/linux-9.9")).FullName;
+        File.WriteAllText(Path.Combine(top, "Makefile"), "VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 1\nEXTRAVERSION =\n");
+        File.WriteAllText(Path.Combine(top, "MAINTAINERS"), "FOO DRIVER\nM:\tA Person <a@example.org>\nL:\tfoo@lists.example.org\nS:\tMaintained\nF:\tdrivers/foo/\n");
+        Directory.CreateDirectory(Path.Combine(top, "drivers/foo"));
+        File.WriteAllText(Path.Combine(top, "drivers/foo/foo.c"), "static int foo_probe(void)\n{\n\treturn 0;\n}\n");
+        var archive = kernel.Temp(name);
+        RunIn(kernel.Temp("tar-src"), "tar", flags, archive, "linux-9.9");
+        var db = kernel.Temp(name + ".db");
+        var r = Ktriage.Run(db, "kernel", "import", archive);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.StartsWith("kernel 9.9.1: 1 MAINTAINERS sections, 3 files, 1 functions", r.Stdout);
+        var oops = kernel.Temp(name + ".log");
+        File.WriteAllText(oops, "BUG: kernel NULL pointer dereference, address: 0000000000000008\nRIP: 0010:foo_probe+0x10/0x20 [foo]\nCall Trace:\n <TASK>\n foo_probe+0x10/0x20 [foo]\n do_one_initcall+0x50/0x200\n</TASK>\n");
+        var who = Single(Ktriage.Run(db, "who", oops, "--json"));
+        Assert.Equal(["drivers/foo/foo.c"], who.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(["a@example.org", "foo@lists.example.org"], Emails(who));
+    }
+
+    static string Run(string file, params string[] args) => RunIn(KernelTree.Root!, file, args);
+
+    static string RunIn(string dir, string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEnd();
