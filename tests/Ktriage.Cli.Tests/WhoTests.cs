@@ -192,6 +192,36 @@ public sealed class WhoTests(WhoTests.Fixture fixture) : IClassFixture<WhoTests.
         Assert.Contains("nope", missing.Stderr);
     }
 
+    [KernelTreeFact("seeds")]
+    public void A_crash_uses_the_tree_nearest_to_its_kernel_unless_one_is_pinned()
+    {
+        var db = kernel.Temp("two-trees.db");
+        File.Copy(kernel.Db, db, true);
+        // A second tree, MAINTAINERS only, nearer to seed 003's 3.18 kernel than 6.1 is.
+        Assert.Equal(0, Ktriage.Run(db, "kernel", "import", KernelTree.Path("MAINTAINERS"), "--version", "4.19").ExitCode);
+        Assert.Equal(2, Ktriage.Run(db, "kernel", "list", "--json").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var seed = Directory.GetFiles(SharedData.Path("seeds"), "003_*").Single();
+        JsonElement Virtio(Ktriage.Result r)
+        {
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            var line = JsonDocument.Parse(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single()).RootElement;
+            return line.GetProperty("results").EnumerateArray().First(x => x.GetProperty("subject").GetString() == "kernel BUG in virtio_device_ready");
+        }
+        // 4.19 has no function index or file list: only the symbolized header is known there.
+        var nearest = Virtio(Ktriage.Run(db, "who", seed, "--json"));
+        Assert.Equal("4.19", nearest.GetProperty("tree").GetString());
+        Assert.Equal("VIRTIO CORE AND NET DRIVERS", nearest.GetProperty("subsystems")[0].GetProperty("name").GetString());
+        // Debian's package moves (6.1.192 today): pin whatever 6.1 the tree is.
+        var v61 = Ktriage.Run(kernel.Db, "kernel", "list").Stdout.Split(' ')[0];
+        Assert.StartsWith("6.1.", v61);
+        var pinned = Virtio(Ktriage.Run(db, "who", seed, "--json", "--kernel", v61));
+        Assert.Equal(v61, pinned.GetProperty("tree").GetString());
+        Assert.Equal("VIRTIO CONSOLE DRIVER", pinned.GetProperty("subsystems")[0].GetProperty("name").GetString());
+        var unknown = Ktriage.Run(db, "who", seed, "--kernel", "5.4");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("--kernel 5.4", unknown.Stderr);
+    }
+
     [KernelTreeFact]
     public void A_lone_MAINTAINERS_needs_a_version_and_then_answers_paths()
     {
