@@ -52,8 +52,8 @@ internal static class WhoView
             if (s.Lists.Count > 0) Console.WriteLine($"{indent}    lists: {string.Join(", ", s.Lists)}");
             foreach (var t in s.Trees) Console.WriteLine($"{indent}    tree: {t}");
         }
-        Console.WriteLine($"{indent}  To: {string.Join(", ", w.To)}");
-        Console.WriteLine($"{indent}  Cc: {string.Join(", ", w.Cc)}");
+        Console.WriteLine($"{indent}  To: {(w.To.Count > 0 ? string.Join(", ", w.To) : "(no maintainer listed)")}");
+        if (w.Cc.Count > 0) Console.WriteLine($"{indent}  Cc: {string.Join(", ", w.Cc)}");
         if (!reply) return;
         if (w.SendEmail is { } se)
         {
