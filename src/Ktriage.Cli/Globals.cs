@@ -24,6 +24,8 @@ internal static class Globals
     {
         // Output is read by people and scripts, not embedded in HTML: keep <, >, + and non-ASCII readable.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // 'thread --json' nests two levels per reply: real threads go deeper than the default 64.
+        MaxDepth = 2048,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };

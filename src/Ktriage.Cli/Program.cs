@@ -23,6 +23,7 @@ foreach (var command in new[]
     CrashCommand.Create(),
     KernelCommand.Create(),
     WhoCommand.Create(),
+    ServeCommand.Create(),
 })
     root.Subcommands.Add(command);
 

@@ -22,6 +22,14 @@ public interface IArchiveStore : IDisposable
     IReadOnlyList<MessageRow> Search(string ftsQuery, int limit);
     IReadOnlyList<ProblemRow> Problems(int limit);
     StoreStats Stats();
+
+    // Browsing (web UI, issue 6).
+    /// <summary>Every list with its number of messages and newest date, by name.</summary>
+    IReadOnlyList<ListRow> Lists();
+    /// <summary>Threads with messages on <paramref name="list"/>, most recently active first (lore's list index).</summary>
+    IReadOnlyList<ThreadRow> ListThreads(string list, int offset, int limit);
+    /// <summary>The newest messages of a list, newest first (its Atom feed).</summary>
+    IReadOnlyList<MessageRow> NewestMessages(string list, int limit);
 }
 
 public interface IIngestBatch : IDisposable

@@ -10,6 +10,9 @@ public sealed record MessageFacts(PatchInfo? Patch, IReadOnlyList<CrashReport> C
     public bool HasPatchFacts => Patch is { } p &&
         (p.Kind != MessageKind.Comment || p.Trailers.Count > 0 || p.Signals.Count > 0 || p.Commits.Count > 0);
 
+    /// <summary>patches.description: the commit message (linking reads it for every candidate fix).</summary>
+    public string? Description { get; init; }
+
     string? patchJson;
     string[]? crashJsons;
 
@@ -47,6 +50,12 @@ public sealed record MessageRow(
 
 /// <summary>One stored copy of a message: the bytes exactly as received and where they came from.</summary>
 public sealed record CopyRow(long MessageRowId, string List, string Origin, string? Blob, string? Commit, byte[] Raw);
+
+/// <summary>A list of the archive: messages with a copy on it, and the newest one's date.</summary>
+public sealed record ListRow(string Name, long Messages, DateTimeOffset? Newest);
+
+/// <summary>A thread as listed on a list's index page: its first message, how many messages it has there, last activity.</summary>
+public sealed record ThreadRow(long ThreadId, MessageRow Root, int Messages, DateTimeOffset LastDate);
 
 /// <summary>What an ingest batch did with one item.</summary>
 public enum AddOutcome { Added, NewCopy, Duplicate, Deleted, NotFound }

@@ -115,7 +115,8 @@ public sealed class CorpusTests(ITestOutputHelper output) : IDisposable
         using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Mode=ReadOnly");
         conn.Open();
         var rows = new List<string>();
-        foreach (var sql in new[] { "SELECT * FROM crash_clusters ORDER BY id", "SELECT * FROM cluster_members ORDER BY report", "SELECT * FROM fix_links ORDER BY cluster, message_id" })
+        foreach (var sql in new[] { "SELECT * FROM crash_clusters ORDER BY id", "SELECT * FROM cluster_members ORDER BY report", "SELECT * FROM fix_links ORDER BY cluster, message_id",
+                     "SELECT * FROM cluster_titles ORDER BY title, cluster", "SELECT * FROM cluster_stacks ORDER BY cluster, ord", "SELECT * FROM cluster_frames ORDER BY frame, cluster" })
         {
             using var cmd = conn.CreateCommand();
             cmd.CommandText = sql;

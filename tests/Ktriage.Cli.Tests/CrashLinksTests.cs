@@ -4,7 +4,7 @@ using Ktriage.TestSupport;
 namespace Ktriage.Cli.Tests;
 
 /// <summary>`ktriage crashes` / `ktriage crash` on the seed pages: clusters, copies and fixes with evidence.</summary>
-public sealed class CrashLinksTests : IDisposable
+public sealed partial class CrashLinksTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("ktriage-crashlinks-").FullName;
     string Db => Path.Combine(dir, "seeds.db");

@@ -36,6 +36,7 @@ public sealed class OopsCommandTests
         Assert.Contains(report.GetProperty("hints").EnumerateArray(), h => h.GetProperty("kind").GetString() == "page-fault-error-code"
             && h.GetProperty("message").GetString()!.Contains("write"));
         Assert.False(report.GetProperty("frames").EnumerateArray().First(f => f.GetProperty("function").GetString() == "do_one_initcall").GetProperty("reliable").GetBoolean());
+        Assert.False(report.TryGetProperty("matches", out _)); // no database: nothing to match against, and none created
     }
 
     [Fact]

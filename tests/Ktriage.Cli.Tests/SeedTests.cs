@@ -97,6 +97,28 @@ public sealed class SeedSeriesTests : IDisposable
     }
 
     [SharedFact("seeds")]
+    public void Seed001_mbox_takes_b4_am_options_link_message_id_my_sob_and_trailer_order()
+    {
+        var id = IngestAndFind("001", "[PATCH 1/2]");
+        var psi = Ktriage.StartInfo(Db, "series", id, "--mbox", "-l", "-i", "-s", "--trailer-order", "link*,signed-off*,reviewed*,*");
+        psi.Environment["GIT_COMMITTER_NAME"] = "Test Override";
+        psi.Environment["GIT_COMMITTER_EMAIL"] = "test-override@example.com";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.StandardInput.Close();
+        var mbox = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+        var first = mbox[..mbox.IndexOf("diff --git", StringComparison.Ordinal)];
+        int At(string text) => first.IndexOf(text, StringComparison.Ordinal) is var i and >= 0 ? i : throw new Xunit.Sdk.XunitException($"no '{text}' in:\n{first}");
+        // Trailers in the user's custody follow --trailer-order: Link, then the sign-off, then the collected review.
+        Assert.True(At("Link: https://patch.msgid.link/") < At("Signed-off-by: Test Override <test-override@example.com>"));
+        Assert.True(At("Signed-off-by: Test Override") < At("Reviewed-by: Jeff Layton"));
+        Assert.True(At("Message-ID: <") > At("Signed-off-by: Trond Myklebust"));
+        var plain = Ktriage.Run(Db, "series", id, "--mbox", "-T").Stdout;
+        Assert.DoesNotContain("Reviewed-by: Jeff Layton", plain[..plain.IndexOf("diff --git", StringComparison.Ordinal)]);
+    }
+
+    [SharedFact("seeds")]
     public void Seed004_patch_is_reviewed_and_offered_tested_by()
     {
         var id = IngestAndFind("004", "[PATCH]");

@@ -59,3 +59,21 @@ public sealed class SharedTheoryAttribute : TheoryAttribute
             Skip = $"needs ../shared/{string.Join(", ../shared/", missing)} (not present in this checkout)";
     }
 }
+
+/// <summary>A fact that needs ../shared data and a program on PATH (installed by .ci/run); skipped with a clear
+/// message when either is missing.</summary>
+public sealed class SharedToolFactAttribute : FactAttribute
+{
+    public SharedToolFactAttribute(string tool, params string[] required)
+    {
+        var missing = required.Where(r => !SharedData.Has(r)).ToList();
+        if (missing.Count > 0)
+            Skip = $"needs ../shared/{string.Join(", ../shared/", missing)} (not present in this checkout)";
+        else if (!OnPath(tool))
+            Skip = $"needs {tool} on PATH (apt-get install {tool}; .ci/run installs it)";
+    }
+
+    public static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(System.IO.Path.Combine(dir, tool)));
+}

@@ -22,28 +22,20 @@ internal static class CrashCommand
             {
                 var cluster = Resolve(crashes, store, given);
                 var reports = crashes.ClusterReports(cluster.Id);
-                var ranked = CrashView.Rank(crashes.FixLinks(cluster.Id), kinds);
-                var status = CrashView.Status(cluster, ranked);
+                var ranked = CrashRanking.Rank(crashes.FixLinks(cluster.Id), kinds);
+                var status = CrashRanking.Status(cluster, ranked);
                 var who = Owners(store, reports);
                 if (pr.GetValue(Globals.Json))
                 {
-                    Globals.WriteJsonLine(new
+                    var shape = JsonShapes.Cluster(cluster, status, reports, ranked);
+                    if (who is null) Globals.WriteJsonLine(shape);
+                    else
                     {
-                        cluster = new
-                        {
-                            id = cluster.Id, title = cluster.Title, altTitles = cluster.AltTitles, type = cluster.Type,
-                            status = status.Name, statusDetail = CrashView.StatusJson(status),
-                            firstSeen = cluster.FirstSeen, lastSeen = cluster.LastSeen, lists = cluster.Lists,
-                            bot = cluster.Bot, botIds = cluster.BotIds, keyFunctions = cluster.KeyFunctions, guiltyFile = cluster.GuiltyFile,
-                        },
-                        reports = reports.Select(r => new
-                        {
-                            messageId = r.MessageId, list = r.List, date = r.Date, from = r.From, title = r.Title,
-                            bot = r.Bot, botId = r.BotId, copyOf = r.CopyOf, reason = r.Reason,
-                        }),
-                        fixes = ranked.Select(CrashView.FixJson),
-                        who,
-                    });
+                        // The cluster's JSON plus its owners (only when a kernel tree is imported).
+                        var node = System.Text.Json.JsonSerializer.SerializeToNode(shape, Globals.JsonOptions)!.AsObject();
+                        node["who"] = System.Text.Json.JsonSerializer.SerializeToNode(who, Globals.JsonOptions);
+                        Globals.WriteJsonLine(node);
+                    }
                     return 0;
                 }
                 Print(cluster, reports, ranked, status);
@@ -82,7 +74,7 @@ internal static class CrashCommand
         return crashes.CrashCluster(cluster)!;
     }
 
-    static void Print(ClusterRow c, IReadOnlyList<ClusterReportRow> reports, IReadOnlyList<CrashView.RankedFix> fixes, Core.Links.CrashStatus status)
+    static void Print(ClusterRow c, IReadOnlyList<ClusterReportRow> reports, IReadOnlyList<CrashRanking.RankedFix> fixes, Core.Links.CrashStatus status)
     {
         Console.WriteLine($"cluster {c.Id}: {c.Title}");
         foreach (var alt in c.AltTitles) Console.WriteLine($"  also: {alt}");
@@ -101,7 +93,7 @@ internal static class CrashCommand
         foreach (var f in fixes.Take(10))
         {
             Console.WriteLine($"  {++n}. {f.Score:F2}  {f.Row.Subject ?? "(not in archive)"}  [{f.Status}]" + (f.Row.Date is { } date ? $"  {date:yyyy-MM-dd}" : ""));
-            Console.WriteLine($"     {CrashView.Summary(f)}");
+            Console.WriteLine($"     {CrashRanking.Summary(f)}");
         }
         if (fixes.Count > 10) Console.WriteLine($"  … {fixes.Count - 10} weaker candidates (--json lists all)");
     }

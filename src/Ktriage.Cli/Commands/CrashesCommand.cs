@@ -27,22 +27,16 @@ internal static class CrashesCommand
             using (store)
             {
                 var clusters = crashes.CrashClusters(pr.GetValue(ListOpt), since);
-                var fixes = crashes.FixLinks().GroupBy(f => f.Cluster).ToDictionary(g => g.Key, g => CrashView.Rank(g, kinds));
+                var fixes = crashes.FixLinks().GroupBy(f => f.Cluster).ToDictionary(g => g.Key, g => CrashRanking.Rank(g, kinds));
                 var json = pr.GetValue(Globals.Json);
                 foreach (var c in clusters)
                 {
                     var ranked = fixes.GetValueOrDefault(c.Id) ?? [];
-                    var status = CrashView.Status(c, ranked);
+                    var status = CrashRanking.Status(c, ranked);
                     var best = ranked.FirstOrDefault();
                     if (json)
                     {
-                        Globals.WriteJsonLine(new
-                        {
-                            id = c.Id, title = c.Title, type = c.Type, count = c.Reports, copies = c.Copies, lists = c.Lists,
-                            firstSeen = c.FirstSeen, lastSeen = c.LastSeen, bot = c.Bot, botIds = c.BotIds,
-                            status = status.Name, daysToFix = status.DaysToFix,
-                            bestFix = best is null ? null : new { messageId = best.Row.MessageId, subject = best.Row.Subject, score = best.Score, status = best.Status },
-                        });
+                        Globals.WriteJsonLine(JsonShapes.ClusterSummary(c, status, best));
                         continue;
                     }
                     Console.WriteLine($"{c.Id,6}  {c.LastSeen:yyyy-MM-dd}  {c.Reports,3}x  {status.Name,-12}  {c.Title}");

@@ -24,17 +24,7 @@ internal static class MessagesCommand
         return cmd;
     }
 
-    public static object ToJson(MessageRow m) => new
-    {
-        messageId = m.MessageId,
-        blob = m.Blob,
-        list = m.List,
-        threadId = m.ThreadId,
-        subject = m.Subject,
-        from = string.IsNullOrEmpty(m.From) ? m.FromEmail : $"{m.From} <{m.FromEmail}>",
-        date = m.Date,
-        inReplyTo = m.InReplyTo,
-    };
+    public static object ToJson(MessageRow m) => JsonShapes.Row(m);
 
     public static string Trim(string s, int width) => s.Length <= width ? s : s[..(width - 1)] + "…";
 }

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
+using Ktriage.Store;
 
 namespace Ktriage.Cli.Commands;
 
-internal static partial class SearchCommand
+internal static class SearchCommand
 {
     static readonly Argument<string[]> Query = new("QUERY") { Arity = ArgumentArity.OneOrMore, Description = "Words to find in subject, author and body" };
     static readonly Option<int> Limit = new("--limit", "-n") { Description = "At most this many results", DefaultValueFactory = _ => 50 };
@@ -27,11 +27,6 @@ internal static partial class SearchCommand
         return cmd;
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}_]+")]
-    private static partial Regex Words();
-
-    /// <summary>User text → an FTS5 query of quoted words joined by AND, split like the index's tokenizer splits
-    /// (letters, digits, '_'), so user text can never be FTS5 syntax: no operators, column filters or errors.</summary>
-    internal static string ToFts(string text) =>
-        string.Join(" AND ", Words().Matches(text).Select(m => "\"" + m.Value + "\"").Distinct());
+    /// <summary>See <see cref="SearchText.ToFts"/>.</summary>
+    internal static string ToFts(string text) => SearchText.ToFts(text);
 }

@@ -12,29 +12,36 @@ internal static class SeriesCommand
     static readonly Argument<string> Id = new("MSGID") { Description = "Message-ID of a patch, cover letter or reply in the series" };
     static readonly Option<bool> Mbox = new("--mbox") { Description = "Write the latest revision as a git-am-ready mbox with collected trailers (like b4 am -o -)" };
     static readonly Option<bool> Sloppy = new("--sloppy") { Description = "Accept trailers whose address does not match the sender" };
+    // b4 am's options, same letters.
+    static readonly Option<bool> NoAdd = new("--no-add-trailers", "-T") { Description = "With --mbox: do not add collected trailers (b4 am -T)" };
+    static readonly Option<bool> AddMySob = new("--add-my-sob", "-s") { Description = "With --mbox: add your Signed-off-by (git config user.name/user.email) (b4 am -s)" };
+    static readonly Option<bool> CopyCcs = new("--copy-ccs", "-c") { Description = "With --mbox: add the mails' To/Cc as Cc: trailers (b4 am -c)" };
+    static readonly Option<bool> AddLink = new("--add-link", "-l") { Description = "With --mbox: add a Link: trailer to the message (b4 am -l)" };
+    static readonly Option<bool> AddMessageId = new("--add-message-id", "-i") { Description = "With --mbox: add a Message-ID: trailer (b4 am -i)" };
+    static readonly Option<string?> LinkPrefix = new("--link-prefix") { Description = "With --add-link: URL prefix (default https://patch.msgid.link/, b4's linkmask)" };
+    static readonly Option<string?> TrailerOrder = new("--trailer-order") { Description = "With --mbox: comma-separated trailer name globs for the trailers in your custody, e.g. 'fixes*,link*,reported*,suggested*,original*,co-*,signed-off*,tested*,reviewed*,acked*,cc*,*' (b4's trailer-order; default '*': as collected)" };
 
     public static Command Create()
     {
-        var cmd = new Command("series", "Show the patch series of a message: revisions, patches, collected trailers, status") { Id, Mbox, Sloppy };
+        var cmd = new Command("series", "Show the patch series of a message: revisions, patches, collected trailers, status")
+        {
+            Id, Mbox, Sloppy, NoAdd, AddMySob, CopyCcs, AddLink, AddMessageId, LinkPrefix, TrailerOrder,
+        };
         cmd.SetAction(pr =>
         {
             using var store = Globals.OpenStore(pr, readOnly: true);
             var first = Lookup.One(store, pr.GetValue(Id)!);
-            var options = new SeriesOptions(Sloppy: pr.GetValue(Sloppy));
-            // The thread holds the posting and its replies; rerolls threaded to it come along too.
-            var threads = new HashSet<long> { first.ThreadId };
-            var messages = Load(store, threads);
-            var series = Pick(SeriesBuilder.Build(messages, options), messages, first.MessageId)
-                ?? throw new UserError($"{pr.GetValue(Id)}: no patch series in this message's thread");
-            // Other revisions often start new threads: same sender, same patch or cover titles.
-            if (RelatedThreads(store, series).Any(threads.Add))
-            {
-                messages = Load(store, threads);
-                series = Pick(SeriesBuilder.Build(messages, options), messages, first.MessageId) ?? series;
-            }
+            var (series, messages) = SeriesFinder.Find(store, first, new SeriesOptions(Sloppy: pr.GetValue(Sloppy)));
+            if (series is null) throw new UserError($"{pr.GetValue(Id)}: no patch series in this message's thread");
             if (pr.GetValue(Mbox))
             {
-                Console.Out.Write(AmMbox.Write(series.Latest, messages, Identity()));
+                // Like b4 am: the newest revision posted in the message's own thread; newer ones elsewhere are named.
+                var inThread = messages.Where(m => m.MessageId == first.MessageId || store.FindMessages(m.MessageId).Any(r => r.ThreadId == first.ThreadId))
+                    .Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
+                var revision = series.Revisions.LastOrDefault(r => r.Patches.Any(p => inThread.Contains(p.MessageId))) ?? series.Latest;
+                if (!ReferenceEquals(revision, series.Latest) && series.Latest.Patches.FirstOrDefault() is { } newer)
+                    Console.Error.WriteLine($"note: a newer revision exists: v{series.Latest.Version} <{newer.MessageId}> (ktriage series '{newer.MessageId}' --mbox)");
+                Console.Out.Write(AmMbox.Write(revision, messages, AmOptionsOf(pr)));
                 return 0;
             }
             if (pr.GetValue(Globals.Json))
@@ -48,45 +55,38 @@ internal static class SeriesCommand
         return cmd;
     }
 
-    static List<Message> Load(IArchiveStore store, IEnumerable<long> threads) =>
-        threads.SelectMany(store.ThreadMessages).Select(m => MailParser.Parse(store.Copies(m.Id)[0].Raw)).ToList();
-
-    static IEnumerable<long> RelatedThreads(IArchiveStore store, PatchSeries series)
+    /// <summary>b4 am's options from the command line.</summary>
+    static AmOptions AmOptionsOf(System.CommandLine.ParseResult pr)
     {
-        var email = series.Author?.Email;
-        if (string.IsNullOrEmpty(email)) yield break;
-        var titles = series.Revisions.SelectMany(r => r.Patches.Select(p => p.Title).Append(r.Title))
-            .Select(SubjectInfo.Normalize).Where(t => t.Length > 0).Distinct().Take(8).ToList();
-        foreach (var title in titles)
+        var identity = Identity();
+        if (pr.GetValue(AddMySob) && identity is null)
+            throw new UserError("--add-my-sob: who are you? Set git config user.email (and user.name), or GIT_COMMITTER_NAME/GIT_COMMITTER_EMAIL");
+        return new AmOptions(
+            NoAddTrailers: pr.GetValue(NoAdd), AddMySob: pr.GetValue(AddMySob), CopyCcs: pr.GetValue(CopyCcs),
+            AddLink: pr.GetValue(AddLink), AddMessageId: pr.GetValue(AddMessageId),
+            TrailerOrder: pr.GetValue(TrailerOrder) ?? "*", Identity: identity,
+            LinkPrefix: pr.GetValue(LinkPrefix) ?? AmOptions.Default.LinkPrefix);
+    }
+
+    /// <summary>The user, as git (and so b4) knows them: the committer environment, else git config.</summary>
+    static MailAddress? Identity()
+    {
+        var name = Environment.GetEnvironmentVariable("GIT_COMMITTER_NAME") ?? GitConfig("user.name");
+        var email = Environment.GetEnvironmentVariable("GIT_COMMITTER_EMAIL") ?? GitConfig("user.email");
+        return string.IsNullOrEmpty(email) ? null : new MailAddress(name ?? "", email);
+    }
+
+    static string? GitConfig(string key)
+    {
+        try
         {
-            var fts = SearchCommand.ToFts(title);
-            if (fts.Length == 0) continue;
-            foreach (var row in store.Search(fts, 200))
-            {
-                var subject = SubjectInfo.Parse(row.Subject);
-                if (!subject.IsReply && subject.Normalized == title && string.Equals(row.FromEmail, email, StringComparison.OrdinalIgnoreCase))
-                    yield return row.ThreadId;
-            }
+            var psi = new System.Diagnostics.ProcessStartInfo("git", ["config", "--get", key]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var value = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return p.ExitCode == 0 && value.Length > 0 ? value : null;
         }
-    }
-
-    /// <summary>The series containing the message itself, or the one it replies to, else the thread's first.</summary>
-    static PatchSeries? Pick(IReadOnlyList<PatchSeries> all, List<Message> messages, string messageId)
-    {
-        bool Contains(PatchSeries s, string id) => s.Revisions.Any(r => r.CoverMessageId == id || r.Patches.Any(p => p.MessageId == id));
-        if (all.FirstOrDefault(s => Contains(s, messageId)) is { } direct) return direct;
-        var byId = messages.ToDictionary(m => m.MessageId, StringComparer.Ordinal);
-        for (var cur = byId.GetValueOrDefault(messageId); cur?.InReplyTo is { } parent; cur = byId.GetValueOrDefault(parent))
-            if (all.FirstOrDefault(s => Contains(s, parent)) is { } s) return s;
-        return all.FirstOrDefault();
-    }
-
-    /// <summary>Sign-offs use git's identity when the environment gives one (GIT_COMMITTER_*), like b4.</summary>
-    static AmOptions Identity()
-    {
-        var name = Environment.GetEnvironmentVariable("GIT_COMMITTER_NAME");
-        var email = Environment.GetEnvironmentVariable("GIT_COMMITTER_EMAIL");
-        return new AmOptions(Identity: string.IsNullOrEmpty(email) ? null : new MailAddress(name ?? "", email));
+        catch (System.ComponentModel.Win32Exception) { return null; }   // no git installed
     }
 
     static void Print(PatchSeries s)

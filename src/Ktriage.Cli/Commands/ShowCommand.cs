@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ktriage.Core.Mail;
+using Ktriage.Store;
 
 namespace Ktriage.Cli.Commands;
 
@@ -28,13 +29,7 @@ internal static class ShowCommand
                 foreach (var c in copies)
                 {
                     var m = MailParser.Parse(c.Raw);
-                    Globals.WriteJsonLine(new
-                    {
-                        messageId = m.MessageId, list = c.List, blob = c.Blob, origin = c.Origin, subject = m.Subject,
-                        from = m.From?.ToString(), to = m.To.Select(a => a.ToString()), cc = m.Cc.Select(a => a.ToString()),
-                        date = m.Date, inReplyTo = m.InReplyTo, references = m.References, body = m.Body,
-                        attachments = m.Attachments.Select(a => new { a.FileName, a.ContentType, a.Text }),
-                    });
+                    Globals.WriteJsonLine(JsonShapes.Copy(c, m));
                 }
                 return 0;
             }

@@ -27,7 +27,7 @@ internal static class ThreadCommand
             var roots = ThreadTree.Build(messages.Select(m => new ThreadItem<MessageRow>(m.MessageId, m.InReplyTo, m.References, m.Date, m)));
             if (pr.GetValue(Globals.Json))
             {
-                Globals.WriteJsonLine(new { threadId = first.ThreadId, messages = messages.Count, roots = roots.Select(ToJson) });
+                Globals.WriteJsonLine(JsonShapes.Thread(first.ThreadId, messages.Count, roots));
                 return 0;
             }
             foreach (var r in roots) Print(r, "", true, true, first.MessageId);
@@ -35,16 +35,6 @@ internal static class ThreadCommand
         });
         return cmd;
     }
-
-    static object ToJson(ThreadNode<MessageRow> n) => new
-    {
-        messageId = n.MessageId,
-        ghost = n.IsGhost,
-        subject = n.Value?.Subject,
-        from = n.Value?.From,
-        date = n.Value?.Date,
-        children = n.Children.Select(ToJson),
-    };
 
     static void Print(ThreadNode<MessageRow> n, string indent, bool last, bool root, string selected)
     {

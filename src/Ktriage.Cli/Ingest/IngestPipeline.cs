@@ -138,7 +138,9 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             var m = MailParser.Parse(raw);
             _ = m.BodyHash;
             if (raw.Kind == RawKind.Deletion) return new Parsed(raw, m);
-            return new Parsed(raw, m, new MessageFacts(PatchAnalyzer.Analyze(m), CrashAnalyzer.Analyze(m.AllText)).Prepare());
+            var patch = PatchAnalyzer.Analyze(m);
+            var facts = new MessageFacts(patch, CrashAnalyzer.Analyze(m.AllText)) { Description = patch is null ? null : Ktriage.Core.Links.LinkText.CommitMessage(m.Body) };
+            return new Parsed(raw, m, facts.Prepare());
         }
         catch (Exception e)
         {

@@ -56,7 +56,7 @@ public static class CrashAnalyzer
             int pos = from;
             while (pos < to && reports.Count < MaxReports)
             {
-                var p = SyzReportParser.Parse(texts, pos, to, Accept);
+                var p = SyzReportParser.Parse(lines, pos, to, Accept);
                 if (p is null) break;
                 int end = ReportExtent.End(lines, p, to);
                 var report = ReportBuilder.Build(p, lines, end);
@@ -85,7 +85,7 @@ public static class CrashAnalyzer
         return blocks;
     }
 
-    static bool IsBlankQuote(LogLine l) => l.QuoteDepth > 0 && l.Text.Trim().Length == 0;
+    static bool IsBlankQuote(LogLine l) => l.QuoteDepth > 0 && string.IsNullOrWhiteSpace(l.Text);
 
     /// <summary>Copies of one report (quoted in replies, the same mail shown twice) become one with a count.</summary>
     static List<CrashReport> Fold(List<CrashReport> reports)

@@ -25,7 +25,14 @@ public static class FrameNames
     /// </summary>
     public static bool IsGeneric(string function)
     {
+        // Memoized: every report asks this for many of the same function names.
+        if (GenericMemo.TryGetValue(function, out var known)) return known;
         generic ??= new Regex(string.Join("|", LinuxStackParams.SkipPatterns), RegexOptions.Compiled | RegexOptions.CultureInvariant);
-        return generic.IsMatch(StripSyscallPrefixes(StripSuffixes(function)));
+        known = generic.IsMatch(StripSyscallPrefixes(StripSuffixes(function)));
+        if (GenericMemo.Count > 100_000) GenericMemo.Clear(); // archives hold many names: stay bounded
+        GenericMemo[function] = known;
+        return known;
     }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> GenericMemo = new(StringComparer.Ordinal);
 }

@@ -36,13 +36,14 @@ public static class Hints
 
         foreach (var line in body.Take(60))
         {
-            var oc = OopsCode.Match(line);
+            // Both patterns need their literal: most lines skip the regexes.
+            var oc = line.Contains("Oops: ", StringComparison.Ordinal) ? OopsCode.Match(line) : Match.Empty;
             if (oc.Success && (r.Title.Contains("paging request") || r.Title.Contains("NULL pointer") || r.Title.Contains("unable to handle")))
             {
                 hints.Add(new Hint("page-fault-error-code", PageFaultBits(int.Parse(oc.Groups["code"].Value, NumberStyles.HexNumber), "Oops: " + oc.Groups["code"].Value)));
                 break;
             }
-            var nc = NewOopsCode.Match(line);
+            var nc = line.Contains("#PF: error_code(", StringComparison.Ordinal) ? NewOopsCode.Match(line) : Match.Empty;
             if (nc.Success)
             {
                 hints.Add(new Hint("page-fault-error-code", PageFaultBits(Convert.ToInt32(nc.Groups["code"].Value, 16), "error_code " + nc.Groups["code"].Value)));

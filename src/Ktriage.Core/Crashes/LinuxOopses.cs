@@ -99,8 +99,12 @@ internal static class LinuxOopses
         new()
         {
             Title = C($"{kw}: inconsistent lock state"),
-            Fmt = "inconsistent lock state in %[1]v",
-            Stack = new() { Parts = [C("takes"), C("at: (?:{{PC}} +)?{{FUNC}}"), ParseStackTrace] },
+            // The lock site ("takes: … at: f") is often a locking/allocator helper or the victim of the state
+            // change: syzkaller titles by the stack and keeps the lock site as the alternative title.
+            Report = C($@"{kw}: inconsistent lock state(?:.*\n)+?.*takes(?:.*\n)+?.*at: (?:{{{{PC}}}} +)?{{{{FUNC}}}}"),
+            Fmt = "inconsistent lock state in %[2]v",
+            Alt = ["inconsistent lock state in %[1]v"],
+            Stack = Trace(),
         },
         new()
         {
@@ -375,7 +379,9 @@ internal static class LinuxOopses
                 Title = C(@"BUG: .*stack guard page was hit at"),
                 Fmt = "BUG: stack guard page was hit in %[1]v",
                 Alt = ["stack-overflow in %[1]v"],
-                Stack = RipTrace(),
+                // The top of an overflowed stack is whatever recursed last; like stalls, name the frame that
+                // called into the dispatcher (syscall, work item, netlink…) instead.
+                Stack = new() { Parts = [RipFrame, CallTrace, ParseStackTrace], Extractor = LinuxStackParams.StallFrameExtractor },
             },
             new()
             {
@@ -737,6 +743,19 @@ internal static class LinuxOopses
                 Title = C(@"UBSAN: (.*)"),
                 Fmt = "UBSAN: %[1]v",
                 NoStackTrace = true,
+            },
+        ]),
+
+        // Rust code panics (overflow, unwrap on None, index out of range…) with the message on the next line, then
+        // the kernel BUG()s: the panic, not the BUG in the rust helper, is the report. Frames are v0-mangled.
+        new("rust_kernel: panicked at",
+        [
+            new()
+            {
+                Title = C(@"rust_kernel: panicked at"),
+                Report = C(@"rust_kernel: panicked at [^\n]*\n(.+)"),
+                Fmt = "%[1]v in %[2]v",
+                Stack = Trace("rust_begin_unwind"),
             },
         ]),
 

@@ -21,6 +21,23 @@ internal static class LinuxStackParams
         Rx.C(@"The buggy address belongs to", RegexOptions.Compiled),
     ];
 
+    // The literal each StackStartRes pattern starts with, and how many characters may precede it in a match
+    // ("[^k] backtrace"): the regexes need only run where their literal is.
+    static readonly (string Literal, int Back)[] StackStartAnchors =
+    [
+        ("Call ", 0), ("Allocated:", 0), ("Allocated by task ", 0), ("Freed:", 0), ("Freed by task ", 0), ("backtrace", 2),
+        ("The buggy address belongs to", 0),
+    ];
+
+    /// <summary>StackStartRes[key].Match(text, from), started at the first place the match could begin.</summary>
+    public static Match MatchStackStart(int key, string text, int from)
+    {
+        var (literal, back) = StackStartAnchors[key];
+        int at = text.IndexOf(literal, from, StringComparison.Ordinal);
+        // No match can start before (first literal - back): its own literal would come earlier.
+        return at < 0 ? Match.Empty : StackStartRes[key].Match(text, Math.Max(from, at - back));
+    }
+
     // Every StackStartRes pattern contains one of these: lines without any skip all the regexes.
     static readonly SearchValues<string> StackStartLiterals = SearchValues.Create(
         ["Call T", "Call t", "Allocated", "Freed", "backtrace", "The buggy address belongs to"], StringComparison.Ordinal);
@@ -147,6 +164,8 @@ internal static class LinuxStackParams
         "^sock_ioctl", "^rtnetlink_rcv_msg", "^__netif_receive_skb", "^netif_receive_skb",
         // ioctl dispatches to the driver: the driver function is the identity.
         "^(?:compat_)?(?:sys_)?ioctl$", "compat_ioctl$",
+        // So does setsockopt/getsockopt to the protocol (after prefix stripping "__sys_setsockopt" is "setsockopt").
+        "^(?:do_sock_)?(?:sys_)?(?:set|get)sockopt$",
         "^kthread$", "^worker_thread", "^rcu_core", "^do_softirq", "^__do_softirq", "^handle_softirqs",
         "^ksoftirqd",
     ]), RegexOptions.Compiled);

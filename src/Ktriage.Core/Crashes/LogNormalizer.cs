@@ -3,7 +3,15 @@ using System.Text.RegularExpressions;
 namespace Ktriage.Core.Crashes;
 
 /// <summary>A logical kernel log line recovered from mail/syslog/flattened text.</summary>
-internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDepth, bool HasConsolePrefix);
+/// <remarks>PrefixLength/Context: the console prefix of Text ("[ 1.2][ T12] "), see <see cref="ConsolePrefix"/>.</remarks>
+internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDepth, bool HasConsolePrefix, int PrefixLength, int Context)
+{
+    public LogLine(string text, int sourceLine, int quoteDepth, bool hasConsolePrefix)
+        : this(text, sourceLine, quoteDepth, hasConsolePrefix, ConsolePrefix.Parse(text, out int context), context) { }
+
+    /// <summary>The line without its console prefix.</summary>
+    public ReadOnlySpan<char> Message => Text.AsSpan(PrefixLength);
+}
 
 /// <summary>
 /// Turns arbitrary text into console-log lines: strips mail quotes ("&gt; ", "&gt;&gt; ") and syslog/journal
@@ -15,7 +23,6 @@ internal static class LogNormalizer
     // "Jul  3 09:10:39 host kernel: ", journalctl "Jul 03 …", ISO "2024-01-02T03:04:05+00:00 host kernel: ".
     const string SyslogPat = @"(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+\-]\d\d:?\d\d)?) (?:[\w.\-]+ )?kernel: ";
     static readonly Regex Syslog = new("^" + SyslogPat, RegexOptions.Compiled);
-    static readonly Regex Timestamp = new(@"^(?:<\d+>)?\[ *\d+\.\d+\]", RegexOptions.Compiled);
     // Split points inside flattened text: a syslog prefix or a printk timestamp, with any quote marks before it.
     static readonly Regex FlatSplit = new(@"(?:(?<=\s)|^)(?:> ?)*(?:" + SyslogPat + @"|\[ *\d+\.\d+\] )", RegexOptions.Compiled);
     const int FlattenedLength = 400;
@@ -45,21 +52,32 @@ internal static class LogNormalizer
         // printk lines are < 1 KiB and flattened pages were split above: anything longer is not log text, and
         // cutting it keeps every per-line regex (some scan a line once per header occurrence) cheap.
         if (line.Length > MaxLineLength) line = line[..MaxLineLength];
-        var q = Quote.Match(line);
+        var q = MayBeQuoted(line) ? Quote.Match(line) : Match.Empty;
         if (q.Success)
         {
             depth += q.Value.Count(c => c == '>');
             line = line[q.Length..];
         }
         bool prefix = false;
-        var s = Syslog.Match(line);
+        var s = line.Length > 0 && (char.IsAsciiLetterUpper(line[0]) || char.IsDigit(line[0])) ? Syslog.Match(line) : Match.Empty;
         if (s.Success)
         {
             line = line[s.Length..];
             prefix = true;
         }
-        else if (Timestamp.IsMatch(line)) prefix = true;
+        else if (ConsolePrefix.HasTimestamp(line)) prefix = true;
         return new LogLine(line, source, depth, prefix);
+    }
+
+    // Quote needs '>' after at most 3 blanks; most lines are not quoted and skip the regex.
+    static bool MayBeQuoted(string line)
+    {
+        for (int i = 0; i < line.Length && i <= 3; i++)
+        {
+            if (line[i] == '>') return true;
+            if (line[i] is not (' ' or '\t')) return false;
+        }
+        return false;
     }
 
     static void SplitFlattened(string line, int source, List<LogLine> into)
@@ -89,13 +107,13 @@ internal static class LogNormalizer
         for (int i = 0; i < lines.Count; i++)
         {
             var cur = lines[i];
-            if (result.Count > 0 && !cur.HasConsolePrefix && cur.Text.Trim().Length > 0 && (cur.QuoteDepth > 0 || wrappedLog))
+            if (result.Count > 0 && !cur.HasConsolePrefix && !string.IsNullOrWhiteSpace(cur.Text) && (cur.QuoteDepth > 0 || wrappedLog))
             {
                 var prev = result[^1];
                 if (prev.HasConsolePrefix && prev.QuoteDepth == cur.QuoteDepth && NextPrefixedWithin(lines, i, cur.QuoteDepth, 4)
                     && SyzReportParser.MatchHeader(cur.Text) is null)
                 {
-                    result[^1] = prev with { Text = prev.Text.TrimEnd() + " " + cur.Text.Trim() };
+                    result[^1] = new LogLine(prev.Text.TrimEnd() + " " + cur.Text.Trim(), prev.SourceLine, prev.QuoteDepth, prev.HasConsolePrefix);
                     continue;
                 }
             }
@@ -110,7 +128,7 @@ internal static class LogNormalizer
         {
             if (lines[j].QuoteDepth != depth) return false;
             if (lines[j].HasConsolePrefix) return true;
-            if (lines[j].Text.Trim().Length == 0) return false;
+            if (string.IsNullOrWhiteSpace(lines[j].Text)) return false;
         }
         return false;
     }

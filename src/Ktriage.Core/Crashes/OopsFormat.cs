@@ -17,6 +17,10 @@ internal sealed class OopsKind(string header, OopsFormat[] formats, Regex[]? sup
 internal sealed class OopsFormat
 {
     public required Regex Title { get; init; }
+
+    /// <summary>Text every Title match starts with ("" when the pattern starts with anything but a literal).</summary>
+    public string TitleLiteral => titleLiteral ??= Rx.LeadingLiteral(Title);
+    string? titleLiteral;
     public Regex? Report { get; init; }
     public required string Fmt { get; init; }
     public string[] Alt { get; init; } = [];
@@ -46,6 +50,54 @@ internal static class Rx
     public static Regex C(string re, RegexOptions extra = RegexOptions.None) => new(
         re.Replace("{{ADDR}}", "0x[0-9a-f]+").Replace("{{PC}}", Pc).Replace("{{FUNC}}", Func).Replace("{{SRC}}", Src),
         RegexOptions.CultureInvariant | extra, TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// The literal text every match of the regex starts with: characters up to the first metacharacter, without a
+    /// last one that a quantifier makes optional. Empty for case-insensitive patterns or ones starting with a construct.
+    /// </summary>
+    public static string LeadingLiteral(Regex re)
+    {
+        if ((re.Options & RegexOptions.IgnoreCase) != 0) return "";
+        var p = re.ToString();
+        if (HasTopLevelAlternation(p)) return "";
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < p.Length; i++)
+        {
+            char c = p[i];
+            int next = i + 1;
+            if (c == '\\')
+            {
+                // Only escaped punctuation is a literal; \d, \s, \b… are classes or assertions.
+                if (next >= p.Length || char.IsLetterOrDigit(p[next])) break;
+                c = p[next];
+                next++;
+            }
+            else if ("^$.*+?()[]{}|#".Contains(c) || char.IsWhiteSpace(c) && (re.Options & RegexOptions.IgnorePatternWhitespace) != 0)
+                break;
+            if (next < p.Length && p[next] is '*' or '?' or '{') break;
+            sb.Append(c);
+            if (next < p.Length && p[next] == '+') break;
+            i = next - 1;
+        }
+        return sb.ToString();
+    }
+
+    static bool HasTopLevelAlternation(string p)
+    {
+        int depth = 0;
+        bool inClass = false;
+        for (int i = 0; i < p.Length; i++)
+        {
+            char c = p[i];
+            if (c == '\\') { i++; continue; }
+            if (inClass) { if (c == ']') inClass = false; continue; }
+            if (c == '[') inClass = true;
+            else if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (c == '|' && depth == 0) return true;
+        }
+        return false;
+    }
 
     /// <summary>Sentinel part: "parse stack frames here".</summary>
     public static readonly Regex ParseStackTrace = new("\0\0PARSE-STACK\0\0");

@@ -23,6 +23,8 @@ internal static class ReportBuilder
     static readonly Regex KasanAddress = new(@"(?:Read|Write) (?:of size \d+ )?at addr (?:0x)?(?<a>[0-9a-f]+)|in range \[(?:0x)?(?<a>[0-9a-f]+)-", RegexOptions.Compiled);
     static readonly Regex Cr2 = new(@"^\s*CR2: (?<a>[0-9a-f]{8,16})\b", RegexOptions.Compiled);
     static readonly Regex Lockdep = new(@"^\s*-> #(?<n>\d+)", RegexOptions.Compiled);
+    static readonly Regex CodeContinuation = new(@"^(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\))(?:\s+(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\)))*$", RegexOptions.Compiled);
+    static readonly Regex LocalVariable = new(@"^Local variable .* created at:", RegexOptions.Compiled);
     static readonly Regex NmiBacktrace = new(@"NMI backtrace for cpu (?<n>\d+)|Task dump for CPU (?<n>\d+)", RegexOptions.Compiled);
 
     public static CrashReport Build(SyzParse p, List<LogLine> lines, int end)
@@ -42,30 +44,42 @@ internal static class ReportBuilder
         var body = new List<string>();
         for (int i = p.HeaderLine; i <= end; i++)
         {
-            var t = lines[i].Text;
-            var (context, prefix) = SyzReportParser.SplitPrefix(t);
-            if (lines[i].HasConsolePrefix && context != p.Context) continue;
-            body.Add(t.EndsWith('\r') ? t[prefix..^1] : prefix == 0 ? t : t[prefix..]);
+            var l = lines[i];
+            if (l.HasConsolePrefix && l.Context != p.Context) continue;
+            body.Add(l.PrefixLength == 0 ? l.Text : l.Text[l.PrefixLength..]);
         }
         ReadStructure(r, body);
-        r.Panicked = TailContains(lines, p, end, "Kernel panic - not syncing") || TailContains(lines, p, end, "---[ end Kernel panic");
-        if (TailContains(lines, p, end, "Fixing recursive fault")) body.Add("Fixing recursive fault but reboot is needed!");
+        var (panicked, recursive) = ScanTail(lines, p, end);
+        r.Panicked = panicked;
+        if (recursive) body.Add("Fixing recursive fault but reboot is needed!");
         r.GuiltyFile = GuiltyFile.Extract(r.Title, body);
         // The function syzkaller put in the title is the guilty frame; otherwise the first meaningful frame.
         var inFunc = r.Title.LastIndexOf(" in ", StringComparison.Ordinal) is var at and >= 0 ? r.Title[(at + 4)..] : null;
-        r.GuiltyFrame = inFunc is not null && inFunc != "corrupted" && !inFunc.Contains(' ') ? inFunc : r.Frames.FirstOrDefault(f => f.Reliable && f.Section is "task" or "irq" or "softirq" && !FrameNames.IsGeneric(f.Function))?.Function is { } g
+        // ("<T as Trait>::f" is one Rust function despite its spaces.)
+        r.GuiltyFrame = inFunc is not null && inFunc != "corrupted" && (!inFunc.Contains(' ') || inFunc.StartsWith('<')) ? inFunc : r.Frames.FirstOrDefault(f => f.Reliable && f.Section is "task" or "irq" or "softirq" && !FrameNames.IsGeneric(f.Function))?.Function is { } g
             ? FrameNames.StripSuffixes(g) : r.CrashSite is { } cs && !FrameNames.IsGeneric(cs.Function) ? FrameNames.StripSuffixes(cs.Function) : null;
         r.Hints = Hints.For(r, body);
         return r;
     }
 
     /// <summary>Lines right after a report (up to the next one) still belong to its story: panics, recursive faults.</summary>
-    static bool TailContains(List<LogLine> lines, SyzParse p, int end, string what)
+    static readonly System.Buffers.SearchValues<string> TailMarks = System.Buffers.SearchValues.Create(
+        ["Kernel panic - not syncing", "---[ end Kernel panic", "Fixing recursive fault"], StringComparison.Ordinal);
+
+    /// <summary>Lines right after a report (up to the next one) still belong to its story: panics, recursive faults.</summary>
+    static (bool Panicked, bool Recursive) ScanTail(List<LogLine> lines, SyzParse p, int end)
     {
         int limit = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Min(lines.Count, end + 200);
-        for (int i = p.HeaderLine; i < limit; i++)
-            if (lines[i].Text.Contains(what, StringComparison.Ordinal)) return true;
-        return false;
+        bool panicked = false, recursive = false;
+        // One pass with a multi-string search instead of one pass per marker.
+        for (int i = p.HeaderLine; i < limit && !(panicked && recursive); i++)
+        {
+            var t = lines[i].Text;
+            if (t.AsSpan().IndexOfAny(TailMarks) < 0) continue;
+            panicked |= t.Contains("Kernel panic - not syncing", StringComparison.Ordinal) || t.Contains("---[ end Kernel panic", StringComparison.Ordinal);
+            recursive |= t.Contains("Fixing recursive fault", StringComparison.Ordinal);
+        }
+        return (panicked, recursive);
     }
 
     static void ReadStructure(CrashReport r, List<string> body)
@@ -78,24 +92,25 @@ internal static class ReportBuilder
         for (int i = 0; i < body.Count; i++)
         {
             var line = body[i];
-            var trimmed = line.Trim();
+            // A span: most lines are indented frames, and trimming them as strings was a copy per line.
+            var trimmed = line.AsSpan().Trim();
 
             if (inModules)
             {
                 // Module lists wrap onto following lines until the CPU/Pid line.
-                var unflagged = ModuleFlags.Replace(trimmed, " ").Trim();
+                var unflagged = ModuleFlags.Replace(trimmed.ToString(), " ").Trim();
                 if (unflagged.Length > 0 && !unflagged.Contains(':') && !unflagged.StartsWith('[') && FrameParser.Parse(line, section) is null)
                 {
-                    AddModules(modules, trimmed);
+                    AddModules(modules, trimmed.ToString());
                     continue;
                 }
                 inModules = false;
             }
             if (inCode)
             {
-                if (Regex.IsMatch(trimmed, @"^(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\))(?:\s+(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\)))*$"))
+                if (CodeContinuation.IsMatch(trimmed))
                 {
-                    codeBytes += " " + trimmed;
+                    codeBytes += " " + trimmed.ToString();
                     continue;
                 }
                 inCode = false;
@@ -152,14 +167,23 @@ internal static class ReportBuilder
                 inCode = true;
                 continue;
             }
-            if (RegLineStart.IsMatch(line) && !SiteLine.IsMatch(line))
+            if (MayBeRegisterLine(trimmed) && RegLineStart.IsMatch(line) && !SiteLine.IsMatch(line))
             {
-                foreach (Match rp in RegPair.Matches(line))
-                    r.Registers.TryAdd(rp.Groups["n"].Value, rp.Groups["v"].Value);
+                // Value matches and a span lookup: register dumps are a tenth of a report's lines, and Match objects
+                // with named groups plus two strings per register (usually already known) were most of their cost.
+                var known = r.Registers.GetAlternateLookup<ReadOnlySpan<char>>();
+                foreach (var rp in RegPair.EnumerateMatches(line))
+                {
+                    var pair = line.AsSpan(rp.Index, rp.Length);
+                    int colon = pair.IndexOf(':');
+                    var name = pair[..colon];
+                    if (known.ContainsKey(name)) continue;
+                    r.Registers.Add(name.ToString(), pair[(colon + 1)..].TrimStart().ToString());
+                }
             }
 
             // Crash site: the first RIP/EIP/NIP/PC line naming a function.
-            if (r.CrashSite is null && SiteLine.IsMatch(line) && FrameParser.ParseSite(line) is { } site)
+            if (r.CrashSite is null && MayBeSiteLine(trimmed) && SiteLine.IsMatch(line) && FrameParser.ParseSite(line) is { } site)
             {
                 r.CrashSite = site;
                 continue;
@@ -174,25 +198,26 @@ internal static class ReportBuilder
                 };
                 continue;
             }
-            if (trimmed.StartsWith("Call Trace", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("Call trace:", StringComparison.Ordinal) || trimmed == "Backtrace:")
+            if (trimmed.StartsWith("Call Trace", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("Call trace:", StringComparison.Ordinal) || trimmed is "Backtrace:")
             {
                 if (!section.StartsWith("lockdep", StringComparison.Ordinal) && !section.StartsWith("cpu", StringComparison.Ordinal)) section = "task";
                 sawCallTrace = true;
                 continue;
             }
-            if (trimmed.StartsWith("Allocated by task", StringComparison.Ordinal) || trimmed == "Allocated:" || trimmed.StartsWith("allocated by task", StringComparison.Ordinal)) { section = "allocated"; continue; }
-            if (trimmed.StartsWith("Freed by task", StringComparison.Ordinal) || trimmed == "Freed:" || trimmed.StartsWith("freed by task", StringComparison.Ordinal)) { section = "freed"; continue; }
+            if (trimmed.StartsWith("Allocated by task", StringComparison.Ordinal) || trimmed is "Allocated:" || trimmed.StartsWith("allocated by task", StringComparison.Ordinal)) { section = "allocated"; continue; }
+            if (trimmed.StartsWith("Freed by task", StringComparison.Ordinal) || trimmed is "Freed:" || trimmed.StartsWith("freed by task", StringComparison.Ordinal)) { section = "freed"; continue; }
             if (trimmed.StartsWith("Last potentially related work creation", StringComparison.Ordinal) || trimmed.StartsWith("Second to last potentially related", StringComparison.Ordinal)) { section = "aux"; continue; }
-            if (trimmed.StartsWith("Uninit was created at", StringComparison.Ordinal) || trimmed.StartsWith("Uninit was stored to memory at", StringComparison.Ordinal) || Regex.IsMatch(trimmed, @"^Local variable .* created at:")) { section = "origin"; continue; }
+            if (trimmed.StartsWith("Uninit was created at", StringComparison.Ordinal) || trimmed.StartsWith("Uninit was stored to memory at", StringComparison.Ordinal) || (trimmed.StartsWith("Local variable ", StringComparison.Ordinal) && LocalVariable.IsMatch(trimmed))) { section = "origin"; continue; }
             if (trimmed.StartsWith("backtrace", StringComparison.Ordinal) && trimmed.EndsWith(':')) { section = "allocated"; continue; }
             if (trimmed.StartsWith("stack backtrace:", StringComparison.Ordinal)) { section = "task"; continue; }
             if (trimmed.StartsWith("Exception stack", StringComparison.Ordinal)) { section = "exception"; continue; }
-            if (Lockdep.Match(trimmed) is { Success: true } ld) { section = "lockdep #" + ld.Groups["n"].Value; continue; }
-            if ((trimmed.Contains("NMI backtrace", StringComparison.Ordinal) || trimmed.Contains("Task dump", StringComparison.Ordinal)) && NmiBacktrace.Match(trimmed) is { Success: true } nb) { section = "cpu " + nb.Groups["n"].Value; continue; }
+            if (trimmed.StartsWith("-> #", StringComparison.Ordinal) && Lockdep.Match(trimmed.ToString()) is { Success: true } ld) { section = "lockdep #" + ld.Groups["n"].Value; continue; }
+            if ((trimmed.Contains("NMI backtrace", StringComparison.Ordinal) || trimmed.Contains("Task dump", StringComparison.Ordinal)) && NmiBacktrace.Match(trimmed.ToString()) is { Success: true } nb) { section = "cpu " + nb.Groups["n"].Value; continue; }
             if (trimmed.StartsWith("The buggy address belongs to", StringComparison.Ordinal) || trimmed.StartsWith("Memory state around", StringComparison.Ordinal)) { section = "info"; continue; }
 
             if (section == "info") continue;
             var f = FrameParser.Parse(line, section);
+            if (f is not null && f.Function.StartsWith("_R", StringComparison.Ordinal)) f.Function = RustDemangler.Demangle(f.Function);
             if (f is not null && (sawCallTrace || section != "task" || LooksLikeTraceLine(line))) r.Frames.Add(f);
         }
         if (modules.Count > 0) r.Modules = modules;
@@ -204,6 +229,12 @@ internal static class ReportBuilder
         r.FaultAddress = headerAddr ?? kasanAddr ?? (IsPageFault(r.Title) ? cr2 : null);
         r.CrashSite ??= CrashSiteFromFrames(r);
     }
+
+    // Register names are at most 9 characters ("Krnl GPRS") before their colon.
+    static bool MayBeRegisterLine(ReadOnlySpan<char> trimmed) => trimmed.IndexOf(':') is > 0 and < 24;
+
+    // Every SiteLine alternative starts with one of these letters.
+    static bool MayBeSiteLine(ReadOnlySpan<char> trimmed) => trimmed.Length > 0 && trimmed[0] is 'R' or 'E' or 'I' or 'N' or 'P' or 'p' or 'e' or 'K';
 
     // Before "Call Trace:", only bracketed or indented frame lines are frames (not prose mentioning foo+0x1).
     static bool LooksLikeTraceLine(string line) => line.StartsWith(' ') || line.TrimStart().StartsWith('[') || line.TrimStart().StartsWith('(');

@@ -15,13 +15,13 @@ internal static class ReportExtent
         {
             var l = lines[i];
             var t = l.Text;
-            bool blank = t.Trim().Length == 0;
+            bool blank = string.IsNullOrWhiteSpace(t);
             if (prefixed)
             {
                 if (l.HasConsolePrefix)
                 {
                     gap = 0;
-                    if (SyzReportParser.ExtractContext(t) != p.Context) continue;
+                    if (l.Context != p.Context) continue;
                     last = i;
                 }
                 else if (!blank && ++gap >= 4) break;

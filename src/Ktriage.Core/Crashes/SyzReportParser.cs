@@ -16,7 +16,8 @@ internal sealed class SyzParse
     public int HeaderLine;
     /// <summary>Line where the next crash header starts (the report ends before it), or -1.</summary>
     public int SecondReportLine = -1;
-    public required string Context;
+    /// <summary>The header line's console context (<see cref="ConsolePrefix"/>): the report keeps to it.</summary>
+    public required int Context;
 }
 
 /// <summary>
@@ -25,23 +26,10 @@ internal sealed class SyzParse
 /// </summary>
 internal static class SyzReportParser
 {
-    const string ContextConsole = "console";
-
     static readonly SearchValues<string> Headers =
         SearchValues.Create(LinuxOopses.All.Select(k => k.Header).Distinct().ToArray(), StringComparison.Ordinal);
 
-    // Same as ConsoleOutputRe without the "login: " alternative, whose leading .* costs on every line.
-    static readonly Regex ConsoleOutputFast = new(
-        @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
-        RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    static Match ConsolePrefix(string line) =>
-        (line.Contains(" login: ", StringComparison.Ordinal) ? ConsoleOutputRe : ConsoleOutputFast).Match(line);
-
-    static readonly Regex ConsoleOutputRe = new(
-        @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:.* login: )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
-        RegexOptions.Compiled | RegexOptions.CultureInvariant);
     static readonly Regex QuestionableFrame = new(@"(\[\<[0-9a-f]+\>\])? \? |\(unreliable\)", RegexOptions.Compiled);
-    static readonly Regex TaskContext = new(@"\[ *T[0-9]+\]", RegexOptions.Compiled);
     static readonly Regex CorruptedTitle = new(@"\[ *[0-9]+\.[0-9]+\]", RegexOptions.Compiled);
 
     /// <summary>True when the text holds any crash header at all: the cheap gate before any regex.</summary>
@@ -60,11 +48,11 @@ internal static class SyzReportParser
         return null;
     }
 
-    public static int FindFirstOops(IReadOnlyList<string> lines, int from, int to, Func<int, bool>? accept, out OopsKind? kind)
+    public static int FindFirstOops(List<LogLine> lines, int from, int to, Func<int, bool>? accept, out OopsKind? kind)
     {
         for (int i = from; i < to; i++)
         {
-            var k = MatchHeader(lines[i]);
+            var k = MatchHeader(lines[i].Text);
             if (k is null || (accept is not null && !accept(i))) continue;
             kind = k;
             return i;
@@ -73,31 +61,19 @@ internal static class SyzReportParser
         return -1;
     }
 
-    public static string ExtractContext(string line) => SplitPrefix(line).Context;
-
-    /// <summary>Removes the console prefix; null when the line is a "?" frame we should not trust yet.</summary>
-    public static string? StripLinePrefix(string line, bool useQuestionable)
-    {
-        if (line.EndsWith('\r')) line = line[..^1];
-        if (!useQuestionable && QuestionableFrame.IsMatch(line)) return null;
-        var m = ConsolePrefix(line);
-        return m.Success ? line[m.Length..] : line;
-    }
-
-    public static SyzParse? Parse(IReadOnlyList<string> lines, int from, int to, Func<int, bool>? accept = null)
+    public static SyzParse? Parse(List<LogLine> lines, int from, int to, Func<int, bool>? accept = null)
     {
         int start = FindFirstOops(lines, from, to, accept, out var oops);
         if (start < 0 || oops is null) return null;
-        var context = ExtractContext(lines[start]);
+        var context = lines[start].Context;
         for (bool questionable = false; ; questionable = true)
         {
-            var (report, reportEnd, second) = FindReport(lines, start, to, oops, context, questionable, accept);
-            var text = report[..reportEnd];
+            var (text, second) = FindReport(lines, start, to, oops, context, questionable, accept);
             var d = ExtractDescription(text, oops);
             if (d.Title == "")
             {
                 // The header line was filtered out of the report (other context): use raw lines.
-                var raw = string.Join('\n', lines.Skip(start).Take(to - start));
+                var raw = string.Join('\n', lines.Skip(start).Take(to - start).Select(l => l.Text));
                 d = ExtractDescription(raw, oops);
                 text = raw;
             }
@@ -114,34 +90,39 @@ internal static class SyzReportParser
                 p.CorruptedReason = reason;
             }
             // Retry with "?" frames when nothing else was trustworthy.
-            if (p.CorruptedReason == NoFrames && context != ContextConsole && !questionable) continue;
+            if (p.CorruptedReason == NoFrames && context != ConsolePrefix.Console && !questionable) continue;
             return p;
         }
     }
 
     const string NoFrames = "extracted no stack frame";
 
-    static (string Report, int ReportEnd, int Second) FindReport(IReadOnlyList<string> lines, int start, int to,
-        OopsKind oops, string context, bool useQuestionable, Func<int, bool>? accept)
+    [ThreadStatic] static StringBuilder? reportBuilder;
+
+    /// <summary>The report's text (its context's lines, console prefixes removed) and the line of the next crash.</summary>
+    static (string Report, int Second) FindReport(List<LogLine> lines, int start, int to,
+        OopsKind oops, int context, bool useQuestionable, Func<int, bool>? accept)
     {
-        var sb = new StringBuilder();
+        // One builder per thread: reports are kilobytes and a fresh builder regrew its chunks for every one.
+        var sb = reportBuilder ??= new StringBuilder(1 << 14);
+        sb.Clear();
         int reportEnd = 0, second = -1, textLines = 0;
         bool skipText = false;
-        bool taskContext = context != ContextConsole;
+        bool taskContext = context != ConsolePrefix.Console;
         for (int i = start; i < to; i++)
         {
-            var line = lines[i];
+            var line = lines[i].Text;
             if (i > start && second < 0)
             {
                 var k = MatchHeader(line);
                 if (k is not null && (accept is null || accept(i)) && !LinuxOopses.ReportStartIgnores.Any(r => r.IsMatch(line))
-                    && !RepeatedHeader(lines[start], line, i - start))
+                    && !RepeatedHeader(lines[start], lines[i], i - start))
                     second = i;
             }
             // After the next crash only the task's own lines still extend the report, and not forever:
             // without this bound every report of a long log would scan to its end (quadratic).
             if (second >= 0 && (!taskContext || i - second > TaskContextTail)) break;
-            var (context1, prefixLength) = SplitPrefix(line);
+            var (context1, prefixLength) = (lines[i].Context, lines[i].PrefixLength);
             bool skipLine = skipText;
             if (line.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal))
                 skipLine = true;
@@ -158,7 +139,9 @@ internal static class SyzReportParser
             textLines++;
             if (second < 0 || taskContext) reportEnd = sb.Length;
         }
-        return (sb.ToString(), reportEnd, second);
+        var report = sb.ToString(0, reportEnd);
+        if (sb.Capacity > 1 << 20) reportBuilder = null; // do not keep a huge one alive
+        return (report, second);
     }
 
     const int TaskContextTail = 1000;
@@ -166,30 +149,14 @@ internal static class SyzReportParser
     static bool IsQuestionable(string line) =>
         (line.Contains(" ? ", StringComparison.Ordinal) || line.Contains("(unreliable)", StringComparison.Ordinal)) && QuestionableFrame.IsMatch(line);
 
-    /// <summary>The line's context ("console" or "T123"/"C1") and the length of its console prefix, in one match.</summary>
-    public static (string Context, int PrefixLength) SplitPrefix(string line)
-    {
-        if (line.Length == 0 || (line[0] != '[' && line[0] != '<' && line[0] != '*' && !line.Contains(" login: ", StringComparison.Ordinal))) return (ContextConsole, 0);
-        var m = ConsolePrefix(line);
-        if (!m.Success) return (ContextConsole, 0);
-        return (m.Groups[1].Success ? ContextOf(m.Groups[1]) : ContextConsole, m.Length);
-    }
-
-    static string ContextOf(Group g)
-    {
-        var span = g.ValueSpan;
-        // "[T123]" and "[ T123]" are one context; avoid allocating for the common space-free form.
-        return span.Contains(' ') ? g.Value.Replace(" ", "") : g.Value;
-    }
-
     // Symbolizers print an inlined WARNING site as a second header line right below the first.
-    static bool RepeatedHeader(string first, string line, int distance)
+    static bool RepeatedHeader(LogLine first, LogLine line, int distance)
     {
         if (distance > 2) return false;
-        var a = StripLinePrefix(first, true)!;
-        var b = StripLinePrefix(line, true)!;
+        var a = first.Message;
+        var b = line.Message;
         int n = Math.Min(40, Math.Min(a.Length, b.Length));
-        return n >= 20 && string.CompareOrdinal(a, 0, b, 0, n) == 0;
+        return n >= 20 && a[..n].SequenceEqual(b[..n]);
     }
 
     sealed record Description(string Title, List<string> Alt, string? Corrupted, OopsFormat? Format);
@@ -204,6 +171,11 @@ internal static class SyzReportParser
         var alt = new List<string>();
         foreach (var f in oops.Formats)
         {
+            // A format wins only with a match starting at or before the best one so far, and its matches start with
+            // its literal: most of a kind's dozens of formats are ruled out by a search over the first line or so.
+            var literal = f.TitleLiteral;
+            if (literal.Length > 0 && output.AsSpan(0, Math.Min(output.Length, startPos + literal.Length)).IndexOf(literal, StringComparison.Ordinal) < 0)
+                continue;
             var m = f.Title.Match(output);
             if (!m.Success || m.Index > startPos) continue;
             if (m.Index == startPos && desc != "") continue;
@@ -376,6 +348,7 @@ internal static class SyzReportParser
         {
             if (!m.Groups[g].Success) continue;
             var frame = LinuxStackParams.StripPrefixes(m.Groups[g].Value);
+            if (frame.StartsWith("_R", StringComparison.Ordinal)) frame = RustDemangler.Demangle(frame);
             if (frame != "" && !skip.IsMatch(frame)) frames.Add(frame);
         }
     }
@@ -388,9 +361,9 @@ internal static class SyzReportParser
         Span<(int Start, int Length)> frames = stackalloc (int, int)[16];
         int from = LinuxStackParams.FirstStackStartCandidate(report);
         if (from < 0) return "no stack trace in report";
-        foreach (var key in LinuxStackParams.StackStartRes)
+        for (int key = 0; key < LinuxStackParams.StackStartRes.Length; key++)
         {
-            var m = key.Match(report, from);
+            var m = LinuxStackParams.MatchStackStart(key, report, from);
             if (!m.Success) continue;
             // Only the 16 lines after the trace start are looked at: never split the rest of the report.
             int n = 0;

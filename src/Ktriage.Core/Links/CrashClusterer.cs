@@ -29,11 +29,9 @@ public sealed record Placement(int Cluster, long? CopyOf, string Reason);
 /// Reports naming different syzbot bug ids never join: syzbot already deduplicates by title, so a second id for
 /// the same title is a new bug (typically a recurrence after a fix) and wants its own fix.
 /// </summary>
-public sealed class CrashClusterer
+public sealed class CrashClusterer : ICrashIndex
 {
-    public const double StackThreshold = 0.7;
-    const int Representatives = 3;
-    const int IndexedFrames = 3;
+    public const double StackThreshold = CrashMatcher.StackThreshold;
 
     sealed class Cluster(int id, string title)
     {
@@ -41,6 +39,7 @@ public sealed class CrashClusterer
         public string Title { get; } = title;
         public HashSet<string> BotIds { get; } = [];
         public List<IReadOnlyList<NormalizedFrame>> Stacks { get; } = [];
+        public List<string> Titles { get; } = [];
     }
 
     sealed record Seen(CrashItem Item, int Cluster);
@@ -51,6 +50,11 @@ public sealed class CrashClusterer
     readonly Dictionary<long, List<Seen>> byThread = [];
 
     public int Count => clusters.Count;
+
+    /// <summary>What a cluster is matched by (see <see cref="CrashMatcher"/>): the titles it joins on and its
+    /// representative stacks. Stored with the clusters so that a new log can be matched without reclustering.</summary>
+    public (IReadOnlyList<string> Titles, IReadOnlyList<IReadOnlyList<NormalizedFrame>> Stacks) MatchKeys(int cluster) =>
+        (clusters[cluster].Titles, clusters[cluster].Stacks);
 
     public Placement Add(CrashItem item)
     {
@@ -69,41 +73,26 @@ public sealed class CrashClusterer
             return new Placement(c.Id, original.Item.Key,
                 original.Item.Message == item.Message ? "follow-on report in the same log" : "copy of an earlier report in the thread");
         }
-        if (!item.Corrupted)
+        if (CrashMatcher.Matches(item, this).FirstOrDefault() is { } match)
         {
-            foreach (var title in Titles(item))
-                if (byTitle.TryGetValue(title, out var ids) && ids.Select(i => clusters[i]).FirstOrDefault(c => Compatible(c, item)) is { } hit)
-                {
-                    Join(hit, item);
-                    return new Placement(hit.Id, null, title == item.Title ? "same title" : "shared alt title");
-                }
-        }
-        if (item.Frames.Count >= CrashFrames.MinFramesForStackMatch)
-        {
-            Cluster? best = null;
-            var bestScore = 0.0;
-            foreach (var id in item.Frames.Take(IndexedFrames).SelectMany(f => byFrame.GetValueOrDefault(f.Name) ?? []).Distinct())
-            {
-                var c = clusters[id];
-                if (!Compatible(c, item)) continue;
-                foreach (var stack in c.Stacks)
-                {
-                    if (stack.Count < CrashFrames.MinFramesForStackMatch) continue;
-                    var s = CrashFrames.Similarity(item.Frames, stack);
-                    if (s > bestScore) (best, bestScore) = (c, s);
-                }
-            }
-            if (best is not null && bestScore >= StackThreshold)
-            {
-                Join(best, item);
-                return new Placement(best.Id, null, $"stack similarity {bestScore:F2}");
-            }
+            var hit = clusters[(int)match.Cluster];
+            Join(hit, item);
+            return new Placement(hit.Id, null, match.Reason);
         }
         var created = new Cluster(clusters.Count, item.Title);
         clusters.Add(created);
         Join(created, item);
         return new Placement(created.Id, null, "new");
     }
+
+    IEnumerable<long> ICrashIndex.WithTitle(string title) => byTitle.TryGetValue(title, out var ids) ? ids.Select(i => (long)i) : [];
+
+    // In memory every stack is compared: the total-weight bound only pays where stacks must be read and parsed.
+    IEnumerable<(long Cluster, IReadOnlyList<IReadOnlyList<NormalizedFrame>> Stacks)> ICrashIndex.WithTopFrames(IReadOnlyList<string> frames, (double Min, double Max) totals) =>
+        frames.SelectMany(f => byFrame.GetValueOrDefault(f) ?? []).Distinct()
+            .Select(id => ((long)id, (IReadOnlyList<IReadOnlyList<NormalizedFrame>>)clusters[id].Stacks));
+
+    bool ICrashIndex.Compatible(long cluster, string? botId) => Compatible(clusters[(int)cluster], botId);
 
     Seen? FindOriginal(CrashItem item)
     {
@@ -116,33 +105,30 @@ public sealed class CrashClusterer
                 continue;
             }
             if (!item.IsReply) continue;
-            if (item.Corrupted || Titles(item).Intersect(Titles(e.Item)).Any()
+            if (item.Corrupted || CrashMatcher.Titles(item).Intersect(CrashMatcher.Titles(e.Item)).Any()
                 || (item.Frames.Count >= CrashFrames.MinFramesForStackMatch && CrashFrames.Similarity(item.Frames, e.Item.Frames) >= StackThreshold))
                 return e;
         }
         return null;
     }
 
-    static IEnumerable<string> Titles(CrashItem item) => item.AltTitles.Prepend(item.Title).Where(t => t.Length > 0).Distinct();
-
-    static bool Compatible(Cluster c, CrashItem item) => item.BotId is null || c.BotIds.Count == 0 || c.BotIds.Contains(item.BotId);
+    static bool Compatible(Cluster c, string? botId) => botId is null || c.BotIds.Count == 0 || c.BotIds.Contains(botId);
 
     void Join(Cluster c, CrashItem item)
     {
         if (item.BotId is { } b) c.BotIds.Add(b);
         if (!item.Corrupted)
-            foreach (var t in Titles(item))
+            foreach (var t in CrashMatcher.Titles(item))
             {
                 if (!byTitle.TryGetValue(t, out var ids)) byTitle[t] = ids = [];
-                if (!ids.Contains(c.Id)) ids.Add(c.Id);
+                if (!ids.Contains(c.Id)) { ids.Add(c.Id); c.Titles.Add(t); }
             }
-        if (c.Stacks.Count < Representatives && item.Frames.Count > 0
-            && c.Stacks.All(s => CrashFrames.Similarity(s, item.Frames) < 0.95))
+        if (CrashMatcher.IsNewRepresentative(c.Stacks, item.Frames))
         {
             c.Stacks.Add(item.Frames);
-            foreach (var f in item.Frames.Take(IndexedFrames))
+            foreach (var f in CrashMatcher.TopFrames(item.Frames))
             {
-                if (!byFrame.TryGetValue(f.Name, out var ids)) byFrame[f.Name] = ids = [];
+                if (!byFrame.TryGetValue(f, out var ids)) byFrame[f] = ids = [];
                 if (!ids.Contains(c.Id)) ids.Add(c.Id);
             }
         }

@@ -118,6 +118,61 @@ public static class CrashFrames
         return 0.6 * jaccard + 0.4 * edit;
     }
 
+    /// <summary>
+    /// One stack compared with many (a new report against every candidate of the frame index): the Jaccard part is
+    /// computed first without allocating, and the full <see cref="Similarity"/> only for stacks that can still reach
+    /// the threshold (the edit part adds at most 0.4). Same results as calling Similarity on every stack.
+    /// </summary>
+    public sealed class Comparer
+    {
+        readonly IReadOnlyList<NormalizedFrame> query;
+        readonly Dictionary<string, double> weights = new(StringComparer.Ordinal);
+        readonly HashSet<string> seen = new(StringComparer.Ordinal);
+        readonly double total;
+
+        public Comparer(IReadOnlyList<NormalizedFrame> query)
+        {
+            this.query = query;
+            foreach (var f in query) weights[f.Name] = Math.Max(f.Weight, weights.GetValueOrDefault(f.Name));
+            total = weights.Values.Sum();
+        }
+
+        /// <summary><see cref="Similarity"/>(query, stack), or 0 when it is certainly below <paramref name="threshold"/>.</summary>
+        public double Similarity(IReadOnlyList<NormalizedFrame> stack, double threshold)
+        {
+            if (query.Count == 0 || stack.Count == 0) return 0;
+            seen.Clear();
+            double shared = 0, other = 0;
+            foreach (var f in stack)
+            {
+                // Normalised stacks name each frame once; anything else takes the exact path.
+                if (!seen.Add(f.Name)) return CrashFrames.Similarity(query, stack);
+                other += f.Weight;
+                if (weights.TryGetValue(f.Name, out var w)) shared += Math.Min(w, f.Weight);
+            }
+            var union = total + other - shared;
+            var jaccard = union <= 0 ? 0 : shared / union;
+            return 0.6 * jaccard + 0.4 < threshold ? 0 : CrashFrames.Similarity(query, stack);
+        }
+    }
+
+    /// <summary>Total weight of a stack's distinct frames, as <see cref="Similarity"/> weighs them.</summary>
+    public static double TotalWeight(IReadOnlyList<NormalizedFrame> frames) =>
+        frames.GroupBy(f => f.Name, StringComparer.Ordinal).Sum(g => g.Max(f => f.Weight));
+
+    /// <summary>
+    /// Which total weights a stack can have to reach <paramref name="threshold"/> against a stack of total
+    /// <paramref name="total"/>: the edit part adds at most 0.4, so the weighted Jaccard must reach
+    /// (threshold − 0.4) / 0.6, and it is at most min(totals) / max(totals). Lets an index skip stacks that
+    /// cannot match without changing what matches.
+    /// </summary>
+    public static (double Min, double Max) TotalWeightRange(double total, double threshold)
+    {
+        var jaccard = (threshold - 0.4) / 0.6;
+        if (jaccard <= 0) return (0, double.MaxValue);
+        return (total * jaccard - 1e-9, total / jaccard + 1e-9);
+    }
+
     static List<string> Top(IReadOnlyList<NormalizedFrame> frames, int n)
     {
         // Order near the crash site is only meaningful for frames that really are the call chain.

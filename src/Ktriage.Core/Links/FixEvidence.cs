@@ -56,6 +56,14 @@ public static class EvidenceWeights
     /// a fix is usually refactoring that happens to touch the same code.</summary>
     public const double LargeSeriesRefactor = -0.35;
     public const double ContentWindowDays = 365;
+    /// <summary>The patch's Fixes: tag names a commit that touched the crash's functions or guilty file and that the
+    /// reported kernel can contain (FixesTagEvidence).</summary>
+    public const double FixesCulprit = 0.35;
+    /// <summary>… a commit that only touched the guilty file: in a subsystem living in one big file nearly every culprit
+    /// does (io-uring: at 0.35 it pushed true fixes out of the top 3), so it barely counts.</summary>
+    public const double FixesCulpritFile = 0.05;
+    /// <summary>… names a commit the reported kernel cannot contain: a fix for a newer bug in the same code.</summary>
+    public const double FixesLaterCommit = -0.4;
 
     /// <summary>Score above which a candidate counts as "the fix" for a cluster's status.</summary>
     public const double Confident = 0.5;
@@ -74,7 +82,8 @@ public sealed record CrashFacts(
     IReadOnlySet<long> Threads,
     IReadOnlySet<string> ReporterEmails,
     IReadOnlySet<string> BotIds,
-    IReadOnlyList<DateTimeOffset>? ReportDates = null);
+    IReadOnlyList<DateTimeOffset>? ReportDates = null,
+    IReadOnlyList<ReportKernel>? Kernels = null);
 
 public sealed record TrailerFact(string Name, string Value, string? Email);
 
@@ -100,7 +109,8 @@ public sealed record FixCandidate(
     bool IsReplyDiff = false,
     string Subject = "",
     string CommitMessage = "",
-    int SeriesTotal = 1);
+    int SeriesTotal = 1,
+    IReadOnlyList<Culprit>? Culprits = null);
 
 public static class FixScoring
 {
@@ -230,7 +240,11 @@ public static class FixScoring
         var quoted = key.Where(f => NamesWord(fix.CommitMessage, f)).ToList();
         if (quoted.Count >= 2 && !fix.NamesTitle)
             content.Add(new Evidence(EvidenceKinds.Content, "quotes-stack", EvidenceWeights.QuotesStack, $"commit message quotes the stack ({string.Join(", ", quoted.Take(3))})"));
+        var fixes = FixesTagEvidence.Evaluate(crash, fix.Culprits);
+        if (fixes is { Weight: > 0 }) content.Add(fixes);
         if (content.Count == 0) return content;
+        // Only with other content evidence: it discounts what the patch touches, it is no reason to list it.
+        if (fixes is { Weight: < 0 }) content.Add(fixes);
         if (LinkText.BugClassWords(crash.Title) is { } bugClass && bugClass.IsMatch(fix.Subject + "\n" + fix.CommitMessage))
             content.Add(new Evidence(EvidenceKinds.Content, "same-bug-class", EvidenceWeights.SameBugClass, $"describes the same kind of bug ({bugClass.Match(fix.Subject + "\n" + fix.CommitMessage).Value.ToLowerInvariant()})"));
         var fixLike = LinkText.LooksLikeFix(fix.Subject) || fix.Trailers.Any(t => t.Name.Equals("Fixes", StringComparison.OrdinalIgnoreCase));

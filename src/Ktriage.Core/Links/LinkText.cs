@@ -10,6 +10,18 @@ public static partial class LinkText
 {
     const RegexOptions Opts = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
+    /// <summary>A patch's explanation: its body up to the "---" separator or the diff, at most 6,000 characters.</summary>
+    public static string CommitMessage(string body)
+    {
+        var cut = body.Length;
+        foreach (var marker in (ReadOnlySpan<string>)["\n---\n", "\n--- \n", "\ndiff --git "])
+        {
+            var i = body.IndexOf(marker, StringComparison.Ordinal);
+            if (i >= 0 && i < cut) cut = i;
+        }
+        return body[..Math.Min(cut, 6000)];
+    }
+
     // Links that carry a Message-ID: lore (/list/<mid>/ or /r/<mid>), lkml.kernel.org/r, gmane's mid redirector;
     // marc/patchwork are left out (their ids are not Message-IDs). A bare <id@host> looks exactly like an e-mail
     // address, so it counts only right after "Message-ID"/"msgid".

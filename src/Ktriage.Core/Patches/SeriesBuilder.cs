@@ -80,6 +80,9 @@ public static class SeriesBuilder
     {
         readonly List<Group> groups = [];
         readonly Dictionary<string, List<Group>> unthreadedByEmail = [];
+        // Postings whose cover is not in the set (an archive cut, a cover sent to another list): their patches
+        // still answer the same Message-ID, which holds them together.
+        readonly Dictionary<string, List<Group>> byMissingParent = new(StringComparer.Ordinal);
 
         public void MarkMembers()
         {
@@ -167,6 +170,9 @@ public static class SeriesBuilder
                 p.Assigning = false;
                 return;
             }
+            var missingParent = anc is null && p.M.InReplyTo is { } irt && !byId.ContainsKey(irt) ? irt : null;
+            if (target is null && missingParent is not null && byMissingParent.TryGetValue(missingParent, out var siblings))
+                target = siblings.FirstOrDefault(g => Fits(g, p, viaCover: false));
             if (target is null && anc is null)
                 target = Unthreaded(p.Email).FirstOrDefault(g => Fits(g, p, viaCover: false) && (p.M.Date - g.First).Duration() <= UnthreadedWindow);
             if (target is null)
@@ -178,6 +184,11 @@ public static class SeriesBuilder
                 target.Threaded = anc is not null || p.M.InReplyTo is not null;
                 target.PreviousHint = anc;
                 if (!target.Threaded) Unthreaded(p.Email).Add(target);
+                if (missingParent is not null)
+                {
+                    if (!byMissingParent.TryGetValue(missingParent, out var list)) byMissingParent[missingParent] = list = [];
+                    list.Add(target);
+                }
             }
             target.Patches.Add(p);
             target.Counters.Add(CounterOf(target, p));

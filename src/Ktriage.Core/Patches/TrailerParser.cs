@@ -16,7 +16,9 @@ public static class TrailerParser
     static readonly HashSet<string> LinkNames = new(StringComparer.OrdinalIgnoreCase) { "link", "buglink", "closes" };
     static readonly HashSet<string> NonPerson = new(StringComparer.OrdinalIgnoreCase)
         { "link", "buglink", "closes", "fixes", "subject", "date", "obsoleted-by", "change-id", "base-commit" };
-    static readonly HashSet<string> FollowupNeverTrailers = new(StringComparer.OrdinalIgnoreCase) { "from", "author", "email" };
+    // In a reply, "From:/Date:/Subject:" lines are a pasted or forwarded header block, never trailers given (found by
+    // comparing with b4 am on the virtualization list).
+    static readonly HashSet<string> FollowupNeverTrailers = new(StringComparer.OrdinalIgnoreCase) { "from", "author", "email", "date", "subject" };
 
     /// <summary>
     /// Trailers in <paramref name="text"/> and the lines that are not trailers. With <paramref name="followup"/>

@@ -16,7 +16,7 @@ namespace Ktriage.Store.Sqlite;
 public sealed partial class SqliteArchiveStore : ICrashStore
 {
     /// <summary>Bump when clustering or evidence logic changes, so stored results are recomputed.</summary>
-    const string LinkerVersion = "links-15";
+    const string LinkerVersion = "links-17";
     const int MaxFixesPerCluster = 40;
     const int MaxFileCandidates = 80;
     const int SubsystemWindowDays = 7;
@@ -168,18 +168,14 @@ public sealed partial class SqliteArchiveStore : ICrashStore
 
         readonly Dictionary<long, string> commitMessages = [];
 
-        /// <summary>A patch's explanation: its own text up to the "---" separator or the diff.</summary>
+        /// <summary>A patch's explanation, as stored at ingest (patches.description); parsed again only for messages
+        /// stored before that column existed, or without a patches row.</summary>
         string CommitMessage(long id)
         {
             if (commitMessages.TryGetValue(id, out var t)) return t;
-            var body = Parse(id)?.Body ?? "";
-            var cut = body.Length;
-            foreach (var marker in new[] { "\n---\n", "\n--- \n", "\ndiff --git " })
-            {
-                var i = body.IndexOf(marker, StringComparison.Ordinal);
-                if (i >= 0 && i < cut) cut = i;
-            }
-            return commitMessages[id] = body[..Math.Min(cut, 6000)];
+            var c = Cmd("SELECT description FROM patches WHERE message = $m");
+            c.Parameters.AddWithValue("$m", id);
+            return commitMessages[id] = c.ExecuteScalar() as string ?? LinkText.CommitMessage(Parse(id)?.Body ?? "");
         }
 
         string OwnCommitText(long id)
@@ -212,7 +208,6 @@ public sealed partial class SqliteArchiveStore : ICrashStore
         public void Run(long? upto)
         {
             var reports = LoadReports();
-            var clusterer = new CrashClusterer();
             var members = new Dictionary<int, List<Member>>();
             foreach (var rep in reports)
             {
@@ -228,17 +223,21 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             {
                 foreach (var sql in new[] { "DELETE FROM fix_links", "DELETE FROM cluster_members", "DELETE FROM crash_clusters" })
                     Cmd(sql).ExecuteNonQuery();
+                DeleteMatchKeys(null);
             }
             else
             {
                 var (stale, changed) = Affected(groups, upto.Value);
                 foreach (var id in stale)
+                {
+                    DeleteMatchKeys(id);
                     foreach (var sql in new[] { "DELETE FROM fix_links WHERE cluster = $id", "DELETE FROM cluster_members WHERE cluster = $id", "DELETE FROM crash_clusters WHERE id = $id" })
                     {
                         var c = Cmd(sql);
                         c.Parameters.AddWithValue("$id", id);
                         c.ExecuteNonQuery();
                     }
+                }
                 groups = changed;
             }
             foreach (var group in groups) Store(group, closes);
@@ -434,8 +433,10 @@ public sealed partial class SqliteArchiveStore : ICrashStore
             var facts = new CrashFacts(lead.Report.Title, altTitles, keyFunctions, guilty, first,
                 new HashSet<string>(group.Select(m => m.Rep.Message.MessageId), StringComparer.OrdinalIgnoreCase),
                 group.Select(m => m.Rep.Message.Thread).ToHashSet(), reporterEmails, botIds.ToHashSet(),
-                reports.Select(r => r.Message.Date).Distinct().Order().ToList());
+                reports.Select(r => r.Message.Date).Distinct().Order().ToList(),
+                reports.Select(r => new ReportKernel(r.Message.Date, r.Report.KernelVersion)).ToList());
             var reporterNames = reports.Where(r => r.Bot is null).Select(r => r.Message.FromName).Where(n => n.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            StoreMatchKeys(clusterId, group[0].Placement.Cluster);
             LinkFixes(clusterId, facts, reporterNames, closes);
         }
 
@@ -576,7 +577,8 @@ public sealed partial class SqliteArchiveStore : ICrashStore
                     m is not null && !replyDiff && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
                     cand.ConfirmedSibling, cand.TestedHead, replyDiff,
                     m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != SubjectInfo.Parse(m.Subject).Title ? ps : "" : SubjectInfo.Parse(m.Subject).Title,
-                    m is null ? "" : replyDiff ? OwnCommitText(m.Id) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id));
+                    m is null ? "" : replyDiff ? OwnCommitText(m.Id) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id),
+                    m is null ? null : Culprits(m));
                 var evidence = FixScoring.Evaluate(facts, fix);
                 if (evidence.Count == 0) continue;
                 rows.Add((cand, evidence, FixScoring.Score(evidence)));

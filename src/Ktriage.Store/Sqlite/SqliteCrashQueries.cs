@@ -54,10 +54,11 @@ public sealed partial class SqliteArchiveStore
             r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8),
             r.GetString(9)), ("$c", cluster));
 
-    public IReadOnlyList<FixLinkRow> FixLinks(long? cluster = null) => Read("""
+    // Two statements rather than "$c IS NULL OR f.cluster = $c", which SQLite answers by scanning every link.
+    public IReadOnlyList<FixLinkRow> FixLinks(long? cluster = null) => Read($"""
         SELECT f.cluster, f.message_id, f.message IS NOT NULL, f.subject, l.name, f.date, f.evidence, f.signals
         FROM fix_links f LEFT JOIN messages m ON m.id = f.message LEFT JOIN lists l ON l.id = m.list_id
-        WHERE $c IS NULL OR f.cluster = $c ORDER BY f.cluster, f.score DESC, f.date
+        {(cluster is null ? "" : "WHERE f.cluster = $c")} ORDER BY f.cluster, f.score DESC, f.date
         """, r => new FixLinkRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2) != 0, r.IsDBNull(3) ? null : r.GetString(3),
             r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(5)),
             JsonSerializer.Deserialize<List<StoredEvidence>>(r.GetString(6), StoreJson.Options)!,

@@ -97,8 +97,8 @@ internal sealed class SqliteIngestBatch : IIngestBatch
     {
         if (facts.HasPatchFacts && facts.Patch is { } p)
         {
-            Cmd("INSERT INTO patches(message, kind, version, counter, total, patch_id, info) VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6)").Bind(rowId, p.Kind.ToString(), p.Subject.Version, p.Subject.Counter, p.Subject.Total, p.PatchId,
-                facts.PatchJson).Run();
+            Cmd("INSERT INTO patches(message, kind, version, counter, total, patch_id, info, description) VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6,$p7)").Bind(rowId, p.Kind.ToString(), p.Subject.Version, p.Subject.Counter, p.Subject.Total, p.PatchId,
+                facts.PatchJson, facts.Description).Run();
             var file = Cmd("INSERT INTO patch_files(message, path) VALUES($p0,$p1)");
             foreach (var path in p.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>().Where(x => x != "/dev/null").Distinct())
                 file.Bind(rowId, path).Run();

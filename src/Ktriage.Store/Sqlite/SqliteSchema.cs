@@ -122,5 +122,25 @@ internal static class SqliteSchema
             signals TEXT NOT NULL,             -- JSON [{kind, date, who}]: reviews/tests/applied on the fix
             PRIMARY KEY(cluster, message_id));
         """,
+        // 4: a patch's commit message, so that linking does not parse every candidate fix again (null: stored before)
+        """
+        ALTER TABLE patches ADD COLUMN description TEXT;
+        """,
+        // 5: what a new crash log is matched by (`ktriage oops --db`), written with the clusters: the titles each
+        // cluster joins on, its representative stacks, and the frame index over their top frames (CrashMatcher).
+        """
+        CREATE TABLE cluster_titles(title TEXT NOT NULL, cluster INTEGER NOT NULL, PRIMARY KEY(title, cluster)) WITHOUT ROWID;
+        CREATE INDEX cluster_titles_cluster ON cluster_titles(cluster);
+        CREATE TABLE cluster_stacks(
+            cluster INTEGER NOT NULL,
+            ord INTEGER NOT NULL,
+            frames TEXT NOT NULL,              -- one frame a line: "weight name", crash site first
+            total REAL NOT NULL,               -- CrashFrames.TotalWeight: stacks too light or too heavy to match are skipped unread
+            PRIMARY KEY(cluster, ord)) WITHOUT ROWID;
+        CREATE TABLE cluster_frames(frame TEXT NOT NULL, cluster INTEGER NOT NULL, PRIMARY KEY(frame, cluster)) WITHOUT ROWID;
+        CREATE INDEX cluster_frames_cluster ON cluster_frames(cluster);
+        -- Databases whose links were computed before this migration have empty tables: recompute.
+        DELETE FROM meta WHERE key = 'crash_links';
+        """,
     ];
 }

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Ktriage.Core.Tests.Crashes;
 
 /// <summary>Guilty-file choice against syzkaller's 25 symbolized reports.</summary>
-public sealed class GuiltyFileScoreTests(ITestOutputHelper output)
+public sealed class GuiltyFileScoreTests(ITestOutputHelper output, ScoreOutput score) : IClassFixture<ScoreOutput>
 {
     [SharedFact("crashes/syzkaller-guilty")]
     public void Guilty_file_matches_syzkaller_on_at_least_95_percent()
@@ -23,9 +23,9 @@ public sealed class GuiltyFileScoreTests(ITestOutputHelper output)
             if (got == expected) ok++;
             else failures.Add($"{Path.GetFileName(file)}: expected {expected} got {got ?? "(none)"} [{(reports.Count > 0 ? reports[0].Title : "no report")}]");
         }
-        double score = 100.0 * ok / files.Count;
-        output.WriteLine($"guilty file agreement: {ok}/{files.Count} = {score:F1}%");
+        double percent = 100.0 * ok / files.Count;
+        score.Report(output, $"guilty file agreement with syzkaller: {ok}/{files.Count} = {percent:F1}%");
         foreach (var f in failures) output.WriteLine("  " + f);
-        Assert.True(score >= 95.0, $"guilty agreement {score:F1}%:\n" + string.Join("\n", failures));
+        Assert.True(percent >= 95.0, $"guilty agreement {percent:F1}%:\n" + string.Join("\n", failures));
     }
 }

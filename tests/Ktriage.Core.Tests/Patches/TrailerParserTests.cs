@@ -39,6 +39,14 @@ public class TrailerParserTests
     }
 
     [Fact]
+    public void A_pasted_header_block_in_a_reply_gives_no_trailers_but_a_review_below_it_does()
+    {
+        const string reply = "From: Jason Wang <jasowang@redhat.com>\nDate: Fri, 24 May 2019 04:12:12 -0400\n\n> This series tries\n\nLooks good.\n\nReviewed-by: Stefan Hajnoczi <stefanha@redhat.com>\n";
+        var (trailers, _) = TrailerParser.Find(reply, followup: true);
+        Assert.Equal(["Reviewed-by"], trailers.Select(t => t.Name));
+    }
+
+    [Fact]
     public void Followup_trailers_ignore_quotes_prose_and_signature()
     {
         var body = """
