@@ -21,6 +21,8 @@ foreach (var command in new[]
     OopsCommand.Create(),
     CrashesCommand.Create(),
     CrashCommand.Create(),
+    KernelCommand.Create(),
+    WhoCommand.Create(),
     ServeCommand.Create(),
 })
     root.Subcommands.Add(command);

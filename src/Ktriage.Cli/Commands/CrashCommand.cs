@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Ktriage.Core.Crashes;
+using Ktriage.Core.Mail;
+using Ktriage.Core.Maintainers;
 using Ktriage.Store;
 
 namespace Ktriage.Cli.Commands;
@@ -21,16 +24,44 @@ internal static class CrashCommand
                 var reports = crashes.ClusterReports(cluster.Id);
                 var ranked = CrashRanking.Rank(crashes.FixLinks(cluster.Id), kinds);
                 var status = CrashRanking.Status(cluster, ranked);
+                var who = Owners(store, reports);
                 if (pr.GetValue(Globals.Json))
                 {
-                    Globals.WriteJsonLine(JsonShapes.Cluster(cluster, status, reports, ranked));
+                    var shape = JsonShapes.Cluster(cluster, status, reports, ranked);
+                    if (who is null) Globals.WriteJsonLine(shape);
+                    else
+                    {
+                        // The cluster's JSON plus its owners (only when a kernel tree is imported).
+                        var node = System.Text.Json.JsonSerializer.SerializeToNode(shape, Globals.JsonOptions)!.AsObject();
+                        node["who"] = System.Text.Json.JsonSerializer.SerializeToNode(who, Globals.JsonOptions);
+                        Globals.WriteJsonLine(node);
+                    }
                     return 0;
                 }
                 Print(cluster, reports, ranked, status);
+                if (who is not null)
+                {
+                    Console.WriteLine();
+                    WhoView.Print(who);
+                }
             }
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Owners of the cluster's first report (the one a reply goes to), when a kernel tree is imported.</summary>
+    static WhoReport? Owners(IArchiveStore store, IReadOnlyList<ClusterReportRow> reports)
+    {
+        var first = reports.FirstOrDefault(r => r.CopyOf is null) ?? reports.FirstOrDefault();
+        if (first is null || store is not IKernelStore { } kernels || kernels.KernelTrees().Count == 0) return null;
+        var row = store.FindMessages(first.MessageId).FirstOrDefault();
+        if (row is null) return null;
+        var message = MailParser.Parse(store.Copies(row.Id)[0].Raw);
+        var text = message.AllText;
+        var crash = CrashAnalyzer.Analyze(text) is { Count: > 0 } found ? found.FirstOrDefault(c => c.Title == first.Title) ?? found[0] : null;
+        if (crash is null || WhoView.Tree(store, crash.KernelVersion) is not { } tree) return null;
+        return WhoReport.ForCrash(tree, crash, text, message.MessageId, message.From?.ToString(), message.Subject);
     }
 
     static ClusterRow Resolve(ICrashStore crashes, IArchiveStore store, string given)

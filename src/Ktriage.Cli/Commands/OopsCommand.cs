@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using Ktriage.Core.Crashes;
+using Ktriage.Core.Maintainers;
 using Spectre.Console;
 
 namespace Ktriage.Cli.Commands;
@@ -31,14 +32,22 @@ internal static class OopsCommand
             bool json = pr.GetValue(Globals.Json);
             bool colour = Globals.Interactive(pr);
             using var archive = OopsMatches.Open(pr);
-            foreach (var (source, text) in texts)
-            {
-                var reports = CrashAnalyzer.Analyze(text);
-                var matches = archive is null ? null : reports.Select(archive.Find).ToList();
-                if (json && matches is null) Globals.WriteJsonLine(new { source, reports });
-                else if (json) Globals.WriteJsonLine(new { source, reports = reports.Select((r, i) => OopsMatches.ReportJson(r, matches![i])) });
-                else Print(source, reports, colour, texts.Count > 1, matches);
-            }
+            // Owners only when the database exists and has a kernel tree: oops itself needs no database.
+            var (store, treeFor) = WhoView.Optional(pr);
+            using (store)
+                foreach (var (source, text) in texts)
+                {
+                    var reports = CrashAnalyzer.Analyze(text);
+                    var matches = archive is null ? null : reports.Select(archive.Find).ToList();
+                    var who = reports.Select(r => treeFor(r.KernelVersion) is { } tree ? WhoReport.ForCrash(tree, r, text) : null).ToList();
+                    if (json)
+                    {
+                        object shown = matches is null ? reports : reports.Select((r, i) => OopsMatches.ReportJson(r, matches[i])).ToList();
+                        if (who.Any(w => w is not null)) Globals.WriteJsonLine(new { source, reports = shown, who });
+                        else Globals.WriteJsonLine(new { source, reports = shown });
+                    }
+                    else Print(source, reports, colour, texts.Count > 1, matches, who);
+                }
             return 0;
         });
         return cmd;
@@ -56,7 +65,8 @@ internal static class OopsCommand
         }
     }
 
-    static void Print(string source, IReadOnlyList<CrashReport> reports, bool colour, bool many, List<List<OopsMatches.Match>>? matches)
+    static void Print(string source, IReadOnlyList<CrashReport> reports, bool colour, bool many, List<List<OopsMatches.Match>>? matches,
+        IReadOnlyList<WhoReport?> owners)
     {
         var w = colour ? AnsiConsole.Console : AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Out = new AnsiConsoleOutput(Console.Out) });
         if (!colour) w.Profile.Width = 4096; // pipes and files get whole lines
@@ -100,6 +110,13 @@ internal static class OopsCommand
             }
             if (r.Frames.Count > ShownFrames) w.MarkupLine($"    [grey]… {r.Frames.Count - ShownFrames} more frames[/]");
             if (matches is not null) OopsMatches.Print(w, matches[ri]);
+            if (owners[ri] is { } mine)
+            {
+                // Plain text (addresses hold '<', '[' and quotes): written straight, after the markup lines.
+                w.WriteLine();
+                Console.Out.Flush();
+                WhoView.Print(mine, "  ");
+            }
             w.WriteLine();
         }
     }

@@ -56,6 +56,9 @@ public static class GuiltyFile
         @"^mm/slab_common\.c", @"^mm/failslab\.c",
     }.Select(p => "(?:" + p + ")")), RegexOptions.Compiled);
 
+    /// <summary>Files syzkaller never blames (headers, lib/, allocators, locking, scheduler, entry code…).</summary>
+    internal static bool IsGeneric(string path) => Ignores.IsMatch(path);
+
     static readonly string[] StallEntries = ["apic_timer_interrupt+", "update_process_times+", "trace_hardirqs_off_thunk+", "el1h_64_irq+"];
 
     public static string? Extract(string title, IReadOnlyList<string> reportLines)
