@@ -1,6 +1,7 @@
 using System.Text;
 using Ktriage.Core.Crashes;
 using Ktriage.Core.Links;
+using Ktriage.Core.Maintainers;
 using Ktriage.Store;
 using Microsoft.AspNetCore.Http;
 using static Ktriage.Web.Html;
@@ -146,6 +147,10 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
             {
                 sb.Append("<h2>trace (from the first report)</h2>");
                 Report(sb, report, frames: 40);
+                var mail = cache.Get(lease.Store, row).Mail;
+                if (TreeFor(lease.Store, report.KernelVersion) is { } tree
+                    && WhoReport.ForCrash(tree, report, mail.AllText, mail.MessageId, mail.From?.ToString(), mail.Subject) is { } who)
+                    Who(sb, who);
             }
         }
 
@@ -174,6 +179,39 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
                 .Append("</td><td><a href=\"").Append(E(MsgUrl(r.List, r.MessageId))).Append("\">&lt;").Append(E(r.MessageId)).Append("&gt;</a></td></tr>");
         sb.Append("</table>");
         return ArchivePages.HtmlResult(Page(c.Title, sb.ToString()));
+    }
+
+    // Loaded trees per pooled store (a tree answers its lookups through the store that loaded it) and kernel version:
+    // loading one reads every file path of the tree, far too slow for each request.
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IArchiveStore, Dictionary<string, IKernelTree?>> trees = new();
+
+    static IKernelTree? TreeFor(IArchiveStore store, string? kernelVersion)
+    {
+        if (store is not IKernelStore kernels) return null;
+        var byVersion = trees.GetOrCreateValue(store);
+        lock (byVersion)
+        {
+            if (byVersion.TryGetValue(kernelVersion ?? "", out var tree)) return tree;
+            return byVersion[kernelVersion ?? ""] = kernels.KernelTrees().Count == 0 ? null : kernels.NearestKernelTree(kernelVersion);
+        }
+    }
+
+    /// <summary>"Who should look at this": subsystems, people, lists and the ready reply, as `ktriage crash` prints it.</summary>
+    static void Who(StringBuilder sb, WhoReport w)
+    {
+        sb.Append("<h2>who</h2><pre class=\"box who\">owners (MAINTAINERS of Linux ").Append(E(w.Tree)).Append("): ").Append(E(w.Evidence)).Append('\n');
+        if (w.Files.Count > 0) sb.Append("  files: ").Append(E(string.Join(", ", w.Files))).Append('\n');
+        foreach (var sub in w.Subsystems)
+        {
+            sb.Append("  <b>").Append(E(sub.Name)).Append("</b>  [").Append(E(sub.Status ?? "no status")).Append("]  ").Append(E(sub.MatchedBy)).Append('\n');
+            if (sub.Maintainers.Count > 0) sb.Append("    maintainers: ").Append(E(string.Join(", ", sub.Maintainers))).Append('\n');
+            if (sub.Reviewers.Count > 0) sb.Append("    reviewers: ").Append(E(string.Join(", ", sub.Reviewers))).Append('\n');
+            if (sub.Lists.Count > 0) sb.Append("    lists: ").Append(E(string.Join(", ", sub.Lists))).Append('\n');
+        }
+        sb.Append("  To: ").Append(E(w.To.Count > 0 ? string.Join(", ", w.To) : "(no maintainer listed)")).Append('\n');
+        if (w.Cc.Count > 0) sb.Append("  Cc: ").Append(E(string.Join(", ", w.Cc))).Append('\n');
+        if (w.SendEmail is { } reply) sb.Append("\nreply to the report:\n").Append(E(reply.TrimEnd()));
+        sb.Append("</pre>");
     }
 
     /// <summary>A crash report's full analysis: title, site, context, hints, frames by section.</summary>
