@@ -196,21 +196,11 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
         }
     }
 
-    /// <summary>"Who should look at this": subsystems, people, lists and the ready reply, as `ktriage crash` prints it.</summary>
+    /// <summary>"Who should look at this": the same lines `ktriage crash` prints.</summary>
     static void Who(StringBuilder sb, WhoReport w)
     {
-        sb.Append("<h2>who</h2><pre class=\"box who\">owners (MAINTAINERS of Linux ").Append(E(w.Tree)).Append("): ").Append(E(w.Evidence)).Append('\n');
-        if (w.Files.Count > 0) sb.Append("  files: ").Append(E(string.Join(", ", w.Files))).Append('\n');
-        foreach (var sub in w.Subsystems)
-        {
-            sb.Append("  <b>").Append(E(sub.Name)).Append("</b>  [").Append(E(sub.Status ?? "no status")).Append("]  ").Append(E(sub.MatchedBy)).Append('\n');
-            if (sub.Maintainers.Count > 0) sb.Append("    maintainers: ").Append(E(string.Join(", ", sub.Maintainers))).Append('\n');
-            if (sub.Reviewers.Count > 0) sb.Append("    reviewers: ").Append(E(string.Join(", ", sub.Reviewers))).Append('\n');
-            if (sub.Lists.Count > 0) sb.Append("    lists: ").Append(E(string.Join(", ", sub.Lists))).Append('\n');
-        }
-        sb.Append("  To: ").Append(E(w.To.Count > 0 ? string.Join(", ", w.To) : "(no maintainer listed)")).Append('\n');
-        if (w.Cc.Count > 0) sb.Append("  Cc: ").Append(E(string.Join(", ", w.Cc))).Append('\n');
-        if (w.SendEmail is { } reply) sb.Append("\nreply to the report:\n").Append(E(reply.TrimEnd()));
+        sb.Append("<h2>who</h2><pre class=\"box who\">");
+        foreach (var line in w.Lines()) sb.Append(E(line)).Append('\n');
         sb.Append("</pre>");
     }
 

@@ -36,8 +36,7 @@ internal static class SeriesCommand
             if (pr.GetValue(Mbox))
             {
                 // Like b4 am: the newest revision posted in the message's own thread; newer ones elsewhere are named.
-                var inThread = messages.Where(m => m.MessageId == first.MessageId || store.FindMessages(m.MessageId).Any(r => r.ThreadId == first.ThreadId))
-                    .Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
+                var inThread = store.ThreadMessages(first.ThreadId).Select(r => r.MessageId).ToHashSet(StringComparer.Ordinal);
                 var revision = series.Revisions.LastOrDefault(r => r.Patches.Any(p => inThread.Contains(p.MessageId))) ?? series.Latest;
                 if (!ReferenceEquals(revision, series.Latest) && series.Latest.Patches.FirstOrDefault() is { } newer)
                     Console.Error.WriteLine($"note: a newer revision exists: v{series.Latest.Version} <{newer.MessageId}> (ktriage series '{newer.MessageId}' --mbox)");

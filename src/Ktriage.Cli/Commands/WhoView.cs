@@ -42,28 +42,6 @@ internal static class WhoView
 
     public static void Print(WhoReport w, string indent = "", bool reply = true)
     {
-        Console.WriteLine($"{indent}owners (MAINTAINERS of Linux {w.Tree}): {w.Evidence}");
-        if (w.Files.Count > 0 && w.How != "files") Console.WriteLine($"{indent}  files: {string.Join(", ", w.Files)}");
-        foreach (var s in w.Subsystems)
-        {
-            Console.WriteLine($"{indent}  {s.Name}  [{s.Status ?? "no status"}]  {s.MatchedBy}");
-            if (s.Maintainers.Count > 0) Console.WriteLine($"{indent}    maintainers: {string.Join(", ", s.Maintainers)}");
-            if (s.Reviewers.Count > 0) Console.WriteLine($"{indent}    reviewers: {string.Join(", ", s.Reviewers)}");
-            if (s.Lists.Count > 0) Console.WriteLine($"{indent}    lists: {string.Join(", ", s.Lists)}");
-            foreach (var t in s.Trees) Console.WriteLine($"{indent}    tree: {t}");
-        }
-        Console.WriteLine($"{indent}  To: {(w.To.Count > 0 ? string.Join(", ", w.To) : "(no maintainer listed)")}");
-        if (w.Cc.Count > 0) Console.WriteLine($"{indent}  Cc: {string.Join(", ", w.Cc)}");
-        if (!reply) return;
-        if (w.SendEmail is { } se)
-        {
-            Console.WriteLine($"{indent}  reply:");
-            foreach (var l in se.TrimEnd().Split('\n')) Console.WriteLine($"{indent}    {l}");
-        }
-        else if (w.Mail is { } mail)
-        {
-            Console.WriteLine($"{indent}  new report mail:");
-            foreach (var l in mail.TrimEnd().Split('\n')) Console.WriteLine($"{indent}    | {l}");
-        }
+        foreach (var line in w.Lines(reply)) Console.WriteLine(indent + line);
     }
 }

@@ -14,6 +14,35 @@ public sealed record WhoReport(
     IReadOnlyList<SubsystemOwners> Subsystems, string? Status, IReadOnlyList<string> To, IReadOnlyList<string> Cc,
     IReadOnlyList<Recipient> Recipients, string? SendEmail, string? Mail)
 {
+    /// <summary>The report as text lines (the CLI prints them, the web page escapes them): owners, each subsystem with
+    /// its people, lists and trees, To/Cc, then the reply (git send-email, or the new report mail).</summary>
+    public IEnumerable<string> Lines(bool reply = true)
+    {
+        yield return $"owners (MAINTAINERS of Linux {Tree}): {Evidence}";
+        if (Files.Count > 0 && How != "files") yield return $"  files: {string.Join(", ", Files)}";
+        foreach (var s in Subsystems)
+        {
+            yield return $"  {s.Name}  [{s.Status ?? "no status"}]  {s.MatchedBy}";
+            if (s.Maintainers.Count > 0) yield return $"    maintainers: {string.Join(", ", s.Maintainers)}";
+            if (s.Reviewers.Count > 0) yield return $"    reviewers: {string.Join(", ", s.Reviewers)}";
+            if (s.Lists.Count > 0) yield return $"    lists: {string.Join(", ", s.Lists)}";
+            foreach (var t in s.Trees) yield return $"    tree: {t}";
+        }
+        yield return $"  To: {(To.Count > 0 ? string.Join(", ", To) : "(no maintainer listed)")}";
+        if (Cc.Count > 0) yield return $"  Cc: {string.Join(", ", Cc)}";
+        if (!reply) yield break;
+        if (SendEmail is { } se)
+        {
+            yield return "  reply:";
+            foreach (var l in se.TrimEnd().Split('\n')) yield return $"    {l}";
+        }
+        else if (Mail is { } mail)
+        {
+            yield return "  new report mail:";
+            foreach (var l in mail.TrimEnd().Split('\n')) yield return $"    | {l}";
+        }
+    }
+
     /// <summary>A crash's owners, or null when nothing in the report maps to the tree.</summary>
     /// <param name="text">the text the report was found in (for the trimmed report of a new mail).</param>
     /// <param name="messageId">set when the crash is a message of the archive: the reply is git send-email to it.</param>
