@@ -27,7 +27,7 @@ public static class CrashAnalyzer
     public static string? FirstTitle(string text) => Analyze(text) is [var first, ..] ? first.Title : null;
 
     // Subject lines, thread overviews and prose that merely mention a crash header.
-    static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase);
+    static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase, SafeRegex.Timeout);
 
     // A header quoted inside a sentence ("fixes the \"BUG: …\" we saw") is a mention, not a report.
     static bool InProse(string line)
@@ -42,7 +42,7 @@ public static class CrashAnalyzer
 
     // A log with thousands of crash headers is a flood (or an attack): the first ones tell the story, and
     // past this every further header would only cost time.
-    const int MaxReports = 500;
+    static int MaxReports => InputLimits.Current.CrashReports;
 
     static List<CrashReport> AnalyzeCore(string text)
     {
@@ -60,11 +60,16 @@ public static class CrashAnalyzer
                 if (p is null) break;
                 int end = ReportExtent.End(lines, p, to);
                 var report = ReportBuilder.Build(p, lines, end);
+                if (end - p.HeaderLine + 1 >= InputLimits.Current.ReportLines)
+                    report.Hints.Add(new Hint("limit", $"report cut at {InputLimits.Current.ReportLines} lines (KTRIAGE_MAX_REPORT_LINES)"));
                 reports.Add(report);
                 pos = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Max(end + 1, p.HeaderLine + 1);
             }
         }
-        return Fold(reports);
+        var folded = Fold(reports);
+        if (reports.Count >= MaxReports)
+            folded[^1].Hints.Add(new Hint("limit", $"analysis stopped after {MaxReports} crash reports (KTRIAGE_MAX_CRASH_REPORTS); later ones were not read"));
+        return folded;
     }
 
     /// <summary>Runs of lines at one quote level (a quoted copy is analysed on its own).</summary>

@@ -113,7 +113,7 @@ public static partial class QueryParser
         return text;
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}_]+")]
+    [GeneratedRegex(@"[\p{L}\p{N}_]+", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex Words();
 
     /// <summary>The words of a text the way the full-text indexes split it: letters, digits and '_'.</summary>
@@ -243,6 +243,6 @@ public static partial class QueryParser
         static bool IsHex(string s) => s.All(Uri.IsHexDigit);
     }
 
-    [GeneratedRegex(@"^[A-Za-z]{1,20}$")]
+    [GeneratedRegex(@"^[A-Za-z]{1,20}$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex TaintFlags();
 }
