@@ -40,14 +40,25 @@ public sealed record InputLimits
 
     public static InputLimits Defaults { get; } = new();
 
-    /// <summary>The limits in force: the defaults with any KTRIAGE_MAX_* environment variable applied. Tests and
-    /// servers may replace it.</summary>
-    public static InputLimits Current
+    /// <summary>The limits in force: those of the innermost <see cref="Use"/> scope, else the defaults with any
+    /// KTRIAGE_MAX_* environment variable applied.</summary>
+    public static InputLimits Current => scoped.Value ?? (process ??= FromEnvironment(Environment.GetEnvironmentVariable));
+    static InputLimits? process;
+    static readonly AsyncLocal<InputLimits?> scoped = new();
+
+    /// <summary>Makes <paramref name="limits"/> current for this flow of execution (it follows awaits and Task.Run)
+    /// until disposed; other threads keep theirs.</summary>
+    public static IDisposable Use(InputLimits limits)
     {
-        get => current ??= FromEnvironment(Environment.GetEnvironmentVariable);
-        set => current = value;
+        var previous = scoped.Value;
+        scoped.Value = limits;
+        return new Scope(previous);
     }
-    static InputLimits? current;
+
+    sealed class Scope(InputLimits? previous) : IDisposable
+    {
+        public void Dispose() => scoped.Value = previous;
+    }
 
     /// <exception cref="ArgumentException">a variable is set but is not a positive whole number.</exception>
     public static InputLimits FromEnvironment(Func<string, string?> get)

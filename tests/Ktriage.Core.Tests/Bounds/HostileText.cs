@@ -60,6 +60,9 @@ public static class HostileText
         ["syslog prefixes"] = () => Repeat("Jul  3 09:10:39 host kernel: "),
     };
 
+    /// <summary>Inputs made of crash headers, one per line: more reports than the limit.</summary>
+    public static bool IsFlood(string name) => name is "crash header flood" or "deeply quoted lines";
+
     static string Seed000Flat()
     {
         // The flattened lore page the project started from, when ../shared is there; a stand-in of its shape otherwise.

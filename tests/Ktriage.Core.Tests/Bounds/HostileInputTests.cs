@@ -12,9 +12,9 @@ namespace Ktriage.Core.Tests.Bounds;
 /// after the hostile part is still found (a regex timeout inside crash analysis would silently lose it).</summary>
 public sealed class HostileInputTests(ITestOutputHelper output)
 {
-    // Linear work on 10 MB takes well under a second; quadratic work takes hours. The bound leaves room for a
-    // loaded 2-core CI machine without letting a quadratic pass.
-    static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+    // Linear work on 10 MB takes seconds (5 million short lines are the slowest); quadratic work takes hours. The
+    // bound leaves room for a loaded 2-core CI machine without letting a quadratic pass.
+    static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     [Theory]
     [MemberData(nameof(HostileText.Names), MemberType = typeof(HostileText))]
@@ -42,6 +42,10 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         output.WriteLine($"{name}: {total.Elapsed.TotalSeconds:F2}s ({string.Join(", ", times)})");
 
         Assert.True(total.Elapsed < Bound, $"{name}: {total.Elapsed.TotalSeconds:F1}s ({string.Join(", ", times)})");
-        Assert.Contains(crashes, r => r.Title == "BUG: unable to handle kernel NULL pointer dereference in io_poll_wake");
+        if (HostileText.IsFlood(name))
+            // Tens of thousands of crash headers: analysis stops at the report limit and says so.
+            Assert.Contains(crashes.SelectMany(r => r.Hints), h => h.Kind == "limit" && h.Message.Contains("KTRIAGE_MAX_CRASH_REPORTS"));
+        else
+            Assert.Contains(crashes, r => r.Title == "BUG: unable to handle kernel NULL pointer dereference in io_poll_wake");
     }
 }
