@@ -72,6 +72,7 @@ internal static class IngestCommand
                 {
                     origin = r.Source.Origin, list = r.List, added = r.Summary.Added, newCopies = r.Summary.NewCopies,
                     duplicates = r.Summary.Duplicates, deleted = r.Summary.Deleted, problems = r.Summary.ProblemDetails,
+                    notes = r.Summary.Notes,
                 }),
             });
             return;
@@ -83,6 +84,8 @@ internal static class IngestCommand
                               $"{s.Deleted} deleted, {s.Problems} problems ({s.Seconds:F1} s)");
             foreach (var p in s.ProblemDetails.Take(20)) Console.WriteLine($"  problem: {p}");
             if (s.ProblemDetails.Count > 20) Console.WriteLine($"  … {s.ProblemDetails.Count - 20} more (ktriage stats --json)");
+            foreach (var n in s.Notes.Take(20)) Console.WriteLine($"  note: {n}");
+            if (s.Notes.Count > 20) Console.WriteLine($"  … {s.Notes.Count - 20} more notes (ingest --json)");
         }
     }
 }

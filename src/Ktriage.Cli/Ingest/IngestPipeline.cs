@@ -20,6 +20,8 @@ public sealed class IngestSummary
     public long Seen => Added + NewCopies + Duplicates + Deleted + DeleteMisses + Problems;
     public double Seconds { get; set; }
     public List<string> ProblemDetails { get; } = [];
+    /// <summary>Messages stored with something left out because of a limit (InputLimits), one line each.</summary>
+    public List<string> Notes { get; } = [];
 }
 
 /// <summary>Sources → Mail → Store. Messages are parsed in parallel but stored in source order (threading depends
@@ -142,6 +144,10 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             var facts = new MessageFacts(patch, CrashAnalyzer.Analyze(m.AllText)) { Description = patch is null ? null : Ktriage.Core.Links.LinkText.CommitMessage(m.Body) };
             return new Parsed(raw, m, facts.Prepare());
         }
+        catch (Ktriage.Core.InputLimitException e)
+        {
+            return new Parsed(RawMessage.Failure(raw.Locator, $"{e.Message}; skipped", raw.Checkpoint), null);
+        }
         catch (Exception e)
         {
             // A parser bug must not stop an archive ingest: report the message like an unreadable blob.
@@ -163,6 +169,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
                 else summary.DeleteMisses++;
                 break;
             default:
+                foreach (var note in item.Message!.Notes) summary.Notes.Add($"{item.Raw.Locator}: {note}");
                 switch (batch.Add(item.Message!, item.Raw, list, item.Facts))
                 {
                     case AddOutcome.Added: summary.Added++; break;

@@ -123,6 +123,18 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public void Search_queries_with_too_many_terms_or_too_deep_nesting_are_refused_not_a_stack_overflow()
+    {
+        var deep = new string('(', 200_000) + "x" + new string(')', 200_000);
+        Assert.Contains("nests deeper than", Assert.Throws<Ktriage.Core.Search.SearchSyntaxException>(() => Ktriage.Core.Search.QueryParser.Parse(deep)).Message);
+        var nots = string.Concat(Enumerable.Repeat("NOT ", 100_000)) + "x y";
+        Assert.Contains("nests deeper than", Assert.Throws<Ktriage.Core.Search.SearchSyntaxException>(() => Ktriage.Core.Search.QueryParser.Parse(nots)).Message);
+        var many = string.Join(" OR ", Enumerable.Range(0, 1000).Select(i => $"w{i}"));
+        Assert.Contains("1000 terms", Assert.Throws<Ktriage.Core.Search.SearchSyntaxException>(() => Ktriage.Core.Search.QueryParser.Parse(many)).Message);
+        Ktriage.Core.Search.QueryParser.Parse(new string('(', Ktriage.Core.Search.QueryParser.MaxDepth) + "x" + new string(')', Ktriage.Core.Search.QueryParser.MaxDepth));
+    }
+
+    [Fact]
     public void Limits_come_from_the_environment_and_bad_values_are_named()
     {
         var env = new Dictionary<string, string> { ["KTRIAGE_MAX_HEADERS"] = "42", ["KTRIAGE_MAX_GZIP_RATIO"] = "7" };
