@@ -23,37 +23,43 @@ internal static class IngestCommand
             // Open everything first: a bad SOURCE is reported before anything is written.
             var sources = pr.GetValue(SourcesArg)!.SelectMany(s => SourceFactory.Open(s)).ToList();
             using var store = Globals.OpenStore(pr);
-            var pipeline = new IngestPipeline(store);
-            var results = new List<(IMessageSource Source, string List, IngestSummary Summary)>();
-
-            async Task RunAll(Action<IMessageSource, long>? progress)
-            {
-                foreach (var source in sources)
-                {
-                    var list = pr.GetValue(ListOpt) ?? source.DefaultList;
-                    var summary = await pipeline.RunAsync(source, list, n => progress?.Invoke(source, n), ct);
-                    results.Add((source, list, summary));
-                }
-            }
-
-            if (Globals.Interactive(pr))
-                await AnsiConsole.Progress()
-                    .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new ElapsedTimeColumn())
-                    .StartAsync(async ctx =>
-                    {
-                        var task = ctx.AddTask("ingesting");
-                        task.IsIndeterminate = true;
-                        await RunAll((s, n) => task.Description = $"{Markup.Escape(Path.GetFileName(s.Origin))}: {n:N0} messages");
-                        task.StopTask();
-                    });
-            else
-                await RunAll(null);
-
-            (store as Ktriage.Store.ICrashStore)?.RefreshCrashLinks();
-            Report(pr, results);
-            return 0;
+            try { return await Run(pr, sources, store, ct); }
+            catch (Exception e) when (StoreFaults.Explain(e, store) is { } explained) { throw explained; }
         });
         return cmd;
+    }
+
+    static async Task<int> Run(ParseResult pr, List<IMessageSource> sources, Ktriage.Store.IArchiveStore store, CancellationToken ct)
+    {
+        var pipeline = new IngestPipeline(store);
+        var results = new List<(IMessageSource Source, string List, IngestSummary Summary)>();
+
+        async Task RunAll(Action<IMessageSource, long>? progress)
+        {
+            foreach (var source in sources)
+            {
+                var list = pr.GetValue(ListOpt) ?? source.DefaultList;
+                var summary = await pipeline.RunAsync(source, list, n => progress?.Invoke(source, n), ct);
+                results.Add((source, list, summary));
+            }
+        }
+
+        if (Globals.Interactive(pr))
+            await AnsiConsole.Progress()
+                .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new ElapsedTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask("ingesting");
+                    task.IsIndeterminate = true;
+                    await RunAll((s, n) => task.Description = $"{Markup.Escape(Path.GetFileName(s.Origin))}: {n:N0} messages");
+                    task.StopTask();
+                });
+        else
+            await RunAll(null);
+
+        (store as Ktriage.Store.ICrashStore)?.RefreshCrashLinks();
+        Report(pr, results);
+        return 0;
     }
 
     static void Report(ParseResult pr, List<(IMessageSource Source, string List, IngestSummary Summary)> results)
