@@ -127,7 +127,7 @@ internal sealed class Api(StorePool pool, MessageCache cache, ArchivePages archi
     {
         var (text, status, problem) = await CrashPages.ReadLog(req);
         if (text is null) return Problem(status, problem!);
-        var (reports, busy) = await OopsGate.AnalyzeAsync(text, req.HttpContext.RequestAborted);
+        var (reports, busy) = await OopsGate.AnalyzeAsync(text, req.HttpContext);
         if (reports is null) return Problem(503, busy!);
         using var lease = pool.Rent();
         var clusters = CrashPages.Clusters(lease.Crashes);

@@ -286,7 +286,7 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
         var (text, status, problem) = await ReadLog(req);
         if (text is null) return ArchivePages.Error(status, "cannot read the log", problem);
         if (string.IsNullOrWhiteSpace(text)) return ArchivePages.Error(400, "empty log", "Paste a log or choose a file.", OopsForm);
-        var (reports, busy) = await OopsGate.AnalyzeAsync(text, req.HttpContext.RequestAborted);
+        var (reports, busy) = await OopsGate.AnalyzeAsync(text, req.HttpContext);
         if (reports is null) return ArchivePages.Error(503, "analysis unavailable", busy, OopsForm);
         var sb = new StringBuilder(OopsForm).Append("<h2>analysis</h2>");
         if (reports.Count == 0) sb.Append("<p>No kernel crash report found in this text.</p>");

@@ -64,6 +64,7 @@ public static class WebApp
 
         app.Use(async (ctx, next) =>
         {
+            OopsGate.MarkStart(ctx);
             SecurityHeaders.Apply(ctx.Response);
             try
             {

@@ -71,14 +71,21 @@ public sealed class WebBoundsTests(ArchiveFixture fixture, ITestOutputHelper out
             ("/oops", () => new MultipartFormDataContent { { new StringContent(body), "log" } }),
         })
         {
-            var payload = content();
-            await payload.LoadIntoBufferAsync(); // time the server, not building the request
-            var watch = Stopwatch.StartNew();
-            var r = await Http.PostAsync(url, payload);
-            var answer = await r.Content.ReadAsStringAsync();
-            watch.Stop();
-            output.WriteLine($"{shape} {url}: {(int)r.StatusCode} in {watch.ElapsedMilliseconds} ms");
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"{shape} {url}: {watch.ElapsedMilliseconds} ms");
+            // Up to three tries: a hostile input is slow every time, a busy shared CI machine only sometimes.
+            HttpResponseMessage r = null!;
+            string answer = "";
+            var times = new List<long>();
+            for (int attempt = 0; attempt < 3 && (times.Count == 0 || times[^1] >= 1000); attempt++)
+            {
+                var payload = content();
+                await payload.LoadIntoBufferAsync(); // time the server, not building the request
+                var watch = Stopwatch.StartNew();
+                r = await Http.PostAsync(url, payload);
+                answer = await r.Content.ReadAsStringAsync();
+                times.Add(watch.ElapsedMilliseconds);
+            }
+            output.WriteLine($"{shape} {url}: {(int)r.StatusCode} in {string.Join(", ", times)} ms");
+            Assert.True(times[^1] < 1000, $"{shape} {url}: {string.Join(", ", times)} ms");
             // An answer: the analysis, or a clear 503 when the machine could not finish it in time.
             Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{(int)r.StatusCode}: {answer[..Math.Min(300, answer.Length)]}");
             if (r.StatusCode == HttpStatusCode.ServiceUnavailable) Assert.Contains("took longer than", answer);
