@@ -23,6 +23,7 @@ internal static class IngestCommand
             // Open everything first: a bad SOURCE is reported before anything is written.
             var sources = pr.GetValue(SourcesArg)!.SelectMany(s => SourceFactory.Open(s)).ToList();
             using var store = Globals.OpenStore(pr);
+            IngestMemory.Limit();
             try { return await Run(pr, sources, store, ct); }
             catch (Exception e) when (StoreFaults.Explain(e, store) is { } explained) { throw explained; }
         });
@@ -57,6 +58,9 @@ internal static class IngestCommand
         else
             await RunAll(null);
 
+        // The ingest's garbage (parse-ahead window, index queue) is dead now: give it back before the crash linker
+        // builds its caches, so the command's peak RSS is the larger of the two phases, not their sum.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         (store as Ktriage.Store.ICrashStore)?.RefreshCrashLinks();
         Report(pr, results);
         return 0;
@@ -78,7 +82,6 @@ internal static class IngestCommand
                 {
                     origin = r.Source.Origin, list = r.List, added = r.Summary.Added, newCopies = r.Summary.NewCopies,
                     duplicates = r.Summary.Duplicates, deleted = r.Summary.Deleted, problems = r.Summary.ProblemDetails,
-                    notes = r.Summary.Notes,
                 }),
             });
             return;
@@ -90,8 +93,6 @@ internal static class IngestCommand
                               $"{s.Deleted} deleted, {s.Problems} problems ({s.Seconds:F1} s)");
             foreach (var p in s.ProblemDetails.Take(20)) Console.WriteLine($"  problem: {p}");
             if (s.ProblemDetails.Count > 20) Console.WriteLine($"  … {s.ProblemDetails.Count - 20} more (ktriage stats --json)");
-            foreach (var n in s.Notes.Take(20)) Console.WriteLine($"  note: {n}");
-            if (s.Notes.Count > 20) Console.WriteLine($"  … {s.Notes.Count - 20} more notes (ingest --json)");
         }
     }
 }
