@@ -16,9 +16,10 @@ namespace Ktriage.Core;
 /// </remarks>
 public static class SafeRegex
 {
-    /// <summary>For [GeneratedRegex(pattern, options, SafeRegex.TimeoutMs)]. Generous: a normal match takes
-    /// microseconds; on a loaded machine a legitimate one must never hit it.</summary>
-    public const int TimeoutMs = 2000;
+    /// <summary>For [GeneratedRegex(pattern, options, SafeRegex.TimeoutMs)]. Generous: the timeout covers one call,
+    /// including the scan for a first match, and a linear scan of a 64 MiB message (the size limit) on a loaded machine
+    /// takes seconds; catastrophic backtracking takes hours, so this still catches it.</summary>
+    public const int TimeoutMs = 10_000;
 
     public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(TimeoutMs);
 

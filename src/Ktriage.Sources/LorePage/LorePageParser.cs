@@ -78,7 +78,9 @@ internal static partial class LorePageParser
 
     // ---- message pages ----
 
-    [GeneratedRegex(@"(?<=^|\s)From:[ \t]+(?<from>.+?)\s+(?:To:[ \t]+(?<to>.+?)\s+)?(?:Cc:[ \t]+(?<cc>.+?)\s+)?Subject:[ \t]+(?<subject>.+?)\s+Date:[ \t]+(?<date>.+?)\s+\[thread overview\]\s+Message-ID:\s+(?<mid><[^>\s]+>)\s+\(raw\)(?:\s+In-Reply-To:\s+(?<irt><[^>\s]+>))?(?:\s+References:\s+(?<refs>(?:<[^>\s]+>\s*)+))?", Opts, SafeRegex.TimeoutMs)]
+    // A field never runs past the next "From:" or "[thread overview]": on a page full of "From:" without a header block
+    // each lazy field would otherwise scan to the end of the page from every "From:" (quadratic).
+    [GeneratedRegex(@"(?<=^|\s)From:[ \t]+(?<from>(?:(?!From:|\[thread overview\]).)+?)\s+(?:To:[ \t]+(?<to>(?:(?!From:|\[thread overview\]).)+?)\s+)?(?:Cc:[ \t]+(?<cc>(?:(?!From:|\[thread overview\]).)+?)\s+)?Subject:[ \t]+(?<subject>(?:(?!From:|\[thread overview\]).)+?)\s+Date:[ \t]+(?<date>(?:(?!From:|\[thread overview\]).)+?)\s+\[thread overview\]\s+Message-ID:\s+(?<mid><[^>\s]+>)\s+\(raw\)(?:\s+In-Reply-To:\s+(?<irt><[^>\s]+>))?(?:\s+References:\s+(?<refs>(?:<[^>\s]+>\s*)+))?", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex HeaderBlock();
 
     [GeneratedRegex(@"\s*WARNING: multiple messages have this Message-ID(?: \(diff\))?\s*$", Opts, SafeRegex.TimeoutMs)]
