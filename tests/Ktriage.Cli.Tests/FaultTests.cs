@@ -272,6 +272,27 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_plain_mbox_cut_mid_line_stores_the_complete_messages_and_the_rerun_on_the_whole_file_adds_the_last_once()
+    {
+        var whole = File.ReadAllBytes(GeneratedMbox(20));
+        var path = Path.Combine(dir, "cut.mbox");
+        File.WriteAllBytes(path, whole[..(whole.Length - 100)]);
+        var db = Path.Combine(dir, "cut.db");
+
+        var first = Ingest(db, path);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("19 added", first.Stdout);
+        Assert.Contains("ends in the middle of a line", first.Stdout);
+
+        File.WriteAllBytes(path, whole);
+        var again = Ingest(db, path);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("1 added, 0 new copies", again.Stdout);
+        Assert.Equal(20, Stored(db).Count);
+        Assert.Equal(20, Copies(db));
+    }
+
+    [Fact]
     public void An_oversized_message_is_skipped_naming_the_limit_and_a_bad_limit_is_a_usage_error()
     {
         var mbox = Path.Combine(dir, "big.mbox");

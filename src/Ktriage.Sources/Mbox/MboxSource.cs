@@ -57,6 +57,7 @@ public sealed class MboxSource : IMessageSource
             var previousBlank = false;
             var continuation = false; // this piece of a long line continues the previous one
             var oversize = false;     // the current message went over the size limit: its bytes are dropped
+            var endsWithNewline = true;
             var atStart = start == 0;
             string? error = null;
             void Append(ReadOnlySpan<byte> bytes)
@@ -83,6 +84,7 @@ public sealed class MboxSource : IMessageSource
                     break;
                 }
                 if (line.IsEmpty) break;
+                endsWithNewline = line.Span[^1] == (byte)'\n';
                 var pieceOfLine = continuation;
                 continuation = reader.Partial;
                 if (pieceOfLine)
@@ -123,6 +125,12 @@ public sealed class MboxSource : IMessageSource
             {
                 if (oversize)
                     yield return RawMessage.Failure(new SourceLocator(Origin, Offset: messageAt), SourceLimits.MessageOverLimit($"{Origin}: the message at byte {messageAt}"), Checkpoint(reader.Position));
+                else if (messageAt > 0 && !endsWithNewline && Finish(message) is not null)
+                    // An mbox of several messages cut in the middle of a line (an unfinished download or copy): storing
+                    // the last message would keep half of it for good. Checkpoint at its start, so a run on the
+                    // completed file reads it whole. (A lone message without a final newline is just a saved mail.)
+                    yield return RawMessage.Failure(new SourceLocator(Origin, Offset: messageAt),
+                        $"{Origin}: ends in the middle of a line (cut short?); the message at byte {messageAt} may be incomplete and was skipped: it is read when the file is complete", Checkpoint(messageAt));
                 else if (messageAt >= 0 && Finish(message) is { } last)
                     yield return RawMessage.Of(last, new SourceLocator(Origin, Offset: messageAt), checkpoint: Checkpoint(reader.Position));
             }

@@ -48,6 +48,26 @@ public sealed class SourceLimitTests
     }
 
     [Fact]
+    public async Task An_mbox_cut_in_the_middle_of_a_line_skips_the_last_message_until_the_file_is_complete()
+    {
+        using var tmp = new TempDir();
+        var whole = Envelope + Msg(1) + "\n" + Envelope + Msg(2) + "\n" + Envelope + Msg(3, "a body line that is long enough to cut") + "\n";
+        var path = tmp.Write("l.mbox", whole[..(whole.Length - 12)]);
+        var source = Assert.Single(SourceFactory.Open(path));
+
+        var items = await source.AllAsync();
+
+        Assert.Equal([RawKind.Message, RawKind.Message, RawKind.Problem], items.Select(i => i.Kind));
+        Assert.Contains("ends in the middle of a line", items[2].Problem);
+        Assert.Equal(items[2].Locator.Offset.ToString(), items[2].Checkpoint);
+
+        tmp.Write("l.mbox", whole); // the copy finished
+        var rest = await source.AllAsync(items[2].Checkpoint);
+        Assert.Contains("m3@example.com", Assert.Single(rest).Text());
+        Assert.EndsWith("long enough to cut\n", Assert.Single(rest).Text());
+    }
+
+    [Fact]
     public async Task A_gzip_bomb_is_refused_after_the_messages_before_it()
     {
         using var _ = InputLimits.Use(new InputLimits { GzipRatio = 50, GzipRatioFloorBytes = 1 << 20 });
