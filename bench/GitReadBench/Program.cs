@@ -6,6 +6,8 @@
 //                                         over every message, on one thread, messages held in memory first
 //   GitReadBench crashmem ANY-SOURCE   -> ingest's parse stage (Task.Run per message, 64 in flight) without the store:
 //                                         peak RSS vs GC heap, to see what crash analysis keeps (KTRIAGE_NOCRASH=1: skip it)
+//   GitReadBench crashlist ANY-SOURCE  -> every crash report found, as ingest finds it: locator, context flags
+//                                         (f=frames s=site c=CPU/PID m=modules r=registers), title, header line
 //   GitReadBench jitmem MIB            -> JIT every method of the ktriage assemblies and list those whose compilation
 //                                         raises peak RSS by more than MIB; run with DOTNET_TieredCompilation=0 to see
 //                                         the fully optimizing JIT (tier 1 without PGO, as the CLI runs)
@@ -96,6 +98,25 @@ if (mode == "stages")
         }
         foreach (var f in Directory.GetFiles(Path.GetTempPath(), $"grb-{Environment.ProcessId}-{round}.db*")) File.Delete(f);
     }
+    return 0;
+}
+if (mode == "crashlist")
+{
+    foreach (var source in SourceFactory.Open(repo))
+        await foreach (var raw in source.ReadAsync(null))
+        {
+            if (raw.Kind != RawKind.Message) continue;
+            var m = MailParser.Parse(raw);
+            var text = m.AllText;
+            foreach (var r in Ktriage.Core.Crashes.CrashAnalyzer.Analyze(text))
+            {
+                var ctx = (r.Frames.Count > 0 ? "f" : "-") + (r.CrashSite is not null ? "s" : "-") + (r.Cpu is not null || r.Pid is not null ? "c" : "-")
+                    + (r.Modules.Count > 0 ? "m" : "-") + (r.Registers.Count > 0 ? "r" : "-");
+                var lines = text.Split('\n');
+                var head = r.StartLine - 1 < lines.Length ? lines[r.StartLine - 1].Trim() : "";
+                Console.WriteLine($"{raw.Locator}\t{ctx}\t{r.Title}\t{(head.Length > 160 ? head[..160] : head)}");
+            }
+        }
     return 0;
 }
 if (mode == "crashmem")

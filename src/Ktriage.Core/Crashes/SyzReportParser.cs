@@ -96,6 +96,8 @@ internal static class SyzReportParser
     }
 
     const string NoFrames = "extracted no stack frame";
+    /// <summary>Corrupted reason when a title format matched but its report regex did not (a known but cut-short header).</summary>
+    public const string TitleButNoReport = "matched title but not report regexp";
 
     [ThreadStatic] static StringBuilder? reportBuilder;
 
@@ -207,7 +209,7 @@ internal static class SyzReportParser
         }
         if (desc == "")
         {
-            if (matchedTitle) corrupted = "matched title but not report regexp";
+            if (matchedTitle) corrupted = TitleButNoReport;
             int pos = output.IndexOf(oops.Header, StringComparison.Ordinal);
             if (pos < 0) return new("", alt, corrupted, null);
             int end = output.IndexOf('\n', pos);
