@@ -30,9 +30,8 @@ public static class CrashAnalyzer
     static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|#syz\s|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase);
 
     // A header quoted inside a sentence ("fixes the \"BUG: …\" we saw") is a mention, not a report.
-    static bool InProse(string line)
+    static bool InProse(string line, OopsKind? kind)
     {
-        var kind = SyzReportParser.MatchHeader(line);
         if (kind is null) return false;
         int at = line.IndexOf(kind.Header, StringComparison.Ordinal);
         var before = line[..at].TrimEnd();
@@ -76,7 +75,7 @@ public static class CrashAnalyzer
     {
         var lines = LogNormalizer.Normalize(text);
         var texts = lines.Select(l => l.Text).ToList();
-        bool Accept(int i) => lines[i].HasConsolePrefix || (!MailMention.IsMatch(texts[i]) && !InProse(texts[i]));
+        bool Accept(int i) => lines[i].HasConsolePrefix || (!MailMention.IsMatch(texts[i]) && !InProse(texts[i], lines[i].Header));
 
         var reports = new List<CrashReport>();
         foreach (var (from, to) in Blocks(lines))

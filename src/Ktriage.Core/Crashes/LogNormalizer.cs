@@ -3,11 +3,13 @@ using System.Text.RegularExpressions;
 namespace Ktriage.Core.Crashes;
 
 /// <summary>A logical kernel log line recovered from mail/syslog/flattened text.</summary>
-/// <remarks>PrefixLength/Context: the console prefix of Text ("[ 1.2][ T12] "), see <see cref="ConsolePrefix"/>.</remarks>
-internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDepth, bool HasConsolePrefix, int PrefixLength, int Context)
+/// <remarks>PrefixLength/Context: the console prefix of Text ("[ 1.2][ T12] "), see <see cref="ConsolePrefix"/>.
+/// Header: the crash kind whose header Text carries (<see cref="SyzReportParser.MatchHeader"/>), found once here
+/// because the report scan, the next-report search and the mail-mention checks all ask it for the same lines.</remarks>
+internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDepth, bool HasConsolePrefix, int PrefixLength, int Context, OopsKind? Header)
 {
     public LogLine(string text, int sourceLine, int quoteDepth, bool hasConsolePrefix)
-        : this(text, sourceLine, quoteDepth, hasConsolePrefix, ConsolePrefix.Parse(text, out int context), context) { }
+        : this(text, sourceLine, quoteDepth, hasConsolePrefix, ConsolePrefix.Parse(text, out int context), context, SyzReportParser.MatchHeader(text)) { }
 
     /// <summary>The line without its console prefix.</summary>
     public ReadOnlySpan<char> Message => Text.AsSpan(PrefixLength);
@@ -111,7 +113,7 @@ internal static class LogNormalizer
             {
                 var prev = result[^1];
                 if (prev.HasConsolePrefix && prev.QuoteDepth == cur.QuoteDepth && NextPrefixedWithin(lines, i, cur.QuoteDepth, 4)
-                    && SyzReportParser.MatchHeader(cur.Text) is null)
+                    && cur.Header is null)
                 {
                     result[^1] = new LogLine(prev.Text.TrimEnd() + " " + cur.Text.Trim(), prev.SourceLine, prev.QuoteDepth, prev.HasConsolePrefix);
                     continue;

@@ -52,7 +52,7 @@ internal static class SyzReportParser
     {
         for (int i = from; i < to; i++)
         {
-            var k = MatchHeader(lines[i].Text);
+            var k = lines[i].Header;
             if (k is null || (accept is not null && !accept(i))) continue;
             kind = k;
             return i;
@@ -116,7 +116,7 @@ internal static class SyzReportParser
             var line = lines[i].Text;
             if (i > start && second < 0)
             {
-                var k = MatchHeader(line);
+                var k = lines[i].Header;
                 if (k is not null && (accept is null || accept(i)) && !LinuxOopses.ReportStartIgnores.Any(r => r.IsMatch(line))
                     && !RepeatedHeader(lines[start], lines[i], i - start))
                     second = i;
@@ -178,7 +178,7 @@ internal static class SyzReportParser
             var literal = f.TitleLiteral;
             if (literal.Length > 0 && output.AsSpan(0, Math.Min(output.Length, startPos + literal.Length)).IndexOf(literal, StringComparison.Ordinal) < 0)
                 continue;
-            var m = f.Title.Match(output);
+            var m = f.TitleToMatch.Match(output);
             if (!m.Success || m.Index > startPos) continue;
             if (m.Index == startPos && desc != "") continue;
             if (m.Index < startPos)
@@ -189,9 +189,9 @@ internal static class SyzReportParser
                 startPos = m.Index;
             }
             matchedTitle = true;
-            if (f.Report is not null)
+            if (f.ReportToMatch is { } report)
             {
-                m = f.Report.Match(output);
+                m = report.Match(output);
                 if (!m.Success) continue;
             }
             var args = new List<string>();
