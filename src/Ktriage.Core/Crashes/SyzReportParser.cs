@@ -35,6 +35,13 @@ internal static class SyzReportParser
     /// <summary>True when the text holds any crash header at all: the cheap gate before any regex.</summary>
     public static bool MayContainCrash(ReadOnlySpan<char> text) => text.IndexOfAny(Headers) >= 0;
 
+    /// <summary>Index of the first crash header literal in text at or after from, or -1.</summary>
+    public static int NextHeader(string text, int from)
+    {
+        int i = text.AsSpan(from).IndexOfAny(Headers);
+        return i < 0 ? -1 : from + i;
+    }
+
     /// <summary>The crash kind whose header this line carries (and is not a known look-alike), else null.</summary>
     public static OopsKind? MatchHeader(string line)
     {
@@ -126,15 +133,17 @@ internal static class SyzReportParser
             if (second >= 0 && (!taskContext || i - second > TaskContextTail)) break;
             var (context1, prefixLength) = (lines[i].Context, lines[i].PrefixLength);
             bool skipLine = skipText;
-            if (line.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal))
+            // One search rules out the three line checks for most lines.
+            bool marked = line.AsSpan().IndexOfAny(ReportLineMarks) >= 0;
+            if (marked && line.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal))
                 skipLine = true;
-            else if (textLines > 25 && line.Contains("Kernel panic - not syncing", StringComparison.Ordinal))
+            else if (marked && textLines > 25 && line.Contains("Kernel panic - not syncing", StringComparison.Ordinal))
             {
                 // panic_on_warn repeats the stack of the report: keep the report's own.
                 skipText = true;
                 skipLine = true;
             }
-            if (skipLine || context1 != context || (!useQuestionable && IsQuestionable(line))) continue;
+            if (skipLine || context1 != context || (marked && !useQuestionable && IsQuestionable(line))) continue;
             int len = line.Length - prefixLength;
             if (line.EndsWith('\r')) len--;
             sb.Append(line, prefixLength, Math.Max(0, len)).Append('\n');
@@ -147,6 +156,9 @@ internal static class SyzReportParser
     }
 
     const int TaskContextTail = 1000;
+
+    static readonly SearchValues<string> ReportLineMarks = SearchValues.Create(
+        ["Disabling lock debugging due to kernel taint", "Kernel panic - not syncing", " ? ", "(unreliable)"], StringComparison.Ordinal);
 
     static bool IsQuestionable(string line) =>
         (line.Contains(" ? ", StringComparison.Ordinal) || line.Contains("(unreliable)", StringComparison.Ordinal)) && QuestionableFrame.IsMatch(line);
