@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -77,36 +76,15 @@ internal static class FrameParser
         frame = null;
         if (!Ascii.IsValid(line)) return false;
         int n = line.Length, i = 0;
-        i = SkipSpaces(line, i);
+        while (i < n && IsSpace(line[i])) i++;
         if (i < n && line[i] == '(') i++;
-        // (?:\[\s*<?(?<addr>(?:0x)?[0-9a-fA-F]{4,16})>?\]\s*)*
-        int addrStart = -1, addrEnd = -1;
-        while (i < n && line[i] == '[')
-        {
-            int j = i + 1;
-            j = SkipSpaces(line, j);
-            if (j < n && line[j] == '<') j++;
-            int a = j;
-            // (?:0x)? then 4-16 hex digits: a longer run or "0x" without digits can match no other way.
-            if (j + 1 < n && line[j] == '0' && line[j + 1] == 'x') j += 2;
-            int h = j;
-            j = SkipHex(line, j);
-            if (j - h is < 4 or > 16) break;
-            int hexEnd = j;
-            if (j < n && line[j] == '>') j++;
-            if (j >= n || line[j] != ']') break;
-            j++;
-            j = SkipSpaces(line, j);
-            addrStart = a;
-            addrEnd = hexEnd;
-            i = j;
-        }
+        i = SkipAddresses(line, i, out int addrStart, out int addrEnd);
         bool q = false;
         if (i < n && line[i] == '?')
         {
             q = true;
             i++;
-            i = SkipSpaces(line, i);
+            while (i < n && IsSpace(line[i])) i++;
         }
         if (i < n && line[i] == '(') i++;
         // func: (?:<[^<>\n]{1,200}>)?[A-Za-z_.$][\w.$:]*
@@ -128,21 +106,21 @@ internal static class FrameParser
         if (i + 2 >= n || line[i] != '0' || line[i + 1] != 'x' || !char.IsAsciiHexDigit(line[i + 2])) return Fallback(out frame);
         int offStart = i;
         i += 2;
-        i = SkipHex(line, i);
+        while (i < n && char.IsAsciiHexDigit(line[i])) i++;
         int offEnd = i;
         int sizeStart = -1, sizeEnd = -1;
         if (i + 3 < n && line[i] == '/' && line[i + 1] == '0' && line[i + 2] == 'x' && char.IsAsciiHexDigit(line[i + 3]))
         {
             sizeStart = i + 1;
             i += 3;
-            i = SkipHex(line, i);
+            while (i < n && char.IsAsciiHexDigit(line[i])) i++;
             sizeEnd = i;
         }
         if (i < n && line[i] == ')') i++;
         int modStart = -1, modEnd = -1;
         {
             int j = i;
-            j = SkipSpaces(line, j);
+            while (j < n && IsSpace(line[j])) j++;
             if (j > i && j < n && line[j] == '[')
             {
                 int m = j + 1;
@@ -172,20 +150,36 @@ internal static class FrameParser
         return true;
     }
 
-    // The scanning loops live in helpers the JIT may not inline: with all of them inlined, the .NET 10 JIT needed
-    // ~300 MiB of native memory to optimize TryParseFast (tier 1 without PGO, as the CLI runs; reproduced with
-    // RuntimeHelpers.PrepareMethod under DOTNET_TieredCompilation=0), which was the peak RSS of every ingest.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    static int SkipHex(string s, int i)
+    /// <summary>
+    /// (?:\[\s*&lt;?(?&lt;addr&gt;(?:0x)?[0-9a-fA-F]{4,16})&gt;?\]\s*)* from i: the index after it, and the last address.
+    /// Its own method because .NET 10's tier-1 JIT needed ~300 MiB of native memory to compile this nested loop
+    /// inside TryParseFast (the ingest's peak RSS); apart it compiles in a few.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static int SkipAddresses(string line, int i, out int addrStart, out int addrEnd)
     {
-        while ((uint)i < (uint)s.Length && char.IsAsciiHexDigit(s[i])) i++;
-        return i;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    static int SkipSpaces(string s, int i)
-    {
-        while ((uint)i < (uint)s.Length && IsSpace(s[i])) i++;
+        int n = line.Length;
+        addrStart = addrEnd = -1;
+        while (i < n && line[i] == '[')
+        {
+            int j = i + 1;
+            while (j < n && IsSpace(line[j])) j++;
+            if (j < n && line[j] == '<') j++;
+            int a = j;
+            // (?:0x)? then 4-16 hex digits: a longer run or "0x" without digits can match no other way.
+            if (j + 1 < n && line[j] == '0' && line[j + 1] == 'x') j += 2;
+            int h = j;
+            while (j < n && char.IsAsciiHexDigit(line[j])) j++;
+            if (j - h is < 4 or > 16) break;
+            int hexEnd = j;
+            if (j < n && line[j] == '>') j++;
+            if (j >= n || line[j] != ']') break;
+            j++;
+            while (j < n && IsSpace(line[j])) j++;
+            addrStart = a;
+            addrEnd = hexEnd;
+            i = j;
+        }
         return i;
     }
 
