@@ -62,8 +62,9 @@ public static class CrashAnalyzer
         return true;
     }
 
-    // What a kernel puts on a crash header line: "CPU: 1 PID: 2", "CPU#0", "at fs/x.c:12", "f+0x1/0x2".
-    static readonly Regex KernelDetail = new(@"CPU: \d+ PID: -?\d+|CPU#\d+|[\w/.\-]+\.(?:c|h|S|rs):\d+|\w\+0x[0-9a-f]+/0x[0-9a-f]+", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    // What a kernel puts on a crash header line: "CPU: 1 PID: 2", "CPU#0", "at fs/x.c:12", "f+0x1/0x2", a kernel
+    // pointer (SLUB debug's "INFO: 0xffff…-0xffff… First byte 0x6a instead of 0x6b").
+    static readonly Regex KernelDetail = new(@"CPU: \d+ PID: -?\d+|CPU#\d+|[\w/.\-]+\.(?:c|h|S|rs):\d+|\w\+0x[0-9a-f]+/0x[0-9a-f]+|0x[0-9a-f]{8,}", RegexOptions.Compiled | RegexOptions.CultureInvariant);
     // A symbolized frame without offsets (syzbot): " io_req_cqe_overflow io_uring/io_uring.c:810 [inline]".
     static readonly Regex SymbolizedFrame = new(@"^[A-Za-z_.][\w.]*\s+[\w/.\-]+\.(?:c|h|S|rs):\d+(?:\s+\[inline\])?$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
