@@ -138,12 +138,20 @@ internal static class OopsCommand
         // Warm: keep going for 3 s of CPU so the runtime has re-jitted the hot methods (tier 1), which is what a
         // long ingest runs on; rounds measured before that mostly measure the JIT. CPU, not wall: on a busy machine
         // the process gets a fraction of a core.
+        // On a loaded machine the JIT's background thread gets so little of a core that 3 s are not enough: the
+        // warm-up also goes on until three passes in a row compiled nothing (tier-1 re-jits included).
         // KTRIAGE_BENCH_WARMUP_CPU_S=0 skips it (instruction counting under valgrind, where a second is a few rounds).
         double warmCpu = double.TryParse(Environment.GetEnvironmentVariable("KTRIAGE_BENCH_WARMUP_CPU_S"), out var w) ? w : 3;
         var warm = Stopwatch.StartNew();
         var cpuStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        while ((System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds < warmCpu && warm.Elapsed.TotalSeconds < 60)
+        for (int quietPasses = 0; warmCpu > 0 && warm.Elapsed.TotalSeconds < 60
+             && ((System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds < warmCpu || quietPasses < 3);)
+        {
+            long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
             foreach (var t in texts) CrashAnalyzer.Analyze(t);
+            quietPasses = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? quietPasses + 1 : 0;
+        }
+        Console.WriteLine($"warm-up {warm.Elapsed.TotalSeconds:F1} s");
         var per = new List<double>();
         var worst = new double[texts.Count];
         var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
