@@ -51,8 +51,8 @@ internal sealed class HotRegex(Regex interpreted)
     {
         // Races only cost a duplicate compilation; every copy matches the same.
         if (uses < Threshold && ++uses == Threshold)
-            current = new Regex(interpreted.ToString(), interpreted.Options | RegexOptions.Compiled, interpreted.MatchTimeout);
-        return current;
+            Volatile.Write(ref current, new Regex(interpreted.ToString(), interpreted.Options | RegexOptions.Compiled, interpreted.MatchTimeout));
+        return Volatile.Read(ref current);
     }
 }
 
