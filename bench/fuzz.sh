@@ -6,7 +6,7 @@
 #
 # Seeds come from the real inputs in ../shared (KTRIAGE_SHARED) plus fuzz/Ktriage.Fuzz/seeds; work files (instrumented
 # build, corpora, findings) go to $KTRIAGE_FUZZ_DIR (default $TMPDIR/ktriage-fuzz). Runs at nice 10, one target at a time.
-# A crash reproduces with: dotnet $KTRIAGE_FUZZ_DIR/bin/Ktriage.Fuzz.dll TARGET < CRASH-FILE
+# A finding reproduces with: dotnet fuzz/Ktriage.Fuzz/bin/Release/net10.0/Ktriage.Fuzz.dll TARGET < FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +33,9 @@ for dll in Ktriage.Core.dll Ktriage.Sources.dll MimeKit.dll; do
   dotnet tool run sharpfuzz "$bin/$dll" >>"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 done
 host=(dotnet "$bin/Ktriage.Fuzz.dll")
+# Findings are replayed on the plain build: an exception thrown through instrumented code can surface as an
+# AccessViolationException, which hides the parser's real exception and stack.
+plain=(dotnet fuzz/Ktriage.Fuzz/bin/Release/net10.0/Ktriage.Fuzz.dll)
 ((${#targets[@]})) || mapfile -t targets < <("${host[@]}" list)
 
 # Not an instrumented C binary (dotnet runs it); no TTY; the machine's CPU governor, core pattern and cores are not ours.
@@ -69,8 +72,8 @@ for t in "${targets[@]}"; do
   if ((crashes + hangs > 0)); then
     failed+=("$t")
     for f in $(find "$dir/out/default/crashes" "$dir/out/default/hangs" -type f -name 'id:*' | head -n 3); do
-      echo "--- $t: $f (reproduce: ${host[*]} $t < FILE)" >&2
-      timeout 60 "${host[@]}" "$t" <"$f" 2>&1 | head -n 12 >&2 || true
+      echo "--- $t: $f (reproduce: ${plain[*]} $t < FILE)" >&2
+      timeout 60 "${plain[@]}" "$t" <"$f" 2>&1 | head -n 12 >&2 || true
     done
   fi
 done
