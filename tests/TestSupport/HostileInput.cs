@@ -80,13 +80,51 @@ public static class HostileInput
         "slab-out-of-bounds", "BUG: unable to handle page fault for address: ", "general protection fault, probably for non-canonical address 0xdffffc0000000001: 0000 [#1] SMP KASAN",
         "WARNING: CPU: 0 PID: 1 at net/core/dev.c:123 ", "kernel BUG at mm/slub.c:42!", "Kernel panic - not syncing: ", "Oops: 0002 [#1] SMP",
         "#PF: error_code(0x0002) - not-present page", "RIP: 0010:", "Call Trace:", " <TASK>", " </TASK>", " <IRQ>", "Modules linked in: a(O) b",
-        "CPU: 1 PID: 5000 Comm: syz-executor.0 Tainted: G        W  O      6.8.0-rc1 #1", "Hardware name: QEMU", "io_poll_wake+0x1b/0x2c0",
+        "CPU: 1 PID: 5000 Comm: syz-executor.0 Tainted: G        W  O      6.8.0-rc1 #1", "CPU: ", " PID: ", " Comm: a", "Pid: ", "Process ", "Hardware name: QEMU", "io_poll_wake+0x1b/0x2c0",
         " fs/io_uring.c:5000 [inline]", "------------[ cut here ]------------", "---[ end trace 0000000000000000 ]---", "Code: 48 89 <0f> 0b",
         "==================================================================", "INFO: task a:1 blocked for more than 120 seconds.",
         "watchdog: BUG: soft lockup - CPU#0 stuck for 22s!", "UBSAN: shift-out-of-bounds in a.c:1:2", "possible circular locking dependency detected",
         "Read of size 8 at addr ffff888012345678 by task a/1", "pc : f+0x1/0x2", "lr : g+0x3/0x4", "NIP [c0000000] f+0x1/0x2",
         "_RNvMNtCs1234_6kernel4sync4lock+0x12/0x40", "syzbot found the following issue on:", "Reported-by: syzbot+0123@syzkaller.appspotmail.com",
     ];
+
+    static readonly Gen<string> Number = Gen.Elements("0", "1", "42", "65535", "99999999999", "-1", "\u0661\u0662", "0x10", "");
+    static readonly Gen<string> Function = Gen.Elements("io_poll_wake", "f", "_RNvMNtCs1234_6kernel4sync4lock", "a.b.c", "", "?", "0");
+    static readonly Gen<string> Offset = Gen.Elements("+0x1b/0x2c0", "+0x0/0x0", "+0xffffffffffffffffffff/0x1", "+0x", "", "+0x1b/0x2c0 [mod]");
+    static readonly Gen<string> Prefix = Gen.Elements("", "[   32.123456] ", "[   32.123456][ T1234] ", "[ 9999999999.999999] ", "Jul  3 09:10:39 h kernel: ", "> ", "> > [ 1.0] ");
+
+    /// <summary>A crash report from a template whose numbers, names and offsets are drawn from hostile pools, with lines
+    /// dropped, junk lines mixed in, one console-prefix style and sometimes a second report after it.</summary>
+    public static Gen<string> CrashLog()
+    {
+        var template =
+            from header in Gen.Elements("BUG: KASAN: use-after-free in ", "general protection fault, probably for non-canonical address 0xdffffc0000000001: ",
+                "WARNING: CPU: 0 PID: 1 at net/core/dev.c:123 ", "BUG: unable to handle page fault for address: ", "kernel BUG at mm/slub.c:", "Oops: ", "UBSAN: array-index-out-of-bounds in a.c:")
+            from f1 in Function
+            from o1 in Offset
+            from cpu in Number
+            from pid in Number
+            from code in Gen.Elements("0002", "ffff", "zz", "0x0002", "", "123456789abcdef0")
+            from f2 in Function
+            from o2 in Offset
+            from n in Number
+            select new[]
+            {
+                header + f1 + o1, $"Read of size {n} at addr ffff888012345678 by task a/{pid}", $"Oops: {code} [#{n}] SMP",
+                $"#PF: error_code(0x{code}) - not-present page", $"CPU: {cpu} PID: {pid} Comm: a Tainted: G W {n}.1.0 #1", $"CPU: {cpu}",
+                $"Pid: {pid}, comm: a Not tainted {n}", $"Process a (pid: {pid}, threadinfo ffff, task ffff)", $"RIP: 0010:{f1}{o1}",
+                $"Code: 48 89 <0f> 0b", "Call Trace:", " <TASK>", $" {f2}{o2}", $" {f1}{o1} a.c:{n} [inline]", " </TASK>",
+                $"Modules linked in: a({n}) b", $"---[ end trace {n} ]---", $"Kernel panic - not syncing: Fatal exception in interrupt",
+            };
+        return from lines in template
+               from keep in Gen.ArrayOf(Gen.Frequency((4, Gen.Constant(true)), (1, Gen.Constant(false))), lines.Length)
+               from junk in Gen.ArrayOf(Line(Crash), lines.Length)
+               from mix in Gen.ArrayOf(Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true))), lines.Length)
+               from prefix in Prefix
+               from twice in Gen.Elements(false, false, true)
+               let one = string.Join("\n", lines.Select((l, i) => (keep[i] ? prefix + l : "") + (mix[i] ? "\n" + junk[i] : "")))
+               select twice ? one + "\n\n" + one : one;
+    }
 
     /// <summary>Vocabulary of the search language.</summary>
     public static readonly string[] Query =

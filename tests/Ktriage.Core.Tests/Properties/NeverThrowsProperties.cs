@@ -53,6 +53,14 @@ public sealed class NeverThrowsProperties
         }).Check(HostileInput.Config(500));
 
     [Fact]
+    public void Crash_analysis_of_mangled_reports_never_throws() =>
+        Prop.ForAll(HostileInput.CrashLog().ToArbitrary(), text =>
+        {
+            var reports = CrashAnalyzer.AnalyzeCore(text);
+            return reports.All(r => r.Title.Length > 0 && r.Occurrences >= 1);
+        }).Check(HostileInput.Config(500));
+
+    [Fact]
     public void Query_parsing_fails_only_with_a_syntax_error_for_the_user() =>
         Prop.ForAll(HostileInput.Line(HostileInput.Query).ToArbitrary(), query =>
         {
