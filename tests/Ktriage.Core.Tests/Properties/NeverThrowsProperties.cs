@@ -45,6 +45,22 @@ public sealed class NeverThrowsProperties
         }).Check(HostileInput.Config());
 
     [Fact]
+    public void Trailer_and_subject_parsing_never_throw() =>
+        Prop.ForAll(HostileInput.Text(
+            "Signed-off-by: ", "Reviewed-by: ", "Acked-by: ", "Tested-by: ", "Reported-by: syzbot+0123@syzkaller.appspotmail.com", "Fixes: ", "Closes: ",
+            "Link: https://lore.kernel.org/r/a@b", "Cc: stable@vger.kernel.org # 6.1+", "From: ", "A <a@b.c>", "\"Dan, D.\" <d@e>", "(", ")", "[a: b]",
+            "1234567890ab (\"x\")", "---", "-- ", "> ", "wrote:", "commit ", "LGTM", "for the whole series", "[PATCH v2 1/2] ", "Re: ").ToArbitrary(), text =>
+        {
+            var parts = TrailerParser.Split(text);
+            _ = CommitMentions.Find(parts.Message, parts.Trailers);
+            var prose = PatchAnalyzer.OwnText(text);
+            var (found, _) = TrailerParser.Find(prose, followup: true);
+            _ = ReviewSignals.Find(prose, found, "A <a@b.c>");
+            var subject = SubjectInfo.Parse(text);
+            return subject.AmSubject() is not null && subject.Version >= 0;
+        }).Check(HostileInput.Config());
+
+    [Fact]
     public void Crash_analysis_never_throws() =>
         Prop.ForAll(HostileInput.Text(HostileInput.Crash).ToArbitrary(), text =>
         {
