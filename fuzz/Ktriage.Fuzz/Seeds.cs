@@ -58,10 +58,27 @@ public static partial class Seeds
                 // One subject line per seed, as SubjectInfo gets them (decoded, unfolded).
                 return Files("mail").SelectMany(f => SubjectLine().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value.Trim()))
                     .Distinct().Select((s, i) => ($"subject{i}", Encoding.UTF8.GetBytes(s)));
+            case "query":
+                // No search logs in shared/: the real queries of bench/search (one per line) in this checkout.
+                return RepoFiles("bench/search", "queries-*.txt").SelectMany(File.ReadLines).Where(l => l.Trim().Length > 0)
+                    .Select((q, i) => ($"query{i}", Encoding.UTF8.GetBytes(q)));
             default:
-                // query: only own fixtures (no real search logs exist in shared/).
                 return [];
         }
+    }
+
+    /// <summary>Files of this checkout: found from the working directory (bench/fuzz.sh runs in the repo root) or,
+    /// for a plain build, from the binary's directory.</summary>
+    static IEnumerable<string> RepoFiles(string sub, string pattern)
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Directory.Build.props")))
+                {
+                    var path = Path.Combine(dir.FullName, sub);
+                    return Directory.Exists(path) ? Directory.EnumerateFiles(path, pattern).Order(StringComparer.Ordinal) : [];
+                }
+        return [];
     }
 
     [GeneratedRegex(@"^Subject:[ \t]*(.+(?:\n[ \t].+)*)", RegexOptions.Multiline)]
