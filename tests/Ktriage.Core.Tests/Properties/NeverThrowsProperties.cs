@@ -76,9 +76,18 @@ public sealed class NeverThrowsProperties
             return reports.All(r => r.Title.Length > 0 && r.Occurrences >= 1);
         }).Check(HostileInput.Config(500));
 
+    // d: ranges built from parts: numbers from tiny to huge, units, separators, non-ASCII digits.
+    static readonly Gen<string> DateQuery =
+        from a in Gen.Elements("", "2023-01-01", "20230101", "2023-01-01t10:00", "2023-13-45", "now", "today", "last.", "\u0661", "99999999999")
+        from n in Gen.Elements("", "1", "2.", "22", "2000", "202301", "999999", "\u0661\u0662.")
+        from unit in Gen.Elements("second", "minute", "hour", "day", "week", "month", "year", "days", "months.ago", "years.ago", "")
+        from sep in Gen.Elements("..", "", "...", ".. ")
+        from b in Gen.Elements("", "now", "2.days.ago", "2024-02-30")
+        select $"d:{a}{n}{unit}{sep}{b}";
+
     [Fact]
     public void Query_parsing_fails_only_with_a_syntax_error_for_the_user() =>
-        Prop.ForAll(HostileInput.Line(HostileInput.Query).ToArbitrary(), query =>
+        Prop.ForAll(Gen.OneOf(HostileInput.Line(HostileInput.Query), DateQuery, Gen.ArrayOf(Gen.OneOf(DateQuery, HostileInput.Line(HostileInput.Query)), 3).Select(q => string.Join(" ", q))).ToArbitrary(), query =>
         {
             try
             {
