@@ -57,8 +57,8 @@ for t in "${targets[@]}"; do
   nice -n 10 afl-fuzz -i "$dir/in" -o "$dir/out" "${dict[@]}" -t "$timeout_ms" -m none -V "$secs" -- "${host[@]}" "$t" \
     >"$dir/afl.log" 2>&1 || rc=$?
   s=$dir/out/default/fuzzer_stats
-  if [ ! -f "$s" ]; then
-    echo "$t: afl-fuzz did not start (exit $rc); last lines of $dir/afl.log:" >&2
+  if [ ! -f "$s" ] || ((rc != 0)); then
+    echo "$t: afl-fuzz failed (exit $rc); last lines of $dir/afl.log:" >&2
     tail -n 15 "$dir/afl.log" | sed 's/\x1b\[[0-9;]*m//g' >&2
     failed+=("$t")
     continue
