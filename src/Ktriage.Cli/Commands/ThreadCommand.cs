@@ -21,7 +21,7 @@ internal static class ThreadCommand
             if (pr.GetValue(Mbox))
             {
                 using var stdout = Console.OpenStandardOutput();
-                foreach (var m in messages) MboxWriter.Write(stdout, store.Copies(m.Id)[0].Raw);
+                WriteMbox(store, messages, stdout);
                 return 0;
             }
             var roots = ThreadTree.Build(messages.Select(m => new ThreadItem<MessageRow>(m.MessageId, m.InReplyTo, m.References, m.Date, m)));
@@ -34,6 +34,12 @@ internal static class ThreadCommand
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>The thread as mboxrd, each message's first copy as stored (re-ingesting it gives the same thread).</summary>
+    internal static void WriteMbox(IArchiveStore store, IEnumerable<MessageRow> messages, Stream output)
+    {
+        foreach (var m in messages) MboxWriter.Write(output, store.Copies(m.Id)[0].Raw);
     }
 
     static void Print(ThreadNode<MessageRow> n, string indent, bool last, bool root, string selected)

@@ -44,9 +44,10 @@ public static class Hints
                 break;
             }
             var nc = line.Contains("#PF: error_code(", StringComparison.Ordinal) ? NewOopsCode.Match(line) : Match.Empty;
-            if (nc.Success)
+            // A code too long for 32 bits is no page-fault error code (a mangled log): no hint rather than an exception.
+            if (nc.Success && int.TryParse(nc.Groups["code"].ValueSpan[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
             {
-                hints.Add(new Hint("page-fault-error-code", PageFaultBits(Convert.ToInt32(nc.Groups["code"].Value, 16), "error_code " + nc.Groups["code"].Value)));
+                hints.Add(new Hint("page-fault-error-code", PageFaultBits(code, "error_code " + nc.Groups["code"].Value)));
                 break;
             }
         }

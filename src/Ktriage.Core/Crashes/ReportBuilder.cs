@@ -88,6 +88,9 @@ internal static class ReportBuilder
         return (panicked, recursive);
     }
 
+    // \d also matches non-ASCII digits, and a mangled log can carry any number of them: no number, not an exception.
+    static int? Int(string digits) => int.TryParse(digits, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+
     static void ReadStructure(CrashReport r, List<string> body)
     {
         string section = "task";
@@ -137,25 +140,25 @@ internal static class ReportBuilder
 
                 if (r.Cpu is null && line.Contains("CPU: ", StringComparison.Ordinal) && CpuLine.Match(line) is { Success: true } cm)
                 {
-                    r.Cpu = int.Parse(cm.Groups["cpu"].Value);
-                    r.Pid = int.TryParse(cm.Groups["pid"].Value, out var pid) ? pid : null;
+                    r.Cpu = Int(cm.Groups["cpu"].Value);
+                    r.Pid = Int(cm.Groups["pid"].Value);
                     r.Comm = cm.Groups["comm"].Value.Trim();
                     r.Taint ??= cm.Groups["taint"].Success ? Taint.Decode(cm.Groups["taint"].Value) : line.Contains("Not tainted") ? Taint.None : null;
                     if (cm.Groups["ver"].Success) r.KernelVersion ??= cm.Groups["ver"].Value;
                 }
                 else if (r.Pid is null && line.Contains("Pid: ", StringComparison.Ordinal) && OldPid.Match(line) is { Success: true } op)
                 {
-                    r.Pid = int.Parse(op.Groups["pid"].Value);
+                    r.Pid = Int(op.Groups["pid"].Value);
                     r.Comm = op.Groups["comm"].Value;
                     r.Taint ??= op.Groups["taint"].Success ? Taint.Decode(op.Groups["taint"].Value) : Taint.None;
                     r.KernelVersion ??= op.Groups["ver"].Value;
                 }
                 else if (r.Pid is null && line.Contains("Process ", StringComparison.Ordinal) && OldProcess.Match(line) is { Success: true } pr)
                 {
-                    r.Pid = int.Parse(pr.Groups["pid"].Value);
+                    r.Pid = Int(pr.Groups["pid"].Value);
                     r.Comm = pr.Groups["comm"].Value;
                 }
-                if (r.Cpu is null && line.Contains("CPU: ", StringComparison.Ordinal) && OldCpu.Match(line) is { Success: true } oc) r.Cpu = int.Parse(oc.Groups["cpu"].Value);
+                if (r.Cpu is null && line.Contains("CPU: ", StringComparison.Ordinal) && OldCpu.Match(line) is { Success: true } oc) r.Cpu = Int(oc.Groups["cpu"].Value);
                 if (r.KernelVersion is null && line.Contains("EFLAGS: ", StringComparison.Ordinal) && EflagsVersion.Match(line) is { Success: true } ev) r.KernelVersion = ev.Groups["ver"].Value;
                 if (r.Taint is null && (line.Contains("Not tainted", StringComparison.Ordinal) || line.Contains("Tainted: ", StringComparison.Ordinal))
                     && TaintOnly.Match(line) is { Success: true } to)

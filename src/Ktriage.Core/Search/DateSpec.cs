@@ -42,7 +42,7 @@ public static partial class DateSpec
         if (Day().Match(t) is { Success: true } d)
         {
             var time = d.Groups["h"].Success
-                ? new TimeSpan(Int(d.Groups["h"].Value), Int(d.Groups["mi"].Value), d.Groups["s"].Success ? Int(d.Groups["s"].Value) : 0)
+                ? new TimeSpan(Int(d.Groups["h"].Value, s), Int(d.Groups["mi"].Value, s), d.Groups["s"].Success ? Int(d.Groups["s"].Value, s) : 0)
                 : TimeSpan.Zero;
             if (!DateTime.TryParseExact($"{d.Groups["y"].Value}-{d.Groups["mo"].Value}-{d.Groups["d"].Value}", "yyyy-MM-dd",
                     CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) || time >= TimeSpan.FromDays(1))
@@ -57,22 +57,32 @@ public static partial class DateSpec
         }
         if (Relative().Match(t) is { Success: true } r)
         {
-            var n = r.Groups["last"].Success ? 1 : r.Groups["n"].Success ? Int(r.Groups["n"].Value) : 1;
-            return (r.Groups["unit"].Value switch
+            var n = r.Groups["last"].Success ? 1 : r.Groups["n"].Success ? Int(r.Groups["n"].Value, s) : 1;
+            try
             {
-                "second" => utc.AddSeconds(-n),
-                "minute" => utc.AddMinutes(-n),
-                "hour" => utc.AddHours(-n),
-                "day" => utc.AddDays(-n),
-                "week" => utc.AddDays(-7 * n),
-                "month" => utc.AddMonths(-n),
-                _ => utc.AddYears(-n),
-            }, false);
+                return (r.Groups["unit"].Value switch
+                {
+                    "second" => utc.AddSeconds(-n),
+                    "minute" => utc.AddMinutes(-n),
+                    "hour" => utc.AddHours(-n),
+                    "day" => utc.AddDays(-n),
+                    "week" => utc.AddDays(-7 * n),
+                    "month" => utc.AddMonths(-n),
+                    _ => utc.AddYears(-n),
+                }, false);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // d:202301.months.ago (a fuzz finding): before year 1, which DateTimeOffset cannot hold.
+                throw new SearchSyntaxException($"d:{s}: too far back (before year 1)");
+            }
         }
         throw new SearchSyntaxException($"d:{s}: not a date (use YYYY-MM-DD, YYYYMMDD, now, today, yesterday, last.week, 2.weeks.ago)");
     }
 
-    static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
+    // \d also matches non-ASCII digits, which int.Parse rejects: those are no date either.
+    static int Int(string digits, string spec) =>
+        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new SearchSyntaxException($"d:{spec}: not a valid date");
 
     [GeneratedRegex(@"^(?<y>\d{4})-?(?<mo>\d{2})-?(?<d>\d{2})(?:[t ._-]?(?<h>\d{2}):?(?<mi>\d{2})(?::?(?<s>\d{2}))?)?$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex Day();

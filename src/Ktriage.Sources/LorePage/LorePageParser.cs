@@ -151,7 +151,8 @@ internal static partial class LorePageParser
             var skeleton = headRest[subjectEnd..];
 
             var author = OneLine(from.Groups["author"].Value);
-            var minute = ParseMinute(from.Groups["date"].Value);
+            // A From line whose date is no real minute (2024-13-45 99:99) is not lore's: not a message.
+            if (ParseMinute(from.Groups["date"].Value) is not { } minute) continue;
             var parent = FirstSkeletonLineIfParent(skeleton);
 
             var after = piece[(from.Index + from.Length)..];
@@ -196,7 +197,7 @@ internal static partial class LorePageParser
         if (starts.Count == 0 || starts[0].Groups["at"].Success) return null;
         var restEnd = starts.Count > 1 ? starts[1].Index : skeleton.Length;
         var rest = skeleton[(starts[0].Index + starts[0].Length)..restEnd];
-        return new SkeletonLine(ParseMinute(starts[0].Groups["date"].Value), OneLine(rest));
+        return ParseMinute(starts[0].Groups["date"].Value) is { } minute ? new SkeletonLine(minute, OneLine(rest)) : null;
     }
 
     static Entry? ResolveParent(Entry child, List<Entry> all)
@@ -350,11 +351,12 @@ internal static partial class LorePageParser
     static string Quote(string name) =>
         name.IndexOfAny(['"', ',', '.', ';', ':', '<', '>', '@', '(', ')', '[', ']', '\\']) >= 0 ? "\"" + name.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"" : name;
 
-    static DateTime ParseMinute(string s)
+    /// <summary>The UTC minute of "2014-09-02 17:58", or null when it is none (month 13, hour 99, non-ASCII digits).</summary>
+    static DateTime? ParseMinute(string s)
     {
         var m = SafeRegex.Match(s, @"(\d{4})-(\d\d)-(\d\d)\s+(\d{1,2}):(\d\d)");
-        return new DateTime(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value),
-            int.Parse(m.Groups[4].Value), int.Parse(m.Groups[5].Value), 0, DateTimeKind.Utc);
+        return m.Success && DateTime.TryParseExact($"{m.Groups[1]}-{m.Groups[2]}-{m.Groups[3]} {m.Groups[4]}:{m.Groups[5]}", "yyyy-MM-dd H:mm",
+            CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var minute) ? minute : null;
     }
 
     static string OneLine(string s) => Whitespace().Replace(s, " ").Trim();
