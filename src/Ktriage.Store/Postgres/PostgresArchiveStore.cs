@@ -84,7 +84,8 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
         if (version > migrations.Length)
             throw new StoreException($"{display}: database schema {version} is newer than this ktriage ({migrations.Length}); upgrade ktriage");
         if (version == migrations.Length) return;
-        if (readOnly) throw new StoreException($"{display}: no ktriage database here yet (run 'ktriage ingest' first)");
+        if (readOnly) throw new StoreException(version == 0 ? $"{display}: no ktriage database here yet (run 'ktriage ingest' first)"
+            : $"{display}: database schema {version} is older than this ktriage ({migrations.Length}): run 'ktriage crashes' (or an ingest) once to upgrade it");
         using var tx = conn.BeginTransaction();
         // Two workers opening a new database at once: the second waits here, then finds the migrations applied.
         Exec(conn, tx, $"SELECT pg_advisory_xact_lock({PostgresSchema.MigrateLock})");
@@ -94,15 +95,46 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
         {
             Exec(conn, tx, migrations[v]);
             Exec(conn, tx, $"INSERT INTO schema_version(version) VALUES({v + 1})");
+            // 2 replaced the per-field columns by message_doc: their text comes back from the raw copies.
+            if (v == 1) RebuildText(conn, tx);
         }
         tx.Commit();
     }
 
     internal NpgsqlConnection Connect() => source.OpenConnection();
 
-    internal static void Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql)
+    /// <summary>Full text of every stored message, from its first copy (the migration that changed the index).</summary>
+    static void RebuildText(NpgsqlConnection conn, NpgsqlTransaction tx)
+    {
+        // In slices of ids: a whole archive's raw mail is not held in memory.
+        for (long last = 0; ;)
+        {
+            var rows = new List<(long Id, long Date, byte[] Raw)>();
+            using (var cmd = new NpgsqlCommand("SELECT m.id, m.date, (SELECT c.raw FROM copies c WHERE c.message = m.id ORDER BY c.id LIMIT 1) FROM messages m WHERE m.id > $1 ORDER BY m.id LIMIT 500", conn, tx) { CommandTimeout = 0 })
+            {
+                cmd.Parameters.Add(new NpgsqlParameter { Value = last });
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) rows.Add((r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? [] : (byte[])r.GetValue(2)));
+            }
+            if (rows.Count == 0) return;
+            last = rows[^1].Id;
+            foreach (var (id, date, raw) in rows)
+            {
+                Core.Mail.Message m;
+                try { m = Core.Mail.MailParser.Parse(raw); } catch (Exception) { continue; }
+                using var insert = new NpgsqlCommand("INSERT INTO message_doc(message, date, doc) VALUES($1, $2, $3::tsvector)", conn, tx);
+                insert.Parameters.Add(new NpgsqlParameter { Value = id });
+                insert.Parameters.Add(new NpgsqlParameter { Value = date });
+                insert.Parameters.Add(new NpgsqlParameter { Value = PostgresTextIndex.Document(conn, SearchFields.Of(m)) });
+                insert.ExecuteNonQuery();
+            }
+        }
+    }
+
+    internal static void Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, int? timeout = null)
     {
         using var cmd = new NpgsqlCommand(sql, conn, tx);
+        if (timeout is { } t) cmd.CommandTimeout = t;
         cmd.ExecuteNonQuery();
     }
 
@@ -195,13 +227,27 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
 
     public IReadOnlyList<MessageRow> Search(string query, int limit)
     {
-        var sql = new PostgresSearchSql();
-        var where = sql.Compile(QueryParser.Parse(query));
-        if (sql.UsesCrashLinks && Scalar("SELECT to_regclass('fix_links') IS NOT NULL") is not true)
-            throw new StoreException($"{Display}: fixed: needs the crash knowledge base: run 'ktriage crashes' once");
-        // The page of ids first: the per-row columns (first blob, copies, shared id) only for the rows shown.
-        return Query(
-            $"WHERE m.id IN (SELECT m.id FROM messages m WHERE {where} ORDER BY m.date DESC, m.id DESC LIMIT @n) ORDER BY m.date DESC, m.id DESC",
+        var node = QueryParser.Parse(query);
+        Dictionary<string, string> stems;
+        try
+        {
+            using var conn = Connect();
+            stems = PostgresTextIndex.Stems(conn, PostgresTextIndex.StemmedWords(node));
+        }
+        catch (NpgsqlException e) { throw new StoreException($"{Display}: {e.Message}", e); }
+        var sql = new PostgresSearchSql(stems);
+        // The page of ids first: the per-row columns (first blob, copies, shared id) only for the rows shown. A query of
+        // text terms only is answered by message_doc alone: the GIN index gives the hits, their date column the order.
+        string page;
+        if (sql.TextOnly(node) is { } tsquery)
+            page = $"SELECT d.message FROM message_doc d WHERE d.doc @@ {tsquery}::tsquery ORDER BY d.date DESC, d.message DESC LIMIT @n";
+        else
+        {
+            // (fix_links exists from migration 2 on: fixed: needs no check that the tables are there.)
+            var where = sql.Compile(node);
+            page = $"SELECT m.id FROM messages m WHERE {where} ORDER BY m.date DESC, m.id DESC LIMIT @n";
+        }
+        return Query($"WHERE m.id IN ({page}) ORDER BY m.date DESC, m.id DESC",
             [.. sql.Parameters.Select(p => (p.Name, (object?)p.Value)), ("@n", limit)]);
     }
 
