@@ -26,9 +26,14 @@ internal abstract class CrashDialect
 
 internal static class DbCommandExtensions
 {
-    /// <summary>Adds a parameter (null as DBNull), for any ADO.NET provider.</summary>
+    /// <summary>Sets a parameter (null as DBNull), adding it the first time, for any ADO.NET provider.</summary>
     public static DbCommand Bind(this DbCommand cmd, string name, object? value)
     {
+        if (cmd.Parameters.Contains(name))
+        {
+            cmd.Parameters[name].Value = value ?? DBNull.Value;
+            return cmd;
+        }
         var p = cmd.CreateParameter();
         p.ParameterName = name;
         p.Value = value ?? DBNull.Value;

@@ -79,20 +79,21 @@ internal sealed class CrashKnowledge(CrashDialect dialect) : ICrashStore, ICrash
     {
         using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
-        foreach (var (n, v) in args) cmd.Bind(n, v);
+        // Null: a filter not given, whose condition the statement leaves out.
+        foreach (var (n, v) in args) if (v is not null) cmd.Bind(n, v);
         using var r = cmd.ExecuteReader();
         var list = new List<T>();
         while (r.Read()) list.Add(read(r));
         return list;
     });
 
+    // Conditions only for the filters given: "@p IS NULL OR …" leaves PostgreSQL without a type for a null parameter.
     public IReadOnlyList<ClusterRow> CrashClusters(string? list = null, DateTimeOffset? since = null) => Read(
-        SelectCluster + """
-         WHERE (@since IS NULL OR c.last_seen >= @since)
-           AND (@list IS NULL OR EXISTS(SELECT 1 FROM cluster_members cm JOIN copies cp ON cp.message = cm.message
-                                        JOIN lists l ON l.id = cp.list_id WHERE cm.cluster = c.id AND l.name = @list))
-         ORDER BY c.last_seen DESC, c.id DESC
-        """, ReadCluster, ("@since", since?.ToUnixTimeSeconds()), ("@list", list));
+        SelectCluster + " WHERE 1=1" + (since is null ? "" : " AND c.last_seen >= @since") + (list is null ? "" : """
+           AND EXISTS(SELECT 1 FROM cluster_members cm JOIN copies cp ON cp.message = cm.message
+                      JOIN lists l ON l.id = cp.list_id WHERE cm.cluster = c.id AND l.name = @list)
+        """) + " ORDER BY c.last_seen DESC, c.id DESC",
+        ReadCluster, ("@since", since?.ToUnixTimeSeconds()), ("@list", list));
 
     public ClusterRow? CrashCluster(long id) => Read(SelectCluster + " WHERE c.id = @id", ReadCluster, ("@id", id)).FirstOrDefault();
 

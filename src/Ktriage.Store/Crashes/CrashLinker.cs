@@ -41,7 +41,9 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     DbCommand Cmd(string sql)
     {
-        if (commands.TryGetValue(sql, out var c)) { c.Parameters.Clear(); return c; }
+        // Parameters are kept and given new values (Bind): Npgsql keeps the parameters it resolved for a command text, and
+        // a cleared and refilled collection left its prepared statements running with the old values.
+        if (commands.TryGetValue(sql, out var c)) return c;
         c = db.CreateCommand();
         c.Transaction = tx;
         c.CommandText = sql;
@@ -377,7 +379,6 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         {
             foreach (var m in group)
             {
-                insertMember.Parameters.Clear();
                 insertMember.Bind("@r", m.Rep.Id);
                 insertMember.Bind("@c", clusterId);
                 insertMember.Bind("@m", m.Rep.Message.Id);
@@ -554,7 +555,6 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         foreach (var (cand, evidence, score) in rows.OrderByDescending(r => r.Score).ThenBy(r => r.Cand.Msg?.Date).Take(MaxFixesPerCluster))
         {
             var m = cand.Msg;
-            insert.Parameters.Clear();
             insert.Bind("@c", clusterId);
             insert.Bind("@mid", cand.MessageId);
             insert.Bind("@m", (object?)m?.Id ?? DBNull.Value);
@@ -752,14 +752,14 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     List<StoredSignal> SignalsQuery(Msg fix)
     {
-        var c = Cmd("""
+        var c = Cmd($"""
             SELECT p.info, m.date, m.from_name FROM messages m JOIN patches p ON p.message = m.id
-            WHERE m.thread_id = @t AND m.date >= @d AND (m.in_reply_to = @id OR (@cover IS NOT NULL AND m.in_reply_to = @cover))
+            WHERE m.thread_id = @t AND m.date >= @d AND (m.in_reply_to = @id{(fix.InReplyTo is null ? "" : " OR m.in_reply_to = @cover")})
             """);
         c.Bind("@t", fix.Thread);
         c.Bind("@d", fix.Date.ToUnixTimeSeconds());
         c.Bind("@id", fix.MessageId);
-        c.Bind("@cover", (object?)fix.InReplyTo ?? DBNull.Value);
+        if (fix.InReplyTo is { } cover) c.Bind("@cover", cover);
         using var r = c.ExecuteReader();
         var list = new List<StoredSignal>();
         while (r.Read())
