@@ -51,9 +51,10 @@ public sealed partial class PostgresArchiveStore : ICrashStore, ICrashLookup
         {
             var conn = (NpgsqlConnection)db;
             var node = new TextNode(SearchFields.Columns.Aggregate(TextField.None, (a, f) => a | f), [word], false, false);
-            var query = PostgresTextIndex.Query(node, PostgresTextIndex.Stems(conn, [word.ToLowerInvariant()]));
-            using var cmd = new NpgsqlCommand("SELECT message FROM message_doc WHERE doc @@ $1::tsquery", conn, (NpgsqlTransaction)tx);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = query });
+            var stems = PostgresTextIndex.Stems(conn, [word.ToLowerInvariant()]);
+            using var cmd = new NpgsqlCommand("SELECT message FROM message_doc WHERE head @@ $1::tsquery OR body @@ $2::tsquery", conn, (NpgsqlTransaction)tx);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = PostgresTextIndex.Query(node, DocPart.Head, stems) });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = PostgresTextIndex.Query(node, DocPart.Body, stems) });
             using var r = cmd.ExecuteReader();
             var ids = new List<long>();
             while (r.Read()) ids.Add(r.GetInt64(0));

@@ -19,7 +19,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
     abstract record Op;
     /// <param name="Doc">the full-text document (PostgresTextIndex), built before the write lock; null for a copy of a
     /// known message (built in the write after all if that message was deleted meanwhile).</param>
-    sealed record AddOp(Message Message, RawMessage Raw, string List, MessageFacts? Facts, string? Doc) : Op;
+    sealed record AddOp(Message Message, RawMessage Raw, string List, MessageFacts? Facts, (string Head, string Body)? Doc) : Op;
     sealed record DeleteOp(Message Message) : Op;
     sealed record ProblemOp(RawMessage Raw) : Op;
 
@@ -196,7 +196,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
             return listIds[name] = Convert.ToInt64(One("SELECT id FROM lists WHERE name=$1", name));
         }
 
-        public void Add(Message m, RawMessage raw, string list, MessageFacts? facts, string? doc)
+        public void Add(Message m, RawMessage raw, string list, MessageFacts? facts, (string Head, string Body)? doc)
         {
             var listId = ListId(list);
             var all = ThreadIds(m);
@@ -233,8 +233,8 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
                     m.MessageId, m.BodyHash, m.SyntheticId, tid, listId, Clean(m.Subject), Clean(m.From?.Name ?? ""), Clean(m.From?.Email ?? ""),
                     Clean(string.Join(", ", m.To)), Clean(string.Join(", ", m.Cc)), m.Date.ToUnixTimeSeconds(), m.DateFromHeader,
                     m.InReplyTo is null ? null : Clean(m.InReplyTo), Clean(string.Join(' ', m.References)), rowId);
-                doc ??= PostgresTextIndex.Document(conn, SearchFields.Of(m));
-                Run("INSERT INTO message_doc(message, date, doc) VALUES($1, $2, $3::tsvector)", rowId, m.Date.ToUnixTimeSeconds(), doc);
+                var (head, body) = doc ?? PostgresTextIndex.Document(conn, SearchFields.Of(m));
+                Run("INSERT INTO message_doc(message, date, head, body) VALUES($1, $2, $3::tsvector, $4::tsvector)", rowId, m.Date.ToUnixTimeSeconds(), head, body);
                 if (facts is not null) StoreFacts(rowId, facts);
             }
             Run("INSERT INTO copies(message, content_hash, list_id, origin, blob, git_commit, raw) VALUES($1,$2,$3,$4,$5,$6,$7)",

@@ -3,36 +3,61 @@ using Ktriage.Store.Search;
 
 namespace Ktriage.Store.Postgres;
 
-/// <summary>The search language on PostgreSQL: every subtree made only of text terms becomes one tsquery on
-/// message_doc (see <see cref="PostgresTextIndex"/>), so that the GIN index answers it in one scan; the rest is the
-/// shared SQL of <see cref="SearchSql"/>. <paramref name="stems"/>: the stems of the query's plain words.</summary>
+/// <summary>The search language on PostgreSQL: every subtree made only of text terms becomes conditions on message_doc
+/// (see <see cref="PostgresTextIndex"/>) — one tsquery per document part where the terms allow, so that a GIN index
+/// answers it in one scan; the rest is the shared SQL of <see cref="SearchSql"/>. <paramref name="stems"/>: the stems
+/// of the query's plain words.</summary>
 internal sealed class PostgresSearchSql(IReadOnlyDictionary<string, string> stems) : SearchSql
 {
+    // A negation alone is left to the shared SQL (NOT IN the hits): cheaper than testing every document.
     protected override string? FullText(SearchNode node) =>
-        TsQuery(node) is { } q ? $"m.id IN (SELECT d.message FROM message_doc d WHERE d.doc @@ {Param(q)}::tsquery)" : null;
+        node is not NotNode && Condition(node) is { } c ? $"m.id IN (SELECT d.message FROM message_doc d WHERE {c})" : null;
 
     protected override string Text(TextNode t) => FullText(t)!;
 
-    /// <summary>The tsquery of a whole query made only of text terms (null otherwise), as a parameter: such a query is
-    /// answered from message_doc alone, newest first by its date column.</summary>
-    public string? TextOnly(SearchNode node) => TsQuery(node) is { } q ? Param(q) : null;
+    /// <summary>The condition on <c>message_doc d</c> of a whole query made only of text terms (null otherwise): such a
+    /// query is answered from message_doc alone, newest first by its date column.</summary>
+    public string? TextOnly(SearchNode node) => Condition(node);
 
-    /// <summary>The tsquery text of a subtree made only of text terms, or null. A negation alone is left to SQL (NOT IN
-    /// the hits), which is cheaper than a tsquery that every document without the word matches.</summary>
-    string? TsQuery(SearchNode node)
+    string Match(DocPart part, string tsquery) => $"d.{PostgresTextIndex.Column(part)} @@ {Param(tsquery)}::tsquery";
+
+    /// <summary>SQL on <c>d</c> for a subtree of text terms, or null.</summary>
+    string? Condition(SearchNode node)
+    {
+        if (Single(node) is var (part, q)) return Match(part, q);
+        switch (node)
+        {
+            case TextNode t:
+                return "(" + string.Join(" OR ", PostgresTextIndex.Parts(t.Fields).Select(p => Match(p, PostgresTextIndex.Query(t, p, stems)!))) + ")";
+            case OrNode or AndNode:
+                var items = (node is OrNode o ? o.Items : ((AndNode)node).Items).Select(Condition).ToList();
+                return items.Any(i => i is null) ? null : "(" + string.Join(node is OrNode ? " OR " : " AND ", items) + ")";
+            case NotNode n:
+                return Condition(n.Item) is { } c ? "NOT " + c : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A subtree whose terms all search one document part, as one tsquery on it; null otherwise. A negated
+    /// term fits only inside an AND that has a positive one.</summary>
+    (DocPart, string)? Single(SearchNode node)
     {
         switch (node)
         {
             case TextNode t:
-                return PostgresTextIndex.Query(t, stems);
+                var parts = PostgresTextIndex.Parts(t.Fields).ToList();
+                return parts.Count == 1 ? (parts[0], PostgresTextIndex.Query(t, parts[0], stems)!) : null;
             case OrNode o:
-                var items = o.Items.Select(TsQuery).ToList();
-                return items.Any(i => i is null) ? null : "(" + string.Join(" | ", items) + ")";
+                var items = o.Items.Select(Single).ToList();
+                if (items.Any(i => i is null) || items.Select(i => i!.Value.Item1).Distinct().Count() != 1) return null;
+                return (items[0]!.Value.Item1, "(" + string.Join(" | ", items.Select(i => i!.Value.Item2)) + ")");
             case AndNode a:
-                var positive = a.Items.Where(i => i is not NotNode).Select(TsQuery).ToList();
-                var negative = a.Items.OfType<NotNode>().Select(n => TsQuery(n.Item)).ToList();
-                if (positive.Count == 0 || positive.Any(i => i is null) || negative.Any(i => i is null)) return null;
-                return "(" + string.Join(" & ", positive.Concat(negative.Select(n => "!" + n))) + ")";
+                var positive = a.Items.Where(i => i is not NotNode).Select(Single).ToList();
+                var negative = a.Items.OfType<NotNode>().Select(n => Single(n.Item)).ToList();
+                var all = positive.Concat(negative).ToList();
+                if (positive.Count == 0 || all.Any(i => i is null) || all.Select(i => i!.Value.Item1).Distinct().Count() != 1) return null;
+                return (all[0]!.Value.Item1, "(" + string.Join(" & ", positive.Select(i => i!.Value.Item2).Concat(negative.Select(n => "!" + n!.Value.Item2))) + ")");
             default:
                 return null;
         }

@@ -6,14 +6,18 @@ using Npgsql;
 
 namespace Ktriage.Store.Postgres;
 
+/// <summary>Where a field's lexemes are kept: message_doc.head (the short fields) or message_doc.body.</summary>
+internal enum DocPart { Head, Body }
+
 /// <summary>
-/// The full-text document of a message on PostgreSQL (message_doc.doc, migration 2) and the tsqueries that search it.
+/// The full-text document of a message on PostgreSQL (message_doc, migration 2) and the tsqueries that search it.
 /// Like Xapian's prefixed terms, every lexeme carries its field: "s:fixes" is the word "fixes" in the subject as written
 /// (lower-cased), "s~fix" its English stem when stemming changes it. One GIN index then answers a query over any fields
 /// in one scan, a plain word matches either form of its stem (<c>'s~fix' | 's:fix'</c>), and phrase words and prefixes
 /// match words as written — public-inbox's meaning (a phrase's words are not stemmed there). Stems come from the
 /// server's Snowball dictionary (ktriage_stem, migration 1), asked once per distinct word and cached: the document is
-/// built in the ingest process, off the server, which serialises writes.
+/// built in the ingest process, off the server, which serialises writes. The short fields (headers, file names, hunk
+/// headers) are a document of their own, so that a phrase in them is checked without reading the whole text.
 /// </summary>
 internal static class PostgresTextIndex
 {
@@ -40,6 +44,16 @@ internal static class PostgresTextIndex
         TextField.FileName => "fn",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "not a single field"),
     };
+
+    public static DocPart PartOf(TextField field) =>
+        field is TextField.NonQuoted or TextField.Quoted or TextField.DiffRemoved or TextField.DiffAdded or TextField.DiffContext
+            ? DocPart.Body : DocPart.Head;
+
+    public static string Column(DocPart part) => part == DocPart.Head ? "head" : "body";
+
+    /// <summary>The parts a set of fields is kept in.</summary>
+    public static IEnumerable<DocPart> Parts(TextField fields) =>
+        SearchFields.Columns.Where(c => fields.HasFlag(c)).Select(PartOf).Distinct().Order();
 
     /// <summary>Words PostgreSQL's English configuration stems: letters only (words with digits or '_' are kept as
     /// written there, and here).</summary>
@@ -81,11 +95,16 @@ internal static class PostgresTextIndex
         fields.All.Select(f => (f.Field, QueryParser.SplitWords(f.Text.Length > MaxFieldChars ? f.Text[..MaxFieldChars] : f.Text)
             .Select(w => w.ToLowerInvariant()).ToList()));
 
-    /// <summary>The tsvector (as its text form, to cast) of a message's fields.</summary>
-    public static string Document(NpgsqlConnection conn, SearchFields fields)
+    /// <summary>The two tsvectors (as their text form, to cast) of a message's fields.</summary>
+    public static (string Head, string Body) Document(NpgsqlConnection conn, SearchFields fields)
     {
         var words = Words(fields).ToList();
         var stems = Stems(conn, words.SelectMany(f => f.Words));
+        return (Vector(words.Where(w => PartOf(w.Field) == DocPart.Head), stems), Vector(words.Where(w => PartOf(w.Field) == DocPart.Body), stems));
+    }
+
+    static string Vector(IEnumerable<(TextField Field, List<string> Words)> words, Dictionary<string, string> stems)
+    {
         var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var bytes = 0;
         void Add(string lexeme, int pos)
@@ -138,12 +157,13 @@ internal static class PostgresTextIndex
         return sb.ToString();
     }
 
-    /// <summary>The tsquery text of one search term: words (stemmed, or as written in a phrase) in any of its fields.
-    /// <paramref name="stems"/>: from <see cref="Stems"/> over <see cref="StemmedWords"/> of the query.</summary>
-    public static string Query(TextNode t, IReadOnlyDictionary<string, string> stems)
+    /// <summary>The tsquery text of one search term: words (stemmed, or as written in a phrase) in any of its fields
+    /// kept in <paramref name="part"/> (null: none is). <paramref name="stems"/>: from <see cref="Stems"/> over
+    /// <see cref="StemmedWords"/> of the query.</summary>
+    public static string? Query(TextNode t, DocPart part, IReadOnlyDictionary<string, string> stems)
     {
         var words = t.Words.Select(w => w.ToLowerInvariant()).ToList();
-        var perField = SearchFields.Columns.Where(c => t.Fields.HasFlag(c)).Select(field =>
+        var perField = SearchFields.Columns.Where(c => t.Fields.HasFlag(c) && PartOf(c) == part).Select(field =>
         {
             var tag = Tag(field);
             var terms = words.Select((w, i) =>
@@ -158,7 +178,7 @@ internal static class PostgresTextIndex
             }).ToList();
             return terms.Count == 1 ? terms[0] : "(" + string.Join(" <-> ", terms) + ")";
         }).ToList();
-        return perField.Count == 1 ? perField[0] : "(" + string.Join(" | ", perField) + ")";
+        return perField.Count switch { 0 => null, 1 => perField[0], _ => "(" + string.Join(" | ", perField) + ")" };
     }
 
     /// <summary>Every word of a parsed query that a plain (stemmed) term needs the stem of.</summary>

@@ -165,6 +165,7 @@ public sealed partial class SqliteArchiveStore : IArchiveStore
             cmd.Parameters.AddWithValue("$f", ftsPath);
             cmd.ExecuteNonQuery();
         }
+        SqliteSearchSql.Register(conn);
         return searchDb = conn;
     }
 
