@@ -156,7 +156,7 @@ public abstract partial class StoreContract
     }
 
     [StoreFact]
-    public void Phrase_words_in_headers_match_as_written_and_plain_words_by_their_stem()
+    public void Phrase_words_in_the_subject_match_as_written_and_plain_words_by_their_stem()
     {
         // public-inbox (Xapian) stems a plain word but matches a phrase's words as written: s:"io_uring: fix" does
         // not find "io_uring: fixes …".
