@@ -147,6 +147,8 @@ public abstract partial class StoreContract
         Assert.Equal("p1@x p2@x r1@x", Ids(store, "d:2024-01-10..2024-01-11"));
         Assert.Equal("p1@x p2@x", Ids(store, "d:2024-01-10"));
         Assert.Equal("s1@x", Ids(store, "d:2024-02-01.."));
+        Assert.Equal("p1@x p2@x", Ids(store, "refcount d:2024-01-10"));
+        Assert.Equal("r1@x", Ids(store, "s:refcount d:2024-01-11.. -l:linux-block"));
         Assert.Equal("", Ids(store, "d:last.week.."));
         Assert.Equal("p1@x p2@x s1@x", Ids(store, "io_poll*"));
         var patchId = PatchId.Compute(MailParser.Parse(Mail(Patch)).Body)!;

@@ -29,9 +29,16 @@ internal sealed class PostgresSearchSql(IReadOnlyDictionary<string, string> stem
         {
             case TextNode t:
                 return "(" + string.Join(" OR ", PostgresTextIndex.Parts(t.Fields).Select(p => Match(p, PostgresTextIndex.Query(t, p, stems)!))) + ")";
-            case OrNode or AndNode:
-                var items = (node is OrNode o ? o.Items : ((AndNode)node).Items).Select(Condition).ToList();
-                return items.Any(i => i is null) ? null : "(" + string.Join(node is OrNode ? " OR " : " AND ", items) + ")";
+            case OrNode o:
+                var items = o.Items.Select(Condition).ToList();
+                return items.Any(i => i is null) ? null : "(" + string.Join(" OR ", items) + ")";
+            case AndNode a:
+                // Dates beside text terms are message_doc's own column: no join with messages for s:… d:2024-01-01..
+                var text = a.Items.Where(i => i is not DateNode).ToList();
+                var conditions = text.Select(Condition).ToList();
+                if (text.Count == 0 || conditions.Any(i => i is null)) return null;
+                conditions.AddRange(a.Items.OfType<DateNode>().Select(d => Date(d, "d.date")));
+                return "(" + string.Join(" AND ", conditions) + ")";
             case NotNode n:
                 return Condition(n.Item) is { } c ? "NOT " + c : null;
             default:
