@@ -29,7 +29,7 @@ public sealed class IngestSummary
 public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
 {
     readonly int batchSize = int.TryParse(Environment.GetEnvironmentVariable("KTRIAGE_BATCH"), out var b) ? b : batchSize;
-    sealed record Parsed(RawMessage Raw, Message? Message, MessageFacts? Facts = null);
+    sealed record Parsed(RawMessage Raw, Message? Message, MessageFacts? Facts = null, string? Note = null);
 
     public async Task<IngestSummary> RunAsync(IMessageSource source, string list, Action<long>? progress = null, CancellationToken ct = default)
     {
@@ -55,6 +55,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             {
                 await foreach (var raw in source.ReadAsync(resume, ct))
                 {
+                    IngestMemory.Fit(raw.Bytes.Length);
                     var parse = raw.Kind == RawKind.Problem
                         ? Task.FromResult(new Parsed(raw, null))
                         : Task.Run(() => Understand(raw), ct);
@@ -106,7 +107,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             Console.Error.WriteLine($"ingest timing: wall={summary.Seconds:F2}s wait-parse={waitTicks / (double)Stopwatch.Frequency:F2}s apply={applyTicks / (double)Stopwatch.Frequency:F2}s {report}");
             if (store is Ktriage.Store.Sqlite.SqliteArchiveStore sq) Console.Error.WriteLine(sq.MemoryReport());
             Console.Error.WriteLine("cpu by thread: " + ThreadCpu());
-            Console.Error.WriteLine($"memory: peak RSS {peakRss >> 20} MiB, then GC heap {heapAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; {statusAtPeak}");
+            Console.Error.WriteLine($"memory: peak RSS {peakRss >> 20} MiB (GC limit {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 20} MiB), then GC heap {heapAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; {statusAtPeak}");
         }
         return summary;
     }
@@ -130,23 +131,59 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
         return string.Join(", ", byName.Where(kv => kv.Value >= 0.05).OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:F1}"));
     }
 
-    /// <summary>Everything computed from one message without the store, on a worker thread.</summary>
+    static readonly Lock Alone = new();
+
+    /// <summary>Everything computed from one message without the store, on a worker thread. A step that does not fit in
+    /// the heap limit (<see cref="IngestMemory"/>) beside the other messages in flight is tried once more alone; a
+    /// message whose analysis still does not fit is stored without patch and crash facts, with a note.</summary>
     static Parsed Understand(RawMessage raw)
     {
+        Message m;
         try
         {
-            var m = MailParser.Parse(raw);
-            _ = m.BodyHash;
-            if (raw.Kind == RawKind.Deletion) return new Parsed(raw, m);
-            var patch = PatchAnalyzer.Analyze(m);
-            var facts = new MessageFacts(patch, CrashAnalyzer.Analyze(m.AllText)) { Description = patch is null ? null : Ktriage.Core.Links.LinkText.CommitMessage(m.Body) };
-            return new Parsed(raw, m, facts.Prepare());
+            m = RetriedAlone(() =>
+            {
+                var parsed = MailParser.Parse(raw);
+                _ = parsed.BodyHash;
+                return parsed;
+            });
         }
         catch (Exception e)
         {
             // A parser bug must not stop an archive ingest: report the message like an unreadable blob.
             return new Parsed(RawMessage.Failure(raw.Locator, $"cannot parse message: {e.GetType().Name}: {e.Message}", raw.Checkpoint), null);
         }
+        if (raw.Kind == RawKind.Deletion) return new Parsed(raw, m);
+        try
+        {
+            return new Parsed(raw, m, RetriedAlone(() => Facts(m)));
+        }
+        catch (OutOfMemoryException)
+        {
+            return new Parsed(raw, m, Note: $"message stored without patch and crash analysis: it does not fit in the {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 20} MiB heap limit (KTRIAGE_INGEST_HEAP_MB)");
+        }
+    }
+
+    /// <summary>work(), or after running out of memory, work() again with no other message being retried and the heap
+    /// collected first.</summary>
+    static T RetriedAlone<T>(Func<T> work)
+    {
+        try { return work(); }
+        catch (OutOfMemoryException)
+        {
+            lock (Alone)
+            {
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                return work();
+            }
+        }
+    }
+
+    static MessageFacts Facts(Message m)
+    {
+        var patch = PatchAnalyzer.Analyze(m);
+        var facts = new MessageFacts(patch, CrashAnalyzer.Analyze(m.AllText)) { Description = patch is null ? null : Ktriage.Core.Links.LinkText.CommitMessage(m.Body) };
+        return facts.Prepare();
     }
 
     static void Apply(IIngestBatch batch, Parsed item, string list, IngestSummary summary)
@@ -163,6 +200,12 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
                 else summary.DeleteMisses++;
                 break;
             default:
+                if (item.Note is not null)
+                {
+                    var note = RawMessage.Failure(item.Raw.Locator, item.Note, item.Raw.Checkpoint);
+                    batch.Problem(note);
+                    summary.ProblemDetails.Add($"{note.Locator}: {note.Problem}");
+                }
                 switch (batch.Add(item.Message!, item.Raw, list, item.Facts))
                 {
                     case AddOutcome.Added: summary.Added++; break;

@@ -16,9 +16,10 @@ public static class CrashAnalyzer
         {
             return AnalyzeCore(text);
         }
-        catch (Exception)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Ingest calls this on every message: a parser bug must cost one message's crashes, not the ingest.
+            // Ingest calls this on every message: a parser bug must cost one message's crashes, not the ingest (running
+            // out of memory is not a parser bug: ingest retries that message alone).
             return [];
         }
     }

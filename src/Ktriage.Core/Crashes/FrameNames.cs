@@ -7,7 +7,6 @@ public static class FrameNames
 {
     // GCC clones: foo.isra.3, foo.part.12, foo.constprop.0, foo.cold, foo.llvm.123456, stacked in any order.
     static readonly Regex Suffix = new(@"(?:\.(?:isra|part|constprop|cold|lto_priv|llvm|clone|localalias|specialized)(?:\.\d+)?)+$", RegexOptions.Compiled);
-    static Regex? generic;
 
     /// <summary>"virtio_device_ready.part.12" → "virtio_device_ready"; also drops a leading '.' (ppc64 ABI).</summary>
     public static string StripSuffixes(string function)
@@ -25,10 +24,9 @@ public static class FrameNames
     /// </summary>
     public static bool IsGeneric(string function)
     {
-        // Memoized: every report asks this for many of the same function names.
+        // Memoized on the raw name: every report asks this for many of the same function names.
         if (GenericMemo.TryGetValue(function, out var known)) return known;
-        generic ??= new Regex(string.Join("|", LinuxStackParams.SkipPatterns), RegexOptions.Compiled | RegexOptions.CultureInvariant);
-        known = generic.IsMatch(StripSyscallPrefixes(StripSuffixes(function)));
+        known = LinuxStackParams.IsCommonSkip(StripSyscallPrefixes(StripSuffixes(function)));
         if (GenericMemo.Count > 100_000) GenericMemo.Clear(); // archives hold many names: stay bounded
         GenericMemo[function] = known;
         return known;

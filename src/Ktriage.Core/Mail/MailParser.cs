@@ -169,7 +169,7 @@ public static class MailParser
             part.Content?.DecodeTo(ms);
             content = ms.ToArray();
         }
-        catch (Exception)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A part whose transfer encoding cannot be undone yields no text; the message itself is kept.
             return "";

@@ -47,11 +47,14 @@ public sealed partial class SearchFields
         public readonly HashSet<string> Seen = [];
     }
 
-    public static SearchFields Of(Message m)
+    /// <param name="maxPartChars">Index only the first this many characters of each text part (the fallback for a
+    /// message too big to index whole within the heap limit).</param>
+    public static SearchFields Of(Message m, int maxPartChars = int.MaxValue)
     {
         var b = new Builder();
-        Part(b, m.Body);
-        foreach (var a in m.Attachments) Part(b, a.Text);
+        static string Cap(string text, int max) => text.Length > max ? text[..max] : text;
+        Part(b, Cap(m.Body, maxPartChars));
+        foreach (var a in m.Attachments) Part(b, Cap(a.Text, maxPartChars));
         return new SearchFields
         {
             Subject = m.Subject,
@@ -71,30 +74,33 @@ public sealed partial class SearchFields
 
     static void Line(StringBuilder sb, ReadOnlySpan<char> line) => sb.Append(line).Append('\n');
 
-    /// <summary>One text part: quoted blocks apart, the rest either plain text or (when it looks like one) a diff.</summary>
+    /// <summary>One text part: quoted blocks apart, the rest either plain text or (when it looks like one) a diff.
+    /// Sections are appended as slices of the text (the tokenizer does not care about '\r' or extra newlines), so a
+    /// log of tens of MiB is not copied line by line.</summary>
     static void Part(Builder b, string text)
     {
         var looksLikeDiff = DiffStart().IsMatch(text);
         // split_quotes: runs of '>' lines vs the rest; a section "looks like a diff" on its own.
-        var section = new StringBuilder();
+        int start = 0;
         var quoted = false;
-        void FlushSection()
+        void Flush(int end)
         {
-            if (section.Length == 0) return;
-            var s = section.ToString();
-            section.Clear();
-            if (quoted) b.Q.Append(s);
-            else if (looksLikeDiff && DiffStart().IsMatch(s)) Diff(b, s);
-            else b.Nq.Append(s);
+            if (end <= start) return;
+            var s = text.AsSpan(start, end - start);
+            if (quoted) b.Q.Append(s).Append('\n');
+            else if (looksLikeDiff && DiffStart().IsMatch(s)) Diff(b, s.ToString().Replace("\r", ""));
+            else b.Nq.Append(s).Append('\n');
         }
         foreach (var range in text.AsSpan().Split('\n'))
         {
-            var line = text.AsSpan(range).TrimEnd('\r');
-            var isQuote = line.StartsWith(">");
-            if (isQuote != quoted) { FlushSection(); quoted = isQuote; }
-            Line(section, line);
+            var (offset, length) = range.GetOffsetAndLength(text.Length);
+            var isQuote = text.AsSpan(offset, length).StartsWith(">");
+            if (isQuote == quoted) continue;
+            Flush(offset);
+            start = offset;
+            quoted = isQuote;
         }
-        FlushSection();
+        Flush(text.Length);
     }
 
     /// <summary>index_diff: classifies each line of a section that contains a diff, quirks included (a "+++ /dev/null"

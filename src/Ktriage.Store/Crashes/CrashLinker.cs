@@ -207,7 +207,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         foreach (var group in groups) Store(group, closes);
         if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
             Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed, {parses} parses; " +
-                string.Join(", ", timers.Select(t => $"{t.Key} {t.Value.Elapsed.TotalSeconds:F1} s")));
+                string.Join(", ", timers.Select(t => $"{t.Key} {t.Value.Elapsed.TotalSeconds:F1} s")) +
+                $"; cached chars: own {ownTexts.Values.Sum(x => (long)x.Length) >> 20}M/{ownTexts.Count} full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} msgs {messages.Count} recipients {messages.Values.Sum(m => (long)m.Recipients.Length) >> 20}M functions {functionsCache.Count} files {filesCache.Count} trailers {trailersCache.Count}; GC heap {GC.GetTotalMemory(false) >> 20} MiB");
     }
 
     static long ClusterId(List<Member> group) => group.First(m => m.Placement.CopyOf is null).Rep.Id;

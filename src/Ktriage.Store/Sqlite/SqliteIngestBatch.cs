@@ -170,10 +170,10 @@ internal sealed class SqliteIngestBatch : IIngestBatch
     {
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         tx.Commit();
+        done = true;
         // Only now: the index commits what it was given for this batch, with indexed_upto.
         fts.Committed(nextRowId - 1);
         Mark("commit", t0);
-        done = true;
     }
 
     public void Dispose()

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Ktriage.Cli.Tests;
+
+/// <summary>Ingest under its GC heap limit (KTRIAGE_INGEST_HEAP_MB): a message too big to analyse still gets stored.</summary>
+public sealed class IngestMemoryTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("ktriage-memory-").FullName;
+    string Db => Path.Combine(dir, "k.db");
+
+    public void Dispose() => Directory.Delete(dir, true);
+
+    /// <summary>An mbox with a small patch and a 20 MiB console log pasted into a mail.</summary>
+    string WriteMbox()
+    {
+        var path = Path.Combine(dir, "huge.mbox");
+        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
+        w.Write("From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Ann <ann@example.org>\nTo: l@example.org\n" +
+                "Subject: [PATCH] io_uring: fix leak\nDate: Mon, 03 Mar 2025 09:12:44 +0100\nMessage-ID: <small@example.org>\n\n" +
+                "Fix it.\n---\ndiff --git a/io_uring/rw.c b/io_uring/rw.c\n--- a/io_uring/rw.c\n+++ b/io_uring/rw.c\n" +
+                "@@ -1,2 +1,2 @@ int io_read(struct io_kiocb *req)\n-\told();\n+\tnew();\n\n");
+        w.Write("From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Bob <bob@example.org>\nTo: l@example.org\n" +
+                "Subject: my machine crashes\nDate: Tue, 04 Mar 2025 09:12:44 +0100\nMessage-ID: <huge@example.org>\n\nThe whole log:\n");
+        long written = 0;
+        for (var i = 0; written < 20L << 20; i++)
+        {
+            var line = i % 40 == 0
+                ? $"[{i,8}.000000] BUG: unable to handle kernel paging request at 6b6b6b6f\n[{i,8}.000001] RIP: 0010:io_foo+0x12/0x40\n[{i,8}.000002] Call Trace:\n[{i,8}.000003]  bar_{i % 997}+0x1/0x2\n"
+                : $"[{i,8}.000000] usb 1-{i % 7}: new device number {i} using xhci_hcd\n";
+            w.Write(line);
+            written += line.Length;
+        }
+        return path;
+    }
+
+    [Fact]
+    public void Message_too_big_for_the_heap_limit_is_stored_and_searchable_with_a_note()
+    {
+        var mbox = WriteMbox();
+        var psi = Ktriage.StartInfo(Db, "ingest", mbox, "--json");
+        psi.Environment["KTRIAGE_INGEST_HEAP_MB"] = "128";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardInput.Close();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(3)), "ingest hung");
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {stderr.Result}");
+        Assert.Contains("\"added\":2", stdout.Result);
+        Assert.Contains("stored without patch and crash analysis", stdout.Result);
+
+        var messages = Ktriage.Run(Db, "messages", "--json");
+        Assert.Contains("\"messageId\":\"huge@example.org\"", messages.Stdout);
+        // The small patch beside it was analysed as usual, and the big one is in the full-text index.
+        Assert.Contains("small@example.org", Ktriage.Run(Db, "search", "dfhh:io_read", "--json").Stdout);
+        Assert.Contains("huge@example.org", Ktriage.Run(Db, "search", "usb", "--json").Stdout);
+    }
+}
