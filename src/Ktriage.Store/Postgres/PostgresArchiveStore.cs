@@ -245,8 +245,8 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
             {
                 // Documents live out of line (TOAST), which the planner does not cost: for a common word it would rather
                 // test every document (a sequential scan, or a walk by date) than read the GIN index: 0.7 s instead of
-                // 20 ms. For the page of ids, only bitmap scans are left to it.
-                Exec(conn, tx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off");
+                // 20 ms. For the page of ids of a text query, only bitmap scans are left to it.
+                if (sql.UsesText) Exec(conn, tx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off");
                 using var cmd = new NpgsqlCommand(page, conn, tx);
                 foreach (var (n, v) in sql.Parameters) cmd.Parameters.AddWithValue(n, v);
                 cmd.Parameters.AddWithValue("@n", limit);

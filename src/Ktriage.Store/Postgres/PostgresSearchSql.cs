@@ -19,7 +19,14 @@ internal sealed class PostgresSearchSql(IReadOnlyDictionary<string, string> stem
     /// query is answered from message_doc alone, newest first by its date column.</summary>
     public string? TextOnly(SearchNode node) => Condition(node);
 
-    string Match(DocPart part, string tsquery) => $"d.{PostgresTextIndex.Column(part)} @@ {Param(tsquery)}::tsquery";
+    /// <summary>Whether the query has text terms (reads message_doc).</summary>
+    public bool UsesText { get; private set; }
+
+    string Match(DocPart part, string tsquery)
+    {
+        UsesText = true;
+        return $"d.{PostgresTextIndex.Column(part)} @@ {Param(tsquery)}::tsquery";
+    }
 
     /// <summary>SQL on <c>d</c> for a subtree of text terms, or null.</summary>
     string? Condition(SearchNode node)
