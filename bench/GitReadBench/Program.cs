@@ -4,11 +4,41 @@
 //   GitReadBench dump ANY-SOURCE       -> prints every item (kind, locator, bytes): to look at what a source yields
 //   GitReadBench stages ANY-SOURCE     -> CPU seconds of each ingest stage (parse, body hash, patch, crash, facts JSON)
 //                                         over every message, on one thread, messages held in memory first
+//   GitReadBench crashmem ANY-SOURCE   -> ingest's parse stage (Task.Run per message, 64 in flight) without the store:
+//                                         peak RSS vs GC heap, to see what crash analysis keeps (KTRIAGE_NOCRASH=1: skip it)
+//   GitReadBench crashlist ANY-SOURCE  -> every crash report found, as ingest finds it: locator, context flags
+//                                         (f=frames s=site c=CPU/PID m=modules r=registers), title, header line
+//   GitReadBench jitmem MIB            -> JIT every method of the ktriage assemblies and list those whose compilation
+//                                         raises peak RSS by more than MIB; run with DOTNET_TieredCompilation=0 to see
+//                                         the fully optimizing JIT (tier 1 without PGO, as the CLI runs)
 using System.Diagnostics;
 using Ktriage.Core.Mail;
 using Ktriage.Sources;
 using LibGit2Sharp;
 
+if (args.Length == 2 && args[0] == "jitmem")
+{
+    // Peak RSS (VmHWM) is reset before each method through /proc/self/clear_refs, so each figure is that JIT's own peak.
+    static long PeakKiB() => long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+    static long RssKiB() => long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+    long limitKiB = long.Parse(args[1]) << 10;
+    int methods = 0, heavy = 0;
+    var flags = System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly;
+    foreach (var asm in new[] { typeof(MailParser).Assembly, typeof(SourceFactory).Assembly, typeof(Ktriage.Store.MessageFacts).Assembly })
+        foreach (var type in asm.GetTypes().Where(t => !t.ContainsGenericParameters))
+            foreach (var m in type.GetMethods(flags).Cast<System.Reflection.MethodBase>().Concat(type.GetConstructors(flags)))
+            {
+                if (m.IsAbstract || m.ContainsGenericParameters || m.GetMethodBody() is null) continue;
+                File.WriteAllText("/proc/self/clear_refs", "5");
+                long before = RssKiB();
+                try { System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(m.MethodHandle); } catch (Exception) { continue; }
+                methods++;
+                long grew = PeakKiB() - before;
+                if (grew > limitKiB) { heavy++; Console.WriteLine($"  +{grew >> 10,4} MiB peak  {type.FullName}.{m.Name}"); }
+            }
+    Console.WriteLine($"jitmem: {methods} methods compiled, {heavy} raised peak RSS by more than {args[1]} MiB");
+    return 0;
+}
 if (args.Length != 2) { Console.Error.WriteLine("usage: GitReadBench sources|libgit2 EPOCH.git"); return 2; }
 var (mode, repo) = (args[0], args[1]);
 var sw = Stopwatch.StartNew();
@@ -70,7 +100,79 @@ if (mode == "stages")
     }
     return 0;
 }
-if (mode == "sources")
+if (mode == "crashlist")
+{
+    foreach (var source in SourceFactory.Open(repo))
+        await foreach (var raw in source.ReadAsync(null))
+        {
+            if (raw.Kind != RawKind.Message) continue;
+            var m = MailParser.Parse(raw);
+            var text = m.AllText;
+            foreach (var r in Ktriage.Core.Crashes.CrashAnalyzer.Analyze(text))
+            {
+                var ctx = (r.Frames.Count > 0 ? "f" : "-") + (r.CrashSite is not null ? "s" : "-") + (r.Cpu is not null || r.Pid is not null ? "c" : "-")
+                    + (r.Modules.Count > 0 ? "m" : "-") + (r.Registers.Count > 0 ? "r" : "-");
+                var lines = text.Split('\n');
+                var head = r.StartLine - 1 < lines.Length ? lines[r.StartLine - 1].Trim() : "";
+                Console.WriteLine($"{raw.Locator}\t{ctx}\t{r.Title}\t{(head.Length > 160 ? head[..160] : head)}");
+            }
+        }
+    return 0;
+}
+if (mode == "crashmem")
+{
+    bool crash = Environment.GetEnvironmentVariable("KTRIAGE_NOCRASH") != "1";
+    long peakRss = 0, gcAtPeak = 0, committedAtPeak = 0, reports = 0;
+    string statusAtPeak = "", mapsAtPeak = "";
+    bool smaps = Environment.GetEnvironmentVariable("KTRIAGE_SMAPS") == "1";
+    long mapsRss = 0;
+    // Biggest mappings by RSS: which allocator holds the memory (GC regions, malloc arenas, JIT code heap…).
+    static string BiggestMappings()
+    {
+        var maps = new List<(long Rss, string Head)>();
+        string head = "";
+        foreach (var l in File.ReadLines("/proc/self/smaps"))
+        {
+            if (l.Length > 0 && char.IsAsciiHexDigit(l[0]) && l.Contains('-') && !l.StartsWith("Rss")) head = l;
+            else if (l.StartsWith("Rss:")) maps.Add((long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]), head));
+        }
+        return string.Join("\n", maps.OrderByDescending(m => m.Rss).Take(14).Select(m => $"  {m.Rss >> 10,5} MiB  {m.Head}"));
+    }
+    using var sampler = new Timer(_ =>
+    {
+        var status = File.ReadAllLines("/proc/self/status");
+        long rss = long.Parse(status.First(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) << 10;
+        if (rss <= peakRss) return;
+        var info = GC.GetGCMemoryInfo();
+        (peakRss, gcAtPeak, committedAtPeak) = (rss, GC.GetTotalMemory(false), info.TotalCommittedBytes);
+        if (smaps && rss > mapsRss + (16 << 20)) { mapsRss = rss; mapsAtPeak = BiggestMappings(); }
+        statusAtPeak = string.Join(" ", status.Where(l => l.StartsWith("Rss") || l.StartsWith("Threads")).Select(l => string.Join("", l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
+    }, null, 0, 50);
+    var channel = System.Threading.Channels.Channel.CreateBounded<Task<int>>(64);
+    var producer = Task.Run(async () =>
+    {
+        foreach (var source in SourceFactory.Open(repo))
+            await foreach (var raw in source.ReadAsync(null))
+            {
+                if (raw.Kind != RawKind.Message) { problems++; continue; }
+                messages++; bytes += raw.Bytes.Length;
+                await channel.Writer.WriteAsync(Task.Run(() =>
+                {
+                    var m = MailParser.Parse(raw);
+                    var patch = Ktriage.Core.Patches.PatchAnalyzer.Analyze(m);
+                    var crashes = crash ? Ktriage.Core.Crashes.CrashAnalyzer.Analyze(m.AllText) : [];
+                    new Ktriage.Store.MessageFacts(patch, crashes).Prepare();
+                    return crashes.Count;
+                }));
+            }
+        channel.Writer.Complete();
+    });
+    await foreach (var t in channel.Reader.ReadAllAsync()) reports += await t;
+    await producer;
+    if (smaps) Console.WriteLine("biggest mappings at the peak:\n" + mapsAtPeak);
+    Console.WriteLine($"crashmem (crash analysis {(crash ? "on" : "off")}): {reports} reports; peak RSS {peakRss >> 20} MiB, GC heap then {gcAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; {statusAtPeak}; threads now {Process.GetCurrentProcess().Threads.Count}");
+}
+else if (mode == "sources")
 {
     foreach (var source in SourceFactory.Open(repo))
         await foreach (var m in source.ReadAsync(null))

@@ -138,19 +138,32 @@ internal static class OopsCommand
         // Warm: keep going for 3 s of CPU so the runtime has re-jitted the hot methods (tier 1), which is what a
         // long ingest runs on; rounds measured before that mostly measure the JIT. CPU, not wall: on a busy machine
         // the process gets a fraction of a core.
+        // On a loaded machine the JIT's background thread gets so little of a core that 3 s are not enough: the
+        // warm-up also goes on until three passes in a row compiled nothing (tier-1 re-jits included).
         // KTRIAGE_BENCH_WARMUP_CPU_S=0 skips it (instruction counting under valgrind, where a second is a few rounds).
         double warmCpu = double.TryParse(Environment.GetEnvironmentVariable("KTRIAGE_BENCH_WARMUP_CPU_S"), out var w) ? w : 3;
         var warm = Stopwatch.StartNew();
         var cpuStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        while ((System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds < warmCpu && warm.Elapsed.TotalSeconds < 60)
+        for (int quietPasses = 0; warmCpu > 0 && warm.Elapsed.TotalSeconds < 60
+             && ((System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds < warmCpu || quietPasses < 3);)
+        {
+            long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
             foreach (var t in texts) CrashAnalyzer.Analyze(t);
+            quietPasses = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? quietPasses + 1 : 0;
+        }
+        Console.WriteLine($"warm-up {warm.Elapsed.TotalSeconds:F1} s");
         var per = new List<double>();
         var worst = new double[texts.Count];
         var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         // Allocation per round does not depend on machine load: the one figure comparable across busy runs.
         long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+        // Also this thread's CPU per round: on a shared machine the least disturbed round (the minimum) is the figure
+        // that compares across runs; process CPU also counts the JIT and other threads.
+        var roundCpu = new List<double>();
         var total = Stopwatch.StartNew();
         for (int i = 0; i < rounds; i++)
+        {
+            var r0 = ThreadCpu.Milliseconds();
             for (int j = 0; j < texts.Count; j++)
             {
                 var sw = Stopwatch.StartNew();
@@ -159,13 +172,17 @@ internal static class OopsCommand
                 per.Add(ms);
                 worst[j] = Math.Max(worst[j], ms);
             }
+            roundCpu.Add(ThreadCpu.Milliseconds() - r0);
+        }
         total.Stop();
+        roundCpu.Sort();
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
         per.Sort();
         double mb = bytes * rounds / 1e6;
         Console.WriteLine($"inputs {texts.Count}  bytes {bytes:N0}  rounds {rounds}");
         Console.WriteLine($"throughput {mb / total.Elapsed.TotalSeconds:F1} MB/s wall, {mb / cpu.TotalSeconds:F1} MB/s CPU  per round {total.Elapsed.TotalSeconds / rounds:F3} s wall, {cpu.TotalSeconds / rounds:F3} s CPU, {allocated / rounds / 1e6:F1} MB allocated");
+        Console.WriteLine($"analysis thread CPU per round: min {roundCpu[0]:F1} ms ({bytes / roundCpu[0] / 1e3:F1} MB/s), median {roundCpu[roundCpu.Count / 2]:F1} ms ({bytes / roundCpu[roundCpu.Count / 2] / 1e3:F1} MB/s)");
         Console.WriteLine($"per-input p50 {per[per.Count / 2]:F3} ms  p99 {per[(int)(per.Count * 0.99)]:F3} ms  max {per[^1]:F3} ms");
         foreach (var j in Enumerable.Range(0, texts.Count).OrderByDescending(j => worst[j]).Take(5))
             Console.WriteLine($"  slowest {worst[j],9:F3} ms  {inputs[j].Source}");

@@ -27,19 +27,47 @@ public static class CrashAnalyzer
     /// <summary>Only the first report's syzkaller title, as syzkaller's Parse would give it (null: no crash).</summary>
     public static string? FirstTitle(string text) => Analyze(text) is [var first, ..] ? first.Title : null;
 
-    // Subject lines, thread overviews and prose that merely mention a crash header.
-    static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase);
+    // Subject lines, thread overviews, syzbot commands ("#syz dup: <title>") and prose that merely mention a crash header.
+    static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|#syz\s|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase);
 
     // A header quoted inside a sentence ("fixes the \"BUG: …\" we saw") is a mention, not a report.
-    static bool InProse(string line)
+    static bool InProse(string line, OopsKind? kind)
     {
-        var kind = SyzReportParser.MatchHeader(line);
         if (kind is null) return false;
         int at = line.IndexOf(kind.Header, StringComparison.Ordinal);
         var before = line[..at].TrimEnd();
         if (before.Length == 0) return false;
         return before[^1] is '"' or '\'' or '(' or '`' or '\u201c';
     }
+
+    /// <summary>
+    /// A header no title format of its kind matches, outside any console log, with nothing a kernel prints in or
+    /// around a crash: no CPU/PID, source position or func+off/size on the header line, and no frames, crash site,
+    /// registers, modules or "Call Trace" after it. That is a build, lint or docs tool's message sharing the kernel's
+    /// "WARNING:"/"BUG:"/"INFO:" prefix (docutils/kernel-doc, modpost, Kconfig, checkpatch, coccinelle, LTP's TINFO),
+    /// prose ending in one ("reported the following BUG:") or a crash title quoted in a list. syzkaller only reads
+    /// console output, where it titles such a line by itself; in mail it is not a crash.
+    /// </summary>
+    static bool IsToolMessage(SyzParse p, List<LogLine> lines, int end, CrashReport r)
+    {
+        if (p.Format is not null || p.CorruptedReason == SyzReportParser.TitleButNoReport || lines[p.HeaderLine].HasConsolePrefix) return false;
+        if (r.Frames.Count > 0 || r.CrashSite is not null || r.Cpu is not null || r.Pid is not null || r.Modules.Count > 0 || r.Registers.Count > 0) return false;
+        var header = lines[p.HeaderLine].Text;
+        int at = header.IndexOf(p.Kind.Header, StringComparison.Ordinal);
+        if (at >= 0 && KernelDetail.IsMatch(header.AsSpan(at + p.Kind.Header.Length))) return false;
+        for (int i = p.HeaderLine + 1; i <= end && i < lines.Count; i++)
+        {
+            var t = lines[i].Text.AsSpan().Trim();
+            if (t.StartsWith("Call Trace", StringComparison.OrdinalIgnoreCase) || t.SequenceEqual("<TASK>") || SymbolizedFrame.IsMatch(t)) return false;
+        }
+        return true;
+    }
+
+    // What a kernel puts on a crash header line: "CPU: 1 PID: 2", "CPU#0", "at fs/x.c:12", "f+0x1/0x2", a kernel
+    // pointer (SLUB debug's "INFO: 0xffff…-0xffff… First byte 0x6a instead of 0x6b").
+    static readonly Regex KernelDetail = new(@"CPU: \d+ PID: -?\d+|CPU#\d+|[\w/.\-]+\.(?:c|h|S|rs):\d+|\w\+0x[0-9a-f]+/0x[0-9a-f]+|0x[0-9a-f]{8,}", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    // A symbolized frame without offsets (syzbot): " io_req_cqe_overflow io_uring/io_uring.c:810 [inline]".
+    static readonly Regex SymbolizedFrame = new(@"^[A-Za-z_.][\w.]*\s+[\w/.\-]+\.(?:c|h|S|rs):\d+(?:\s+\[inline\])?$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     // A log with thousands of crash headers is a flood (or an attack): the first ones tell the story, and
     // past this every further header would only cost time.
@@ -49,7 +77,7 @@ public static class CrashAnalyzer
     {
         var lines = LogNormalizer.Normalize(text);
         var texts = lines.Select(l => l.Text).ToList();
-        bool Accept(int i) => lines[i].HasConsolePrefix || (!MailMention.IsMatch(texts[i]) && !InProse(texts[i]));
+        bool Accept(int i) => lines[i].HasConsolePrefix || (!MailMention.IsMatch(texts[i]) && !InProse(texts[i], lines[i].Header));
 
         var reports = new List<CrashReport>();
         foreach (var (from, to) in Blocks(lines))
@@ -61,7 +89,7 @@ public static class CrashAnalyzer
                 if (p is null) break;
                 int end = ReportExtent.End(lines, p, to);
                 var report = ReportBuilder.Build(p, lines, end);
-                reports.Add(report);
+                if (!IsToolMessage(p, lines, end, report)) reports.Add(report);
                 pos = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Max(end + 1, p.HeaderLine + 1);
             }
         }

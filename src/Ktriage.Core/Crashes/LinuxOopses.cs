@@ -485,6 +485,21 @@ internal static class LinuxOopses
                 Fmt = "WARNING in %[3]v",
                 Stack = Warning(),
             },
+            // Symbolized logs (syzbot's mails) print the WARN site as "func file.c:N [inline]" instead of "func+0x…":
+            // syzkaller reads the raw log, where the same header names the function with an offset, and titles by
+            // the stack either way.
+            new()
+            {
+                Title = C(@"WARNING: (?:.* )?{{SRC}} at (?:[a-zA-Z0-9_]+) (?:[a-zA-Z0-9_/.\-]+\.[a-z]+:[0-9]+)"),
+                Fmt = "WARNING in %[2]v",
+                Stack = Warning(),
+            },
+            new()
+            {
+                Title = C(@"WARNING: .* at {{SRC}} (?:[a-zA-Z0-9_]+) (?:[a-zA-Z0-9_/.\-]+\.[a-z]+:[0-9]+)"),
+                Fmt = "WARNING in %[2]v",
+                Stack = Warning(),
+            },
             .. Lockdep("WARNING"),
             new()
             {

@@ -3,11 +3,15 @@ using System.Text.RegularExpressions;
 namespace Ktriage.Core.Crashes;
 
 /// <summary>A logical kernel log line recovered from mail/syslog/flattened text.</summary>
-/// <remarks>PrefixLength/Context: the console prefix of Text ("[ 1.2][ T12] "), see <see cref="ConsolePrefix"/>.</remarks>
-internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDepth, bool HasConsolePrefix, int PrefixLength, int Context)
+/// <remarks>PrefixLength/Context: the console prefix of Text ("[ 1.2][ T12] "), see <see cref="ConsolePrefix"/>.
+/// Header: the crash kind whose header Text carries (<see cref="SyzReportParser.MatchHeader"/>), found once here
+/// because the report scan, the next-report search and the mail-mention checks all ask it for the same lines.</remarks>
+internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDepth, bool HasConsolePrefix, int PrefixLength, int Context, OopsKind? Header)
 {
-    public LogLine(string text, int sourceLine, int quoteDepth, bool hasConsolePrefix)
-        : this(text, sourceLine, quoteDepth, hasConsolePrefix, ConsolePrefix.Parse(text, out int context), context) { }
+    /// <param name="mayHaveHeader">False when the source line is known to hold no crash header (no search then).</param>
+    public LogLine(string text, int sourceLine, int quoteDepth, bool hasConsolePrefix, bool mayHaveHeader = true)
+        : this(text, sourceLine, quoteDepth, hasConsolePrefix, ConsolePrefix.Parse(text, out int context), context,
+            mayHaveHeader ? SyzReportParser.MatchHeader(text) : null) { }
 
     /// <summary>The line without its console prefix.</summary>
     public ReadOnlySpan<char> Message => Text.AsSpan(PrefixLength);
@@ -34,20 +38,27 @@ internal static class LogNormalizer
     {
         var raw = text.Split('\n');
         var lines = new List<LogLine>(raw.Length);
+        // Crash headers are rare: one search over the whole text finds the lines that hold one, and every other line
+        // (and whatever is cut from it) skips the per-line header search.
+        int lineStart = 0, nextHeader = SyzReportParser.NextHeader(text, 0);
         for (int n = 0; n < raw.Length; n++)
         {
             var line = raw[n];
+            int lineEnd = lineStart + line.Length;
+            if (nextHeader >= 0 && nextHeader < lineStart) nextHeader = SyzReportParser.NextHeader(text, lineStart);
+            bool mayHaveHeader = nextHeader >= 0 && nextHeader < lineEnd;
+            lineStart = lineEnd + 1;
             if (line.EndsWith('\r')) line = line[..^1];
             if (line.Length > MaxRawLineLength) line = line[..MaxRawLineLength];
             if (line.Length > FlattenedLength && FlatSplit.Count(line) >= 3)
-                SplitFlattened(line, n + 1, lines);
+                SplitFlattened(line, n + 1, lines, mayHaveHeader);
             else
-                lines.Add(Clean(line, n + 1, 0));
+                lines.Add(Clean(line, n + 1, 0, mayHaveHeader));
         }
         return Rejoin(lines);
     }
 
-    static LogLine Clean(string line, int source, int depth)
+    static LogLine Clean(string line, int source, int depth, bool mayHaveHeader)
     {
         // printk lines are < 1 KiB and flattened pages were split above: anything longer is not log text, and
         // cutting it keeps every per-line regex (some scan a line once per header occurrence) cheap.
@@ -66,7 +77,7 @@ internal static class LogNormalizer
             prefix = true;
         }
         else if (ConsolePrefix.HasTimestamp(line)) prefix = true;
-        return new LogLine(line, source, depth, prefix);
+        return new LogLine(line, source, depth, prefix, mayHaveHeader);
     }
 
     // Quote needs '>' after at most 3 blanks; most lines are not quoted and skip the regex.
@@ -80,17 +91,17 @@ internal static class LogNormalizer
         return false;
     }
 
-    static void SplitFlattened(string line, int source, List<LogLine> into)
+    static void SplitFlattened(string line, int source, List<LogLine> into, bool mayHaveHeader)
     {
         // Quote marks of joined lines pile up ("> > > CPU: 1" for a blank quote line plus a quoted one), so
         // depth means nothing here: copies are told apart by their headers instead.
         int last = 0;
         foreach (Match m in FlatSplit.Matches(line))
         {
-            if (m.Index > last) into.Add(Clean(line[last..m.Index].TrimEnd(), source, 0) with { QuoteDepth = 0 });
+            if (m.Index > last) into.Add(Clean(line[last..m.Index].TrimEnd(), source, 0, mayHaveHeader) with { QuoteDepth = 0 });
             last = m.Index;
         }
-        into.Add(Clean(line[last..], source, 0) with { QuoteDepth = 0 });
+        into.Add(Clean(line[last..], source, 0, mayHaveHeader) with { QuoteDepth = 0 });
     }
 
     /// <summary>
@@ -111,7 +122,7 @@ internal static class LogNormalizer
             {
                 var prev = result[^1];
                 if (prev.HasConsolePrefix && prev.QuoteDepth == cur.QuoteDepth && NextPrefixedWithin(lines, i, cur.QuoteDepth, 4)
-                    && SyzReportParser.MatchHeader(cur.Text) is null)
+                    && cur.Header is null)
                 {
                     result[^1] = new LogLine(prev.Text.TrimEnd() + " " + cur.Text.Trim(), prev.SourceLine, prev.QuoteDepth, prev.HasConsolePrefix);
                     continue;

@@ -22,12 +22,38 @@ internal sealed class OopsFormat
     public string TitleLiteral => titleLiteral ??= Rx.LeadingLiteral(Title);
     string? titleLiteral;
     public Regex? Report { get; init; }
+
+    /// <summary>Title and Report as matched: compiled once they have been used often (see <see cref="HotRegex"/>).</summary>
+    public Regex TitleToMatch => (hotTitle ??= new HotRegex(Title)).Next();
+    public Regex? ReportToMatch => Report is null ? null : (hotReport ??= new HotRegex(Report)).Next();
+    HotRegex? hotTitle, hotReport;
     public required string Fmt { get; init; }
     public string[] Alt { get; init; } = [];
     public StackFormat? Stack { get; init; }
     public bool NoStackTrace { get; init; }
     /// <summary>The format only matches truncated reports, so whatever it yields is corrupted.</summary>
     public bool Corrupted { get; init; }
+}
+
+/// <summary>
+/// A regex interpreted until it has been used <see cref="Threshold"/> times, then replaced by a compiled copy (same
+/// pattern, options and timeout, so the same matches). The crash tables hold hundreds of title regexes: compiling
+/// them all would cost a one-shot `ktriage oops` about a second, while interpreting the few dozen that every report
+/// runs was the largest single cost of a long analysis (ingest, benches).
+/// </summary>
+internal sealed class HotRegex(Regex interpreted)
+{
+    const int Threshold = 32;
+    int uses;
+    Regex current = interpreted;
+
+    public Regex Next()
+    {
+        // Races only cost a duplicate compilation; every copy matches the same.
+        if (uses < Threshold && ++uses == Threshold)
+            Volatile.Write(ref current, new Regex(interpreted.ToString(), interpreted.Options | RegexOptions.Compiled, interpreted.MatchTimeout));
+        return Volatile.Read(ref current);
+    }
 }
 
 /// <summary>Where to find the guilty frame: a sequence of line regexes, <see cref="Rx.ParseStackTrace"/> marking a trace.</summary>

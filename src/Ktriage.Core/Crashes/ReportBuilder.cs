@@ -27,6 +27,12 @@ internal static class ReportBuilder
     static readonly Regex LocalVariable = new(@"^Local variable .* created at:", RegexOptions.Compiled);
     static readonly Regex NmiBacktrace = new(@"NMI backtrace for cpu (?<n>\d+)|Task dump for CPU (?<n>\d+)", RegexOptions.Compiled);
 
+    // The literals the header-address, KASAN address, CR2, CPU/Pid/Process, EFLAGS, taint, hardware, modules and
+    // Code checks of ReadStructure look for ("at addr" contains " at ").
+    static readonly System.Buffers.SearchValues<string> StructureMarks = System.Buffers.SearchValues.Create(
+        [" at ", "address", "in range [", "CR2: ", "CPU: ", "Pid: ", "Process ", "EFLAGS: ", "Not tainted", "Tainted: ",
+         "Hardware name: ", "Modules linked in:", "Code:"], StringComparison.Ordinal);
+
     public static CrashReport Build(SyzParse p, List<LogLine> lines, int end)
     {
         var r = new CrashReport
@@ -116,56 +122,60 @@ internal static class ReportBuilder
                 inCode = false;
             }
 
-            if (i == 0 || headerAddr is null)
+            // Every check below needs one of StructureMarks: most lines (frames) skip them all with one search.
+            if (line.AsSpan().IndexOfAny(StructureMarks) >= 0)
             {
-                // Every HeaderAddress alternative contains " at " or "address": most lines skip the regex.
-                var ha = line.Contains(" at ", StringComparison.Ordinal) || line.Contains("address", StringComparison.Ordinal) ? HeaderAddress.Match(line) : Match.Empty;
-                if (ha.Success && (i == 0 || line.Contains("BUG", StringComparison.Ordinal) || line.Contains("Unable", StringComparison.Ordinal) || line.Contains("general protection", StringComparison.Ordinal)))
-                    headerAddr ??= ha.Groups["a"].Value;
-            }
-            if (kasanAddr is null && (line.Contains("at addr", StringComparison.Ordinal) || line.Contains("in range [", StringComparison.Ordinal)) && KasanAddress.Match(line) is { Success: true } ka) kasanAddr = ka.Groups["a"].Value;
-            if (cr2 is null && line.Contains("CR2: ", StringComparison.Ordinal) && Cr2.Match(line) is { Success: true } c2) cr2 = c2.Groups["a"].Value;
+                if (i == 0 || headerAddr is null)
+                {
+                    // Every HeaderAddress alternative contains " at " or "address": most lines skip the regex.
+                    var ha = line.Contains(" at ", StringComparison.Ordinal) || line.Contains("address", StringComparison.Ordinal) ? HeaderAddress.Match(line) : Match.Empty;
+                    if (ha.Success && (i == 0 || line.Contains("BUG", StringComparison.Ordinal) || line.Contains("Unable", StringComparison.Ordinal) || line.Contains("general protection", StringComparison.Ordinal)))
+                        headerAddr ??= ha.Groups["a"].Value;
+                }
+                if (kasanAddr is null && (line.Contains("at addr", StringComparison.Ordinal) || line.Contains("in range [", StringComparison.Ordinal)) && KasanAddress.Match(line) is { Success: true } ka) kasanAddr = ka.Groups["a"].Value;
+                if (cr2 is null && line.Contains("CR2: ", StringComparison.Ordinal) && Cr2.Match(line) is { Success: true } c2) cr2 = c2.Groups["a"].Value;
 
-            if (r.Cpu is null && line.Contains("CPU: ", StringComparison.Ordinal) && CpuLine.Match(line) is { Success: true } cm)
-            {
-                r.Cpu = int.Parse(cm.Groups["cpu"].Value);
-                r.Pid = int.TryParse(cm.Groups["pid"].Value, out var pid) ? pid : null;
-                r.Comm = cm.Groups["comm"].Value.Trim();
-                r.Taint ??= cm.Groups["taint"].Success ? Taint.Decode(cm.Groups["taint"].Value) : line.Contains("Not tainted") ? Taint.None : null;
-                if (cm.Groups["ver"].Success) r.KernelVersion ??= cm.Groups["ver"].Value;
-            }
-            else if (r.Pid is null && line.Contains("Pid: ", StringComparison.Ordinal) && OldPid.Match(line) is { Success: true } op)
-            {
-                r.Pid = int.Parse(op.Groups["pid"].Value);
-                r.Comm = op.Groups["comm"].Value;
-                r.Taint ??= op.Groups["taint"].Success ? Taint.Decode(op.Groups["taint"].Value) : Taint.None;
-                r.KernelVersion ??= op.Groups["ver"].Value;
-            }
-            else if (r.Pid is null && line.Contains("Process ", StringComparison.Ordinal) && OldProcess.Match(line) is { Success: true } pr)
-            {
-                r.Pid = int.Parse(pr.Groups["pid"].Value);
-                r.Comm = pr.Groups["comm"].Value;
-            }
-            if (r.Cpu is null && line.Contains("CPU: ", StringComparison.Ordinal) && OldCpu.Match(line) is { Success: true } oc) r.Cpu = int.Parse(oc.Groups["cpu"].Value);
-            if (r.KernelVersion is null && line.Contains("EFLAGS: ", StringComparison.Ordinal) && EflagsVersion.Match(line) is { Success: true } ev) r.KernelVersion = ev.Groups["ver"].Value;
-            if (r.Taint is null && (line.Contains("Not tainted", StringComparison.Ordinal) || line.Contains("Tainted: ", StringComparison.Ordinal))
-                && TaintOnly.Match(line) is { Success: true } to)
-            {
-                r.Taint = to.Groups["taint"].Success ? Taint.Decode(to.Groups["taint"].Value) : Taint.None;
-                if (to.Groups["ver"].Success) r.KernelVersion ??= to.Groups["ver"].Value;
-            }
-            if (r.Hardware is null && line.Contains("Hardware name: ", StringComparison.Ordinal) && Hardware.Match(line) is { Success: true } hw) r.Hardware = hw.Groups["hw"].Value.Trim();
-            if (modules.Count == 0 && line.Contains("Modules linked in:", StringComparison.Ordinal) && Modules.Match(line) is { Success: true } mm)
-            {
-                AddModules(modules, mm.Groups["m"].Value);
-                inModules = true;
-                continue;
-            }
-            if (codeBytes is null && line.Contains("Code:", StringComparison.Ordinal) && Code.Match(line) is { Success: true } co && !co.Groups["b"].Value.StartsWith("Bad", StringComparison.Ordinal))
-            {
-                codeBytes = co.Groups["b"].Value.Trim();
-                inCode = true;
-                continue;
+                if (r.Cpu is null && line.Contains("CPU: ", StringComparison.Ordinal) && CpuLine.Match(line) is { Success: true } cm)
+                {
+                    r.Cpu = int.Parse(cm.Groups["cpu"].Value);
+                    r.Pid = int.TryParse(cm.Groups["pid"].Value, out var pid) ? pid : null;
+                    r.Comm = cm.Groups["comm"].Value.Trim();
+                    r.Taint ??= cm.Groups["taint"].Success ? Taint.Decode(cm.Groups["taint"].Value) : line.Contains("Not tainted") ? Taint.None : null;
+                    if (cm.Groups["ver"].Success) r.KernelVersion ??= cm.Groups["ver"].Value;
+                }
+                else if (r.Pid is null && line.Contains("Pid: ", StringComparison.Ordinal) && OldPid.Match(line) is { Success: true } op)
+                {
+                    r.Pid = int.Parse(op.Groups["pid"].Value);
+                    r.Comm = op.Groups["comm"].Value;
+                    r.Taint ??= op.Groups["taint"].Success ? Taint.Decode(op.Groups["taint"].Value) : Taint.None;
+                    r.KernelVersion ??= op.Groups["ver"].Value;
+                }
+                else if (r.Pid is null && line.Contains("Process ", StringComparison.Ordinal) && OldProcess.Match(line) is { Success: true } pr)
+                {
+                    r.Pid = int.Parse(pr.Groups["pid"].Value);
+                    r.Comm = pr.Groups["comm"].Value;
+                }
+                if (r.Cpu is null && line.Contains("CPU: ", StringComparison.Ordinal) && OldCpu.Match(line) is { Success: true } oc) r.Cpu = int.Parse(oc.Groups["cpu"].Value);
+                if (r.KernelVersion is null && line.Contains("EFLAGS: ", StringComparison.Ordinal) && EflagsVersion.Match(line) is { Success: true } ev) r.KernelVersion = ev.Groups["ver"].Value;
+                if (r.Taint is null && (line.Contains("Not tainted", StringComparison.Ordinal) || line.Contains("Tainted: ", StringComparison.Ordinal))
+                    && TaintOnly.Match(line) is { Success: true } to)
+                {
+                    r.Taint = to.Groups["taint"].Success ? Taint.Decode(to.Groups["taint"].Value) : Taint.None;
+                    if (to.Groups["ver"].Success) r.KernelVersion ??= to.Groups["ver"].Value;
+                }
+                if (r.Hardware is null && line.Contains("Hardware name: ", StringComparison.Ordinal) && Hardware.Match(line) is { Success: true } hw) r.Hardware = hw.Groups["hw"].Value.Trim();
+                if (modules.Count == 0 && line.Contains("Modules linked in:", StringComparison.Ordinal) && Modules.Match(line) is { Success: true } mm)
+                {
+                    AddModules(modules, mm.Groups["m"].Value);
+                    inModules = true;
+                    continue;
+                }
+                if (codeBytes is null && line.Contains("Code:", StringComparison.Ordinal) && Code.Match(line) is { Success: true } co && !co.Groups["b"].Value.StartsWith("Bad", StringComparison.Ordinal))
+                {
+                    codeBytes = co.Groups["b"].Value.Trim();
+                    inCode = true;
+                    continue;
+                }
             }
             if (MayBeRegisterLine(trimmed) && RegLineStart.IsMatch(line) && !SiteLine.IsMatch(line))
             {

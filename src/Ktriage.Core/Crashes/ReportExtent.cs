@@ -36,7 +36,7 @@ internal static class ReportExtent
                 gap = 0;
                 last = i;
             }
-            if (t.Contains("---[ end trace", StringComparison.Ordinal) || t.Contains("---[ end Kernel panic", StringComparison.Ordinal))
+            if (t.Contains("---[ end ", StringComparison.Ordinal) && (t.Contains("---[ end trace", StringComparison.Ordinal) || t.Contains("---[ end Kernel panic", StringComparison.Ordinal)))
                 break;
         }
         return last;

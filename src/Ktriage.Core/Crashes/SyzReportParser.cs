@@ -35,6 +35,13 @@ internal static class SyzReportParser
     /// <summary>True when the text holds any crash header at all: the cheap gate before any regex.</summary>
     public static bool MayContainCrash(ReadOnlySpan<char> text) => text.IndexOfAny(Headers) >= 0;
 
+    /// <summary>Index of the first crash header literal in text at or after from, or -1.</summary>
+    public static int NextHeader(string text, int from)
+    {
+        int i = text.AsSpan(from).IndexOfAny(Headers);
+        return i < 0 ? -1 : from + i;
+    }
+
     /// <summary>The crash kind whose header this line carries (and is not a known look-alike), else null.</summary>
     public static OopsKind? MatchHeader(string line)
     {
@@ -52,7 +59,7 @@ internal static class SyzReportParser
     {
         for (int i = from; i < to; i++)
         {
-            var k = MatchHeader(lines[i].Text);
+            var k = lines[i].Header;
             if (k is null || (accept is not null && !accept(i))) continue;
             kind = k;
             return i;
@@ -96,6 +103,8 @@ internal static class SyzReportParser
     }
 
     const string NoFrames = "extracted no stack frame";
+    /// <summary>Corrupted reason when a title format matched but its report regex did not (a known but cut-short header).</summary>
+    public const string TitleButNoReport = "matched title but not report regexp";
 
     [ThreadStatic] static StringBuilder? reportBuilder;
 
@@ -114,7 +123,7 @@ internal static class SyzReportParser
             var line = lines[i].Text;
             if (i > start && second < 0)
             {
-                var k = MatchHeader(line);
+                var k = lines[i].Header;
                 if (k is not null && (accept is null || accept(i)) && !LinuxOopses.ReportStartIgnores.Any(r => r.IsMatch(line))
                     && !RepeatedHeader(lines[start], lines[i], i - start))
                     second = i;
@@ -124,15 +133,17 @@ internal static class SyzReportParser
             if (second >= 0 && (!taskContext || i - second > TaskContextTail)) break;
             var (context1, prefixLength) = (lines[i].Context, lines[i].PrefixLength);
             bool skipLine = skipText;
-            if (line.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal))
+            // One search rules out the three line checks for most lines.
+            bool marked = line.AsSpan().IndexOfAny(ReportLineMarks) >= 0;
+            if (marked && line.Contains("Disabling lock debugging due to kernel taint", StringComparison.Ordinal))
                 skipLine = true;
-            else if (textLines > 25 && line.Contains("Kernel panic - not syncing", StringComparison.Ordinal))
+            else if (marked && textLines > 25 && line.Contains("Kernel panic - not syncing", StringComparison.Ordinal))
             {
                 // panic_on_warn repeats the stack of the report: keep the report's own.
                 skipText = true;
                 skipLine = true;
             }
-            if (skipLine || context1 != context || (!useQuestionable && IsQuestionable(line))) continue;
+            if (skipLine || context1 != context || (marked && !useQuestionable && IsQuestionable(line))) continue;
             int len = line.Length - prefixLength;
             if (line.EndsWith('\r')) len--;
             sb.Append(line, prefixLength, Math.Max(0, len)).Append('\n');
@@ -145,6 +156,9 @@ internal static class SyzReportParser
     }
 
     const int TaskContextTail = 1000;
+
+    static readonly SearchValues<string> ReportLineMarks = SearchValues.Create(
+        ["Disabling lock debugging due to kernel taint", "Kernel panic - not syncing", " ? ", "(unreliable)"], StringComparison.Ordinal);
 
     static bool IsQuestionable(string line) =>
         (line.Contains(" ? ", StringComparison.Ordinal) || line.Contains("(unreliable)", StringComparison.Ordinal)) && QuestionableFrame.IsMatch(line);
@@ -176,7 +190,7 @@ internal static class SyzReportParser
             var literal = f.TitleLiteral;
             if (literal.Length > 0 && output.AsSpan(0, Math.Min(output.Length, startPos + literal.Length)).IndexOf(literal, StringComparison.Ordinal) < 0)
                 continue;
-            var m = f.Title.Match(output);
+            var m = f.TitleToMatch.Match(output);
             if (!m.Success || m.Index > startPos) continue;
             if (m.Index == startPos && desc != "") continue;
             if (m.Index < startPos)
@@ -187,9 +201,9 @@ internal static class SyzReportParser
                 startPos = m.Index;
             }
             matchedTitle = true;
-            if (f.Report is not null)
+            if (f.ReportToMatch is { } report)
             {
-                m = f.Report.Match(output);
+                m = report.Match(output);
                 if (!m.Success) continue;
             }
             var args = new List<string>();
@@ -207,7 +221,7 @@ internal static class SyzReportParser
         }
         if (desc == "")
         {
-            if (matchedTitle) corrupted = "matched title but not report regexp";
+            if (matchedTitle) corrupted = TitleButNoReport;
             int pos = output.IndexOf(oops.Header, StringComparison.Ordinal);
             if (pos < 0) return new("", alt, corrupted, null);
             int end = output.IndexOf('\n', pos);

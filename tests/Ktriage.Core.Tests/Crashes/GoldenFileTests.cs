@@ -4,7 +4,8 @@ namespace Ktriage.Core.Tests.Crashes;
 
 /// <summary>
 /// Hand-written cases under Fixtures/Crashes: a header (TITLE/TYPE/SITE/FAULT/HINT lines, none = no crash),
-/// a blank line, then the text. Adding a case means adding a file.
+/// a blank line, then the text; a file starting with a blank line has no header (the text may hold blank lines).
+/// Adding a case means adding a file.
 /// </summary>
 public sealed class GoldenFileTests
 {
@@ -17,7 +18,7 @@ public sealed class GoldenFileTests
     public void Golden(string name)
     {
         var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Crashes", name)).Replace("\r", "");
-        int blank = text.IndexOf("\n\n", StringComparison.Ordinal);
+        int blank = text.StartsWith('\n') ? -1 : text.IndexOf("\n\n", StringComparison.Ordinal);
         var header = text[..Math.Max(0, blank)].Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split(": ", 2)).Where(p => p.Length == 2).ToList();
         string? Field(string k) => header.FirstOrDefault(p => p[0] == k)?[1];
