@@ -112,6 +112,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         w.Flush();
         tx.Commit();
         if (Timing) WriteSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        store.Added += ops.Count(o => o is AddOp);
         ops.Clear();
         checkpoints.Clear();
     }
