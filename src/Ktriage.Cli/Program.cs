@@ -40,6 +40,15 @@ if (errors.Count > 0)
 }
 try
 {
+    _ = Ktriage.Core.InputLimits.Current; // a bad KTRIAGE_MAX_* variable is a usage problem, said once, up front
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"ktriage: {e.Message}");
+    return 1;
+}
+try
+{
     return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is UserError or StoreException or SourceException)

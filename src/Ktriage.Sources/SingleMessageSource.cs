@@ -12,6 +12,14 @@ public sealed class SingleMessageSource(string path) : IMessageSource
     public async IAsyncEnumerable<RawMessage> ReadAsync(string? resumeAfter, [EnumeratorCancellation] CancellationToken ct = default)
     {
         byte[] bytes;
+        string? tooBig;
+        try { tooBig = SourceLimits.MessageTooBig(new FileInfo(Origin).Length, Origin); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new SourceException($"{Origin}: {e.Message}", e); }
+        if (tooBig is not null)
+        {
+            yield return RawMessage.Failure(new SourceLocator(Origin), tooBig);
+            yield break;
+        }
         try { bytes = await File.ReadAllBytesAsync(Origin, ct); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new SourceException($"{Origin}: {e.Message}", e); }
         yield return RawMessage.Of(bytes, new SourceLocator(Origin));

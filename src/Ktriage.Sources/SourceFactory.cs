@@ -1,3 +1,4 @@
+using Ktriage.Core;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -127,12 +128,12 @@ public static partial class SourceFactory
         return Path.GetFileNameWithoutExtension(name);
     }
 
-    [GeneratedRegex(@"^(\d+)\.git$")]
+    [GeneratedRegex(@"^(\d+)\.git$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex EpochName();
 
-    [GeneratedRegex(@"-\d+$")]
+    [GeneratedRegex(@"-\d+$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex MirrorEpochSuffix();
 
-    [GeneratedRegex(@"^[!-9;-~]+:[ \t]")]
+    [GeneratedRegex(@"^[!-9;-~]+:[ \t]", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex HeaderLine();
 }

@@ -20,7 +20,7 @@ public sealed class StdinSource(Func<Stream>? open = null, MboxVariant variant =
         var head = await ReadHeadAsync(input, 2, ct);
         if (head is [0x1f, 0x8b])
         {
-            input = new GZipStream(new PrefixedStream(head, input), CompressionMode.Decompress);
+            input = new GuardedGzipStream(new PrefixedStream(head, input));
             head = await ReadHeadAsync(input, 5, ct);
         }
         else head = [.. head, .. await ReadHeadAsync(input, 3, ct)];
@@ -32,9 +32,15 @@ public sealed class StdinSource(Func<Stream>? open = null, MboxVariant variant =
                 yield return m;
             yield break;
         }
+        // One message: read at most one byte past the limit, so an endless pipe cannot fill memory.
         var all = new MemoryStream();
-        await stream.CopyToAsync(all, ct);
-        if (all.Length > 0) yield return RawMessage.Of(all.ToArray(), new SourceLocator("-"));
+        var buffer = new byte[1 << 16];
+        int n;
+        while (all.Length <= SourceLimits.MessageBytes && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, SourceLimits.MessageBytes + 1 - all.Length)), ct)) > 0)
+            all.Write(buffer, 0, n);
+        if (all.Length > SourceLimits.MessageBytes)
+            yield return RawMessage.Failure(new SourceLocator("-"), SourceLimits.MessageOverLimit("the message on standard input"));
+        else if (all.Length > 0) yield return RawMessage.Of(all.ToArray(), new SourceLocator("-"));
     }
 
     static async Task<byte[]> ReadHeadAsync(Stream s, int count, CancellationToken ct)

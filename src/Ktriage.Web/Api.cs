@@ -127,13 +127,15 @@ internal sealed class Api(StorePool pool, MessageCache cache, ArchivePages archi
     {
         var (text, status, problem) = await CrashPages.ReadLog(req);
         if (text is null) return Problem(status, problem!);
-        var reports = CrashAnalyzer.Analyze(text);
+        var (reports, busy) = await OopsGate.AnalyzeAsync(text, req.HttpContext);
+        if (reports is null) return Problem(503, busy!);
         using var lease = pool.Rent();
+        var clusters = CrashPages.Clusters(lease.Crashes);
         return Ok(new
         {
             source = "request",
             reports,
-            clusters = reports.Select(r => CrashPages.Matching(lease.Crashes, r).Select(c => new { id = c.Id, title = c.Title, count = c.Reports, lastSeen = c.LastSeen })),
+            clusters = reports.Select(r => CrashPages.Matching(clusters, r).Select(c => new { id = c.Id, title = c.Title, count = c.Reports, lastSeen = c.LastSeen })),
         });
     }
 }

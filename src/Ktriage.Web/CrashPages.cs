@@ -248,17 +248,17 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
         {
             if (req.HasFormContentType)
             {
-                var form = await req.ReadFormAsync();
+                var form = await req.ReadFormAsync(req.HttpContext.RequestAborted);
                 if (form.Files.GetFile("file") is { Length: > 0 } file)
                 {
                     if (file.Length > MaxLogBytes) return (null, 413, $"the file is larger than {MaxLogBytes} bytes");
                     using var reader = new StreamReader(file.OpenReadStream());
-                    return (await reader.ReadToEndAsync(), 200, null);
+                    return (await reader.ReadToEndAsync(req.HttpContext.RequestAborted), 200, null);
                 }
                 return (form["log"].ToString(), 200, null);
             }
             using var body = new StreamReader(req.Body);
-            return (await body.ReadToEndAsync(), 200, null);
+            return (await body.ReadToEndAsync(req.HttpContext.RequestAborted), 200, null);
         }
         catch (BadHttpRequestException e)
         {
@@ -272,26 +272,30 @@ internal sealed class CrashPages(StorePool pool, MessageCache cache)
     }
 
     /// <summary>Clusters whose title (or an alternative title) is one of the report's titles.</summary>
-    public static IReadOnlyList<ClusterRow> Matching(ICrashStore? crashes, CrashReport r)
+    public static IReadOnlyList<ClusterRow> Matching(IReadOnlyList<ClusterRow> clusters, CrashReport r)
     {
-        if (crashes is null) return [];
         var titles = r.AltTitles.Append(r.Title).ToHashSet(StringComparer.Ordinal);
-        return crashes.CrashClusters().Where(c => titles.Contains(c.Title) || c.AltTitles.Any(titles.Contains)).ToList();
+        return clusters.Where(c => titles.Contains(c.Title) || c.AltTitles.Any(titles.Contains)).ToList();
     }
+
+    /// <summary>The archive's clusters, read once per request (a pasted log may hold hundreds of reports).</summary>
+    public static IReadOnlyList<ClusterRow> Clusters(ICrashStore? crashes) => crashes?.CrashClusters().ToList() ?? [];
 
     public async Task<IResult> Oops(HttpRequest req)
     {
         var (text, status, problem) = await ReadLog(req);
         if (text is null) return ArchivePages.Error(status, "cannot read the log", problem);
         if (string.IsNullOrWhiteSpace(text)) return ArchivePages.Error(400, "empty log", "Paste a log or choose a file.", OopsForm);
-        var reports = CrashAnalyzer.Analyze(text);
+        var (reports, busy) = await OopsGate.AnalyzeAsync(text, req.HttpContext);
+        if (reports is null) return ArchivePages.Error(503, "analysis unavailable", busy, OopsForm);
         var sb = new StringBuilder(OopsForm).Append("<h2>analysis</h2>");
         if (reports.Count == 0) sb.Append("<p>No kernel crash report found in this text.</p>");
         using var lease = pool.Rent();
+        var clusters = Clusters(lease.Crashes);
         foreach (var r in reports)
         {
             Report(sb, r, frames: 40);
-            var matches = Matching(lease.Crashes, r);
+            var matches = Matching(clusters, r);
             sb.Append(matches.Count == 0 ? "<p class=\"muted\">No matching crash cluster in the archive.</p>" : "<p>Matching clusters: ");
             sb.Append(string.Join(", ", matches.Select(c => $"<a href=\"/crashes/{c.Id}/\">{E(c.Title)}</a> ({c.Reports} report(s), last {Day(c.LastSeen)})")));
             if (matches.Count > 0) sb.Append("</p>");

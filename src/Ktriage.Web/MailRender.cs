@@ -1,3 +1,4 @@
+using Ktriage.Core;
 using System.Text;
 using System.Text.RegularExpressions;
 using Ktriage.Core.Crashes;
@@ -11,7 +12,7 @@ namespace Ktriage.Web;
 /// made clickable (only those schemes: a javascript: URL in a mail stays text).</summary>
 internal static partial class MailRender
 {
-    [GeneratedRegex(@"https?://[^\s<>""'`\\{}|^\[\]]+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"https?://[^\s<>""'`\\{}|^\[\]]+", RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)]
     private static partial Regex Url();
 
     public static string Body(ParsedMessage p)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,9 @@ public sealed record WebOptions(Func<IArchiveStore> OpenStore, string Urls = "ht
 public static class WebApp
 {
     static readonly byte[] Style = ReadStyle();
+
+    /// <summary>Longest a request may take, body upload included.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     static byte[] ReadStyle()
     {
@@ -35,7 +39,12 @@ public static class WebApp
             k.AddServerHeader = false;
             // Only the oops POST has a body: a log of at most 1 MiB (plus form overhead).
             k.Limits.MaxRequestBodySize = CrashPages.MaxLogBytes + 64 * 1024;
+            // Slow clients: headers within 10 s; bodies are held to Kestrel's minimum data rate (240 B/s after 5 s).
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            k.Limits.MaxConcurrentConnections = 1000;
         });
+        // Every request is cancelled after RequestTimeout (503): reading a body and the oops analysis observe it.
+        builder.Services.AddRequestTimeouts(t => t.DefaultPolicy = new RequestTimeoutPolicy { Timeout = RequestTimeout, TimeoutStatusCode = 503 });
         builder.Services.Configure<FormOptions>(f =>
         {
             f.MultipartBodyLengthLimit = CrashPages.MaxLogBytes + 64 * 1024;
@@ -55,6 +64,7 @@ public static class WebApp
 
         app.Use(async (ctx, next) =>
         {
+            OopsGate.MarkStart(ctx);
             SecurityHeaders.Apply(ctx.Response);
             try
             {
@@ -73,6 +83,7 @@ public static class WebApp
 
         // Routing after the middleware above, so that its errors (e.g. ambiguous matches) get the same handling.
         app.UseRouting();
+        app.UseRequestTimeouts();
         app.MapGet("/", archive.Index);
         app.MapGet("/search", (HttpContext ctx) =>
         {

@@ -24,40 +24,46 @@ internal static class IngestCommand
             var sources = pr.GetValue(SourcesArg)!.SelectMany(s => SourceFactory.Open(s)).ToList();
             using var store = Globals.OpenStore(pr);
             IngestMemory.Limit();
-            var pipeline = new IngestPipeline(store);
-            var results = new List<(IMessageSource Source, string List, IngestSummary Summary)>();
-
-            async Task RunAll(Action<IMessageSource, long>? progress)
-            {
-                foreach (var source in sources)
-                {
-                    var list = pr.GetValue(ListOpt) ?? source.DefaultList;
-                    var summary = await pipeline.RunAsync(source, list, n => progress?.Invoke(source, n), ct);
-                    results.Add((source, list, summary));
-                }
-            }
-
-            if (Globals.Interactive(pr))
-                await AnsiConsole.Progress()
-                    .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new ElapsedTimeColumn())
-                    .StartAsync(async ctx =>
-                    {
-                        var task = ctx.AddTask("ingesting");
-                        task.IsIndeterminate = true;
-                        await RunAll((s, n) => task.Description = $"{Markup.Escape(Path.GetFileName(s.Origin))}: {n:N0} messages");
-                        task.StopTask();
-                    });
-            else
-                await RunAll(null);
-
-            // The ingest's garbage (parse-ahead window, index queue) is dead now: give it back before the crash linker
-            // builds its caches, so the command's peak RSS is the larger of the two phases, not their sum.
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            (store as Ktriage.Store.ICrashStore)?.RefreshCrashLinks();
-            Report(pr, results);
-            return 0;
+            try { return await Run(pr, sources, store, ct); }
+            catch (Exception e) when (StoreFaults.Explain(e, store) is { } explained) { throw explained; }
         });
         return cmd;
+    }
+
+    static async Task<int> Run(ParseResult pr, List<IMessageSource> sources, Ktriage.Store.IArchiveStore store, CancellationToken ct)
+    {
+        var pipeline = new IngestPipeline(store);
+        var results = new List<(IMessageSource Source, string List, IngestSummary Summary)>();
+
+        async Task RunAll(Action<IMessageSource, long>? progress)
+        {
+            foreach (var source in sources)
+            {
+                var list = pr.GetValue(ListOpt) ?? source.DefaultList;
+                var summary = await pipeline.RunAsync(source, list, n => progress?.Invoke(source, n), ct);
+                results.Add((source, list, summary));
+            }
+        }
+
+        if (Globals.Interactive(pr))
+            await AnsiConsole.Progress()
+                .Columns(new SpinnerColumn(), new TaskDescriptionColumn(), new ElapsedTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask("ingesting");
+                    task.IsIndeterminate = true;
+                    await RunAll((s, n) => task.Description = $"{Markup.Escape(Path.GetFileName(s.Origin))}: {n:N0} messages");
+                    task.StopTask();
+                });
+        else
+            await RunAll(null);
+
+        // The ingest's garbage (parse-ahead window, index queue) is dead now: give it back before the crash linker
+        // builds its caches, so the command's peak RSS is the larger of the two phases, not their sum.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        (store as Ktriage.Store.ICrashStore)?.RefreshCrashLinks();
+        Report(pr, results);
+        return 0;
     }
 
     static void Report(ParseResult pr, List<(IMessageSource Source, string List, IngestSummary Summary)> results)

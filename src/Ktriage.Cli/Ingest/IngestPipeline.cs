@@ -148,6 +148,10 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
                 return parsed;
             });
         }
+        catch (Ktriage.Core.InputLimitException e)
+        {
+            return new Parsed(RawMessage.Failure(raw.Locator, $"{e.Message}; skipped", raw.Checkpoint), null);
+        }
         catch (Exception e)
         {
             // A parser bug must not stop an archive ingest: report the message like an unreadable blob.
@@ -161,6 +165,11 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
         catch (OutOfMemoryException)
         {
             return new Parsed(raw, m, Note: $"message stored without patch and crash analysis: it does not fit in the {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 20} MiB heap limit (KTRIAGE_INGEST_HEAP_MB)");
+        }
+        catch (Exception e)
+        {
+            // An analyser bug or a regex timeout (SafeRegex) on hostile text costs the message its facts, not its place.
+            return new Parsed(raw, m, Note: $"message stored without patch and crash analysis: {e.GetType().Name}: {e.Message}");
         }
     }
 
@@ -200,9 +209,10 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
                 else summary.DeleteMisses++;
                 break;
             default:
-                if (item.Note is not null)
+                // What was left out of a stored message (a limit, memory) is reported with the problems.
+                if (item.Note is not null || item.Message!.Notes.Count > 0)
                 {
-                    var note = RawMessage.Failure(item.Raw.Locator, item.Note, item.Raw.Checkpoint);
+                    var note = RawMessage.Failure(item.Raw.Locator, string.Join("; ", item.Message!.Notes.Append(item.Note).OfType<string>()), item.Raw.Checkpoint);
                     batch.Problem(note);
                     summary.ProblemDetails.Add($"{note.Locator}: {note.Problem}");
                 }

@@ -16,7 +16,7 @@ internal static class ConsolePrefix
     // followed by a space. Only the "login: " alternative (a getty banner glued to the log) needs backtracking.
     static readonly Regex WithLogin = new(
         @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:.* login: )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
-        RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        RegexOptions.Compiled | RegexOptions.CultureInvariant, SafeRegex.Timeout);
 
     /// <summary>Length of the prefix (0: none) and its context: T123 → 123+1, C1 → -(1+1), none → <see cref="Console"/>.</summary>
     public static int Parse(string line, out int context)

@@ -28,7 +28,7 @@ public static class CrashAnalyzer
     public static string? FirstTitle(string text) => Analyze(text) is [var first, ..] ? first.Title : null;
 
     // Subject lines, thread overviews, syzbot commands ("#syz dup: <title>") and prose that merely mention a crash header.
-    static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|#syz\s|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase);
+    static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|#syz\s|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase, SafeRegex.Timeout);
 
     // A header quoted inside a sentence ("fixes the \"BUG: …\" we saw") is a mention, not a report.
     static bool InProse(string line, OopsKind? kind)
@@ -65,13 +65,13 @@ public static class CrashAnalyzer
 
     // What a kernel puts on a crash header line: "CPU: 1 PID: 2", "CPU#0", "at fs/x.c:12", "f+0x1/0x2", a kernel
     // pointer (SLUB debug's "INFO: 0xffff…-0xffff… First byte 0x6a instead of 0x6b").
-    static readonly Regex KernelDetail = new(@"CPU: \d+ PID: -?\d+|CPU#\d+|[\w/.\-]+\.(?:c|h|S|rs):\d+|\w\+0x[0-9a-f]+/0x[0-9a-f]+|0x[0-9a-f]{8,}", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    static readonly Regex KernelDetail = new(@"CPU: \d+ PID: -?\d+|CPU#\d+|[\w/.\-]+\.(?:c|h|S|rs):\d+|\w\+0x[0-9a-f]+/0x[0-9a-f]+|0x[0-9a-f]{8,}", RegexOptions.Compiled | RegexOptions.CultureInvariant, SafeRegex.Timeout);
     // A symbolized frame without offsets (syzbot): " io_req_cqe_overflow io_uring/io_uring.c:810 [inline]".
-    static readonly Regex SymbolizedFrame = new(@"^[A-Za-z_.][\w.]*\s+[\w/.\-]+\.(?:c|h|S|rs):\d+(?:\s+\[inline\])?$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    static readonly Regex SymbolizedFrame = new(@"^[A-Za-z_.][\w.]*\s+[\w/.\-]+\.(?:c|h|S|rs):\d+(?:\s+\[inline\])?$", RegexOptions.Compiled | RegexOptions.CultureInvariant, SafeRegex.Timeout);
 
     // A log with thousands of crash headers is a flood (or an attack): the first ones tell the story, and
     // past this every further header would only cost time.
-    const int MaxReports = 500;
+    static int MaxReports => InputLimits.Current.CrashReports;
 
     static List<CrashReport> AnalyzeCore(string text)
     {
@@ -89,11 +89,19 @@ public static class CrashAnalyzer
                 if (p is null) break;
                 int end = ReportExtent.End(lines, p, to);
                 var report = ReportBuilder.Build(p, lines, end);
-                if (!IsToolMessage(p, lines, end, report)) reports.Add(report);
+                if (!IsToolMessage(p, lines, end, report))
+                {
+                    if (end - p.HeaderLine + 1 >= InputLimits.Current.ReportLines)
+                        report.Hints.Add(new Hint("limit", $"report cut at {InputLimits.Current.ReportLines} lines (KTRIAGE_MAX_REPORT_LINES)"));
+                    reports.Add(report);
+                }
                 pos = p.SecondReportLine > p.HeaderLine ? p.SecondReportLine : Math.Max(end + 1, p.HeaderLine + 1);
             }
         }
-        return Fold(reports);
+        var folded = Fold(reports);
+        if (reports.Count >= MaxReports)
+            folded[^1].Hints.Add(new Hint("limit", $"analysis stopped after {MaxReports} crash reports (KTRIAGE_MAX_CRASH_REPORTS); later ones were not read"));
+        return folded;
     }
 
     /// <summary>Runs of lines at one quote level (a quoted copy is analysed on its own).</summary>

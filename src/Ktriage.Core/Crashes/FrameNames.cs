@@ -6,7 +6,7 @@ namespace Ktriage.Core.Crashes;
 public static class FrameNames
 {
     // GCC clones: foo.isra.3, foo.part.12, foo.constprop.0, foo.cold, foo.llvm.123456, stacked in any order.
-    static readonly Regex Suffix = new(@"(?:\.(?:isra|part|constprop|cold|lto_priv|llvm|clone|localalias|specialized)(?:\.\d+)?)+$", RegexOptions.Compiled);
+    static readonly Regex Suffix = new(@"(?:\.(?:isra|part|constprop|cold|lto_priv|llvm|clone|localalias|specialized)(?:\.\d+)?)+$", RegexOptions.Compiled, SafeRegex.Timeout);
 
     /// <summary>"virtio_device_ready.part.12" → "virtio_device_ready"; also drops a leading '.' (ppc64 ABI).</summary>
     public static string StripSuffixes(string function)

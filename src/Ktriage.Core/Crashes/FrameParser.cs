@@ -11,14 +11,14 @@ internal static class FrameParser
     // Rust "<a::B as c::D>::mmap+0x1/0x2".
     static readonly Regex Frame = new(
         @"^\s*\(?(?:\[\s*<?(?<addr>(?:0x)?[0-9a-fA-F]{4,16})>?\]\s*)*(?<q>\?\s*)?\(?(?<func>(?:<[^<>\n]{1,200}>)?[A-Za-z_.$][\w.$:]*)\+(?<off>0x[0-9a-fA-F]+)(?:/(?<size>0x[0-9a-fA-F]+))?\)?(?:\s+\[(?<mod>[\w\-]+)\])?(?<rest>.*)$",
-        RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    static readonly Regex Source = new(@"(?<![\w/.\-])(?<src>[\w/.\-]+\.(?:c|h|S|rs|s|cc):\d+)", RegexOptions.Compiled);
+        RegexOptions.Compiled | RegexOptions.CultureInvariant, SafeRegex.Timeout);
+    static readonly Regex Source = new(@"(?<![\w/.\-])(?<src>[\w/.\-]+\.(?:c|h|S|rs|s|cc):\d+)", RegexOptions.Compiled, SafeRegex.Timeout);
     static readonly int FrameFunc = Frame.GroupNumberFromName("func"), FrameRest = Frame.GroupNumberFromName("rest"),
         FrameOff = Frame.GroupNumberFromName("off"), FrameSize = Frame.GroupNumberFromName("size"),
         FrameMod = Frame.GroupNumberFromName("mod"), FrameAddr = Frame.GroupNumberFromName("addr"),
         FrameQ = Frame.GroupNumberFromName("q"), SourceSrc = Source.GroupNumberFromName("src");
     // ARM: "[<c0011f64>] (unwind_backtrace+0x0/0xf8) from [<c000e9e8>] (show_stack+0x10/0x14)"
-    static readonly Regex ArmFrom = new(@"^\s*\[<(?<addr>[0-9a-f]+)>\]\s+\((?<func>[\w.]+)\+(?<off>0x[0-9a-f]+)/(?<size>0x[0-9a-f]+)(?:\s+\[(?<mod>[\w\-]+)\])?\)\s+from", RegexOptions.Compiled);
+    static readonly Regex ArmFrom = new(@"^\s*\[<(?<addr>[0-9a-f]+)>\]\s+\((?<func>[\w.]+)\+(?<off>0x[0-9a-f]+)/(?<size>0x[0-9a-f]+)(?:\s+\[(?<mod>[\w\-]+)\])?\)\s+from", RegexOptions.Compiled, SafeRegex.Timeout);
 
     public static StackFrame? Parse(string line, string section)
     {
@@ -219,8 +219,8 @@ internal static class FrameParser
     }
 
     /// <summary>"func+0x1/0x2 [mod]" anywhere in a RIP/PC line.</summary>
-    static readonly Regex Site = new(@"(?<![\w.])(?<func>\.?[A-Za-z_$][\w.$]*)\+(?<off>0x[0-9a-fA-F]+)(?:/(?<size>0x[0-9a-fA-F]+))?(?:\s+\[(?<mod>[\w\-]+)\])?", RegexOptions.Compiled);
-    static readonly Regex SiteAddr = new(@"\[<?(?:0x)?(?<a>[0-9a-fA-F]{6,16})>?\]|(?<=:\s*)(?<a>[0-9a-fA-F]{8,16})\b", RegexOptions.Compiled);
+    static readonly Regex Site = new(@"(?<![\w.])(?<func>\.?[A-Za-z_$][\w.$]*)\+(?<off>0x[0-9a-fA-F]+)(?:/(?<size>0x[0-9a-fA-F]+))?(?:\s+\[(?<mod>[\w\-]+)\])?", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex SiteAddr = new(@"\[<?(?:0x)?(?<a>[0-9a-fA-F]{6,16})>?\]|(?<=:\s*)(?<a>[0-9a-fA-F]{8,16})\b", RegexOptions.Compiled, SafeRegex.Timeout);
 
     public static StackFrame? ParseSite(string line)
     {

@@ -36,8 +36,8 @@ public static class GuiltyFile
         }
         return null;
     }
-    static readonly Regex LineIgnore = new(@"(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information|^\s*#\d+: ", RegexOptions.Compiled);
-    static readonly Regex DeeperPath = new(@"^/[a-zA-Z0-9_\-]+/[a-zA-Z0-9_.\-]+$", RegexOptions.Compiled);
+    static readonly Regex LineIgnore = new(@"(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information|^\s*#\d+: ", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex DeeperPath = new(@"^/[a-zA-Z0-9_\-]+/[a-zA-Z0-9_.\-]+$", RegexOptions.Compiled, SafeRegex.Timeout);
 
     // syzkaller writes the header rule ".*\.h$"; unanchored, that is quadratic on a long name, "\.h$" is the same test.
     static readonly Regex Ignores = new(string.Join("|", new[]
@@ -54,7 +54,7 @@ public static class GuiltyFile
         @"^fs/proc/generic\.c", @"^trusty/", @"^drivers/usb/core/urb\.c", @"^include/.*", @"^kernel/irq/.*",
         @"^arch/x86/kernel/dumpstack.*\.c", @"^kernel/entry/common\.c", @"^arch/.*/kernel/process\.c",
         @"^mm/slab_common\.c", @"^mm/failslab\.c",
-    }.Select(p => "(?:" + p + ")")), RegexOptions.Compiled);
+    }.Select(p => "(?:" + p + ")")), RegexOptions.Compiled, SafeRegex.Timeout);
 
     /// <summary>Files syzkaller never blames (headers, lib/, allocators, locking, scheduler, entry code…).</summary>
     internal static bool IsGeneric(string path) => Ignores.IsMatch(path);

@@ -9,10 +9,10 @@ namespace Ktriage.Core.Crashes;
 /// </summary>
 public static class Hints
 {
-    static readonly Regex OopsCode = new(@"Oops: (?<code>[0-9a-f]{4}) \[#(?<n>\d+)\]", RegexOptions.Compiled);
-    static readonly Regex NewOopsCode = new(@"#PF: error_code\((?<code>0x[0-9a-f]+)\)", RegexOptions.Compiled);
-    static readonly Regex BugAt = new(@"kernel BUG at (?<loc>[^\s!]+)!?", RegexOptions.Compiled);
-    static readonly Regex RegisterValue = new(@"\b(?<v>[0-9a-f]{8}|[0-9a-f]{16})\b", RegexOptions.Compiled);
+    static readonly Regex OopsCode = new(@"Oops: (?<code>[0-9a-f]{4}) \[#(?<n>\d+)\]", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex NewOopsCode = new(@"#PF: error_code\((?<code>0x[0-9a-f]+)\)", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex BugAt = new(@"kernel BUG at (?<loc>[^\s!]+)!?", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex RegisterValue = new(@"\b(?<v>[0-9a-f]{8}|[0-9a-f]{16})\b", RegexOptions.Compiled, SafeRegex.Timeout);
 
     public static List<Hint> For(CrashReport r, IReadOnlyList<string> body)
     {

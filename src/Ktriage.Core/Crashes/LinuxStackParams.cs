@@ -109,7 +109,7 @@ internal static class LinuxStackParams
         "kvasprintf", "match_number",
     ];
 
-    static readonly Regex CommonSkip = new(string.Join("|", SkipPatterns), RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    static readonly Regex CommonSkip = new(string.Join("|", SkipPatterns), RegexOptions.Compiled | RegexOptions.CultureInvariant, SafeRegex.Timeout);
     static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> CommonSkipMemo = new(StringComparer.Ordinal);
 
     /// <summary>Whether a (prefix-stripped) frame matches the common skip list; memoized, bounded.</summary>

@@ -23,12 +23,13 @@ internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDe
 /// </summary>
 internal static class LogNormalizer
 {
-    static readonly Regex Quote = new(@"^(?:[ \t]{0,3}>)+[ \t]?", RegexOptions.Compiled);
+    static readonly Regex Quote = new(@"^(?:[ \t]{0,3}>)+[ \t]?", RegexOptions.Compiled, SafeRegex.Timeout);
     // "Jul  3 09:10:39 host kernel: ", journalctl "Jul 03 …", ISO "2024-01-02T03:04:05+00:00 host kernel: ".
     const string SyslogPat = @"(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+\-]\d\d:?\d\d)?) (?:[\w.\-]+ )?kernel: ";
-    static readonly Regex Syslog = new("^" + SyslogPat, RegexOptions.Compiled);
-    // Split points inside flattened text: a syslog prefix or a printk timestamp, with any quote marks before it.
-    static readonly Regex FlatSplit = new(@"(?:(?<=\s)|^)(?:> ?)*(?:" + SyslogPat + @"|\[ *\d+\.\d+\] )", RegexOptions.Compiled);
+    static readonly Regex Syslog = new("^" + SyslogPat, RegexOptions.Compiled, SafeRegex.Timeout);
+    // Split points inside flattened text: a syslog prefix or a printk timestamp, with quote marks before it (at most
+    // 16: an unbounded run would be rescanned from every space in it, quadratic on a line of "> > > …").
+    static readonly Regex FlatSplit = new(@"(?:(?<=\s)|^)(?:> ?){0,16}(?:" + SyslogPat + @"|\[ *\d+\.\d+\] )", RegexOptions.Compiled, SafeRegex.Timeout);
     const int FlattenedLength = 400;
     const int MaxLineLength = 4096;
     // A flattened web page of a thread is tens of KiB per line; beyond this a line is garbage, not worth splitting.

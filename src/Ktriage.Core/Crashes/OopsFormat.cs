@@ -75,7 +75,7 @@ internal static class Rx
 
     public static Regex C(string re, RegexOptions extra = RegexOptions.None) => new(
         re.Replace("{{ADDR}}", "0x[0-9a-f]+").Replace("{{PC}}", Pc).Replace("{{FUNC}}", Func).Replace("{{SRC}}", Src),
-        RegexOptions.CultureInvariant | extra, TimeSpan.FromSeconds(1));
+        RegexOptions.CultureInvariant | extra, SafeRegex.Timeout);
 
     /// <summary>
     /// The literal text every match of the regex starts with: characters up to the first metacharacter, without a
@@ -126,7 +126,7 @@ internal static class Rx
     }
 
     /// <summary>Sentinel part: "parse stack frames here".</summary>
-    public static readonly Regex ParseStackTrace = new("\0\0PARSE-STACK\0\0");
+    public static readonly Regex ParseStackTrace = new("\0\0PARSE-STACK\0\0", RegexOptions.None, SafeRegex.Timeout);
 
     // x86 RIP/EIP/IP, ppc NIP, arm "PC is at", arm64 "pc : ", plus old i386 "EIP is at" (syzkaller lacks it).
     public static readonly Regex RipFrame = C(@"(?:IP|NIP|pc |PC is at|IP is at):? (?:(?:[0-9]+:)?(?:{{PC}} +){0,2}{{FUNC}}|(?:[0-9]+:)?0x[0-9a-f]+|(?:[0-9]+:)?{{PC}} +\[< *\(null\)>\] +\(null\)|[0-9]+: +\(null\))", RegexOptions.Compiled);

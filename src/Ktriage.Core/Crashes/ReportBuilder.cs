@@ -5,27 +5,27 @@ namespace Ktriage.Core.Crashes;
 /// <summary>Reads the structure of one report (site, frames, registers, taint, modules, code…) from its lines.</summary>
 internal static class ReportBuilder
 {
-    static readonly Regex CpuLine = new(@"CPU: (?<cpu>\d+)(?: UID: \d+)? PID: (?<pid>-?\d+) Comm: (?<comm>.+?)(?: (?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?: +(?<ver>\S+)(?: #| \d|$))?|$)", RegexOptions.Compiled);
-    static readonly Regex OldPid = new(@"^\s*Pid: (?<pid>\d+), comm: (?<comm>\S+)\s+(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))\s+(?<ver>\S+)", RegexOptions.Compiled);
-    static readonly Regex OldProcess = new(@"^\s*Process (?<comm>\S+) \(pid: (?<pid>\d+),", RegexOptions.Compiled);
-    static readonly Regex OldCpu = new(@"^\s*CPU: (?<cpu>\d+)\s*$", RegexOptions.Compiled);
-    static readonly Regex EflagsVersion = new(@"EFLAGS: [0-9a-f]+\s+\((?<ver>[^ )]+) #", RegexOptions.Compiled);
-    static readonly Regex TaintOnly = new(@"(?:^|\s)(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?:\s+(?<ver>\d\S*))?", RegexOptions.Compiled);
-    static readonly Regex Hardware = new(@"Hardware name: (?<hw>.+)$", RegexOptions.Compiled);
-    static readonly Regex Modules = new(@"Modules linked in:(?<m>.*)$", RegexOptions.Compiled);
-    static readonly Regex ModuleFlags = new(@"\([A-Z+\-]+\)|\[last unloaded: [^\]]*\]|\[[A-Z]+\]", RegexOptions.Compiled);
-    static readonly Regex Code = new(@"^\s*Code:\s*(?<b>.*)$", RegexOptions.Compiled);
-    static readonly Regex Trapping = new(@"<(?<t>[0-9a-f]+)>|\((?<t>[0-9a-f]+)\)", RegexOptions.Compiled);
-    static readonly Regex RegLineStart = new(@"^\s*(?:R[A-Z0-9]{1,3}|E[A-Z]{2}|CR\d|DR\d|FS|GS|CS|[re]?[a-d]x|e?[sd]i|e?[bs]p|[cdefgs]s|x\d{1,2}|r\d{1,2}|GPR\d\d|pc|lr|sp|fp|pstate|epc|ra|MSR|NIP|LR|CTR|XER|REGS|Krnl GPRS)\s*:", RegexOptions.Compiled);
-    static readonly Regex RegPair = new(@"(?<![\w.])(?<n>[A-Za-z][A-Za-z0-9]{0,5}):\s*(?<v>(?:[0-9a-f]{4}:)?[0-9a-fA-F]{4,16})\b", RegexOptions.Compiled);
-    static readonly Regex SiteLine = new(@"^\s*(?:RIP|EIP|IP|NIP|PC is at|pc\s*:|epc\s*:|Krnl PSW\s*:|PC:|(?:E|R)?IP is at)\b|^\s*(?:RIP|EIP|IP):", RegexOptions.Compiled);
-    static readonly Regex HeaderAddress = new(@"(?:paging request|NULL pointer dereference|page fault for address|access to user memory|data access on (?:read|write)) at (?:virtual address )?(?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:NULL pointer dereference|page fault for address|paging request), address: (?:0x)?(?<a>[0-9a-fA-F]{4,16})|virtual address (?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:non-canonical|for) address (?:0x)?(?<a>[0-9a-fA-F]{6,16})", RegexOptions.Compiled);
-    static readonly Regex KasanAddress = new(@"(?:Read|Write) (?:of size \d+ )?at addr (?:0x)?(?<a>[0-9a-f]+)|in range \[(?:0x)?(?<a>[0-9a-f]+)-", RegexOptions.Compiled);
-    static readonly Regex Cr2 = new(@"^\s*CR2: (?<a>[0-9a-f]{8,16})\b", RegexOptions.Compiled);
-    static readonly Regex Lockdep = new(@"^\s*-> #(?<n>\d+)", RegexOptions.Compiled);
-    static readonly Regex CodeContinuation = new(@"^(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\))(?:\s+(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\)))*$", RegexOptions.Compiled);
-    static readonly Regex LocalVariable = new(@"^Local variable .* created at:", RegexOptions.Compiled);
-    static readonly Regex NmiBacktrace = new(@"NMI backtrace for cpu (?<n>\d+)|Task dump for CPU (?<n>\d+)", RegexOptions.Compiled);
+    static readonly Regex CpuLine = new(@"CPU: (?<cpu>\d+)(?: UID: \d+)? PID: (?<pid>-?\d+) Comm: (?<comm>.+?)(?: (?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?: +(?<ver>\S+)(?: #| \d|$))?|$)", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex OldPid = new(@"^\s*Pid: (?<pid>\d+), comm: (?<comm>\S+)\s+(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))\s+(?<ver>\S+)", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex OldProcess = new(@"^\s*Process (?<comm>\S+) \(pid: (?<pid>\d+),", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex OldCpu = new(@"^\s*CPU: (?<cpu>\d+)\s*$", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex EflagsVersion = new(@"EFLAGS: [0-9a-f]+\s+\((?<ver>[^ )]+) #", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex TaintOnly = new(@"(?:^|\s)(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?:\s+(?<ver>\d\S*))?", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Hardware = new(@"Hardware name: (?<hw>.+)$", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Modules = new(@"Modules linked in:(?<m>.*)$", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex ModuleFlags = new(@"\([A-Z+\-]+\)|\[last unloaded: [^\]]*\]|\[[A-Z]+\]", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Code = new(@"^\s*Code:\s*(?<b>.*)$", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Trapping = new(@"<(?<t>[0-9a-f]+)>|\((?<t>[0-9a-f]+)\)", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex RegLineStart = new(@"^\s*(?:R[A-Z0-9]{1,3}|E[A-Z]{2}|CR\d|DR\d|FS|GS|CS|[re]?[a-d]x|e?[sd]i|e?[bs]p|[cdefgs]s|x\d{1,2}|r\d{1,2}|GPR\d\d|pc|lr|sp|fp|pstate|epc|ra|MSR|NIP|LR|CTR|XER|REGS|Krnl GPRS)\s*:", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex RegPair = new(@"(?<![\w.])(?<n>[A-Za-z][A-Za-z0-9]{0,5}):\s*(?<v>(?:[0-9a-f]{4}:)?[0-9a-fA-F]{4,16})\b", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex SiteLine = new(@"^\s*(?:RIP|EIP|IP|NIP|PC is at|pc\s*:|epc\s*:|Krnl PSW\s*:|PC:|(?:E|R)?IP is at)\b|^\s*(?:RIP|EIP|IP):", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex HeaderAddress = new(@"(?:paging request|NULL pointer dereference|page fault for address|access to user memory|data access on (?:read|write)) at (?:virtual address )?(?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:NULL pointer dereference|page fault for address|paging request), address: (?:0x)?(?<a>[0-9a-fA-F]{4,16})|virtual address (?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:non-canonical|for) address (?:0x)?(?<a>[0-9a-fA-F]{6,16})", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex KasanAddress = new(@"(?:Read|Write) (?:of size \d+ )?at addr (?:0x)?(?<a>[0-9a-f]+)|in range \[(?:0x)?(?<a>[0-9a-f]+)-", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Cr2 = new(@"^\s*CR2: (?<a>[0-9a-f]{8,16})\b", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Lockdep = new(@"^\s*-> #(?<n>\d+)", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex CodeContinuation = new(@"^(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\))(?:\s+(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\)))*$", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex LocalVariable = new(@"^Local variable .* created at:", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex NmiBacktrace = new(@"NMI backtrace for cpu (?<n>\d+)|Task dump for CPU (?<n>\d+)", RegexOptions.Compiled, SafeRegex.Timeout);
 
     // The literals the header-address, KASAN address, CR2, CPU/Pid/Process, EFLAGS, taint, hardware, modules and
     // Code checks of ReadStructure look for ("at addr" contains " at ").
@@ -265,7 +265,7 @@ internal static class ReportBuilder
     {
         foreach (var tok in ModuleFlags.Replace(text, " ").Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!Regex.IsMatch(tok, @"^[A-Za-z0-9_\-]+$")) continue;
+            if (!SafeRegex.IsMatch(tok, @"^[A-Za-z0-9_\-]+$")) continue;
             if (!into.Contains(tok)) into.Add(tok);
         }
     }

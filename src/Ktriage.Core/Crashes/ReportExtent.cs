@@ -3,7 +3,7 @@ namespace Ktriage.Core.Crashes;
 /// <summary>Where a report's text ends: the next crash, "---[ end trace", or where the console output stops.</summary>
 internal static class ReportExtent
 {
-    const int MaxLines = 3000;
+    static int MaxLines => InputLimits.Current.ReportLines;
 
     public static int End(List<LogLine> lines, SyzParse p, int blockEnd)
     {

@@ -29,8 +29,8 @@ internal static class SyzReportParser
     static readonly SearchValues<string> Headers =
         SearchValues.Create(LinuxOopses.All.Select(k => k.Header).Distinct().ToArray(), StringComparison.Ordinal);
 
-    static readonly Regex QuestionableFrame = new(@"(\[\<[0-9a-f]+\>\])? \? |\(unreliable\)", RegexOptions.Compiled);
-    static readonly Regex CorruptedTitle = new(@"\[ *[0-9]+\.[0-9]+\]", RegexOptions.Compiled);
+    static readonly Regex QuestionableFrame = new(@"(\[\<[0-9a-f]+\>\])? \? |\(unreliable\)", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex CorruptedTitle = new(@"\[ *[0-9]+\.[0-9]+\]", RegexOptions.Compiled, SafeRegex.Timeout);
 
     /// <summary>True when the text holds any crash header at all: the cheap gate before any regex.</summary>
     public static bool MayContainCrash(ReadOnlySpan<char> text) => text.IndexOfAny(Headers) >= 0;
@@ -231,7 +231,7 @@ internal static class SyzReportParser
         return new(desc, alt, corrupted, format);
     }
 
-    static readonly Regex GoArg = new(@"%\[(\d+)\][vs]", RegexOptions.Compiled);
+    static readonly Regex GoArg = new(@"%\[(\d+)\][vs]", RegexOptions.Compiled, SafeRegex.Timeout);
 
     static string GoFormat(string fmt, List<string> args) =>
         GoArg.Replace(fmt, m =>
@@ -253,7 +253,7 @@ internal static class SyzReportParser
     static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StackFormat, Skipper> Skippers = [];
 
     static Skipper SkipRe(StackFormat stack) => Skippers.GetValue(stack, s => new Skipper(
-        s.Skip.Length == 0 ? null : new Regex(string.Join("|", s.Skip), RegexOptions.CultureInvariant)));
+        s.Skip.Length == 0 ? null : new Regex(string.Join("|", s.Skip), RegexOptions.CultureInvariant, SafeRegex.Timeout)));
 
     static (List<string> Frames, bool Ok) ExtractStackFrame(StackFormat stack, string output, int from)
     {

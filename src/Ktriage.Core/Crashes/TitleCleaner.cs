@@ -13,17 +13,17 @@ public static class TitleCleaner
 
     static readonly (Regex Re, string Repl)[] Replacements =
     [
-        (new(@"syz-executor\.?[0-9]+((/|:)[0-9]+)?", RegexOptions.Compiled), "syz-executor"),
-        (new(@"syzkaller[0-9]+((/|:)[0-9]+)?", RegexOptions.Compiled), "syzkaller"),
-        (new(@"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}", RegexOptions.Compiled), "${1}ADDR"),
-        (new(@"([^a-zA-Z0-9])(?:[0-9]{1,3}\.){3}[0-9]{1,3}", RegexOptions.Compiled), "${1}IP"),
-        (new(@"(\.\w+)(:[0-9]+)+", RegexOptions.Compiled), "${1}:LINE"),
-        (new(@"([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+", RegexOptions.Compiled), "${1}"),
-        (new(@"CPU#[0-9]+", RegexOptions.Compiled), "CPU"),
+        (new(@"syz-executor\.?[0-9]+((/|:)[0-9]+)?", RegexOptions.Compiled, SafeRegex.Timeout), "syz-executor"),
+        (new(@"syzkaller[0-9]+((/|:)[0-9]+)?", RegexOptions.Compiled, SafeRegex.Timeout), "syzkaller"),
+        (new(@"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}", RegexOptions.Compiled, SafeRegex.Timeout), "${1}ADDR"),
+        (new(@"([^a-zA-Z0-9])(?:[0-9]{1,3}\.){3}[0-9]{1,3}", RegexOptions.Compiled, SafeRegex.Timeout), "${1}IP"),
+        (new(@"(\.\w+)(:[0-9]+)+", RegexOptions.Compiled, SafeRegex.Timeout), "${1}:LINE"),
+        (new(@"([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+", RegexOptions.Compiled, SafeRegex.Timeout), "${1}"),
+        (new(@"CPU#[0-9]+", RegexOptions.Compiled, SafeRegex.Timeout), "CPU"),
         // Overlapping matches ("0,1,2") need repeated passes: see Clean.
-        (new(@"(\W)(\d+)(\W|$)", RegexOptions.Compiled), "${1}NUM${3}"),
+        (new(@"(\W)(\d+)(\W|$)", RegexOptions.Compiled, SafeRegex.Timeout), "${1}NUM${3}"),
         // Digits inside identifiers (cfg80211) stay, but long digit runs are not names.
-        (new(@"\d{7,}", RegexOptions.Compiled), "NUM"),
+        (new(@"\d{7,}", RegexOptions.Compiled, SafeRegex.Timeout), "NUM"),
     ];
 
     // A title comes from one log line, which can be megabytes of garbage; the regexes below are not all linear

@@ -9,11 +9,11 @@ public sealed record BotReport(string Bot, string? Id);
 public static partial class Bots
 {
     // syzbot+045b454ab35fd82a35fb@syzkaller.appspotmail.com: the +tag is the bug's extid.
-    [GeneratedRegex(@"\bsyzbot\+([0-9a-f]{8,40})@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bsyzbot\+([0-9a-f]{8,40})@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)]
     private static partial Regex SyzbotAddress();
 
     // https://syzkaller.appspot.com/bug?extid=045b454ab35fd82a35fb (also ?id= for the dashboard's own hash: not an extid).
-    [GeneratedRegex(@"syzkaller\.appspot\.com/bug\?extid=([0-9a-f]{8,40})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"syzkaller\.appspot\.com/bug\?extid=([0-9a-f]{8,40})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)]
     private static partial Regex SyzbotDashboard();
 
     /// <summary>The syzbot extids named in a text (addresses, dashboard links), in order, without repeats.</summary>

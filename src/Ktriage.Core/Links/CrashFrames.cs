@@ -82,7 +82,7 @@ public static class CrashFrames
         if (at < 0) return key;
         // "data-race in a / b": each side's first word; "in foo mm/x.c:LINE [inline]": only foo.
         return title[(at + 4)..].Split(" / ").Select(part => part.Split(' ')[0])
-            .Where(w => System.Text.RegularExpressions.Regex.IsMatch(w, @"^[A-Za-z_][A-Za-z0-9_]{3,}$") && w != "corrupted" && !FrameNames.IsGeneric(w))
+            .Where(w => SafeRegex.IsMatch(w, @"^[A-Za-z_][A-Za-z0-9_]{3,}$") && w != "corrupted" && !FrameNames.IsGeneric(w))
             .Take(max).ToList();
     }
 

@@ -63,6 +63,6 @@ public static partial class KernelReleases
     static DateTimeOffset Date(int index) =>
         DateTimeOffset.ParseExact(Releases[index].Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
-    [GeneratedRegex(@"^(\d+)\.(\d+)(?:\.(\d+))?(?:-rc(?<rc>\d+))?(?:.*?next-(?<next>\d{8}))?")]
+    [GeneratedRegex(@"^(\d+)\.(\d+)(?:\.(\d+))?(?:-rc(?<rc>\d+))?(?:.*?next-(?<next>\d{8}))?", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex Version();
 }

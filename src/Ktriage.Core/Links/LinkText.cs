@@ -25,13 +25,14 @@ public static partial class LinkText
     // Links that carry a Message-ID: lore (/list/<mid>/ or /r/<mid>), lkml.kernel.org/r, gmane's mid redirector;
     // marc/patchwork are left out (their ids are not Message-IDs). A bare <id@host> looks exactly like an e-mail
     // address, so it counts only right after "Message-ID"/"msgid".
-    [GeneratedRegex(@"(?:(?:https?://)?(?:lore\.kernel\.org/(?:[\w.-]+|r)|lkml\.kernel\.org/r|mid\.gmane\.org|patch\.msgid\.link)/(?<id>[^\s/<>""]+@[^\s/<>""]+))|(?:message-id|msg-?id)[:\s]{0,3}<(?<id>[^\s<>@]+@[^\s<>]+\.[^\s<>]+)>", Opts)]
+    [GeneratedRegex(@"(?:(?:https?://)?(?:lore\.kernel\.org/(?:[\w.-]+|r)|lkml\.kernel\.org/r|mid\.gmane\.org|patch\.msgid\.link)/(?<id>[^\s/<>""]+@[^\s/<>""]+))|(?:message-id|msg-?id)[:\s]{0,3}<(?<id>[^\s<>@]+@[^\s<>]+\.[^\s<>]+)>", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex MessageIdRef();
 
-    [GeneratedRegex(@"\b(fix|fixes|fixed|patch|patches|solution|should\s+address|addressed\s+by|resolved\s+by)\b", Opts)]
+    [GeneratedRegex(@"\b(fix|fixes|fixed|patch|patches|solution|should\s+address|addressed\s+by|resolved\s+by)\b", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex FixWord();
 
-    [GeneratedRegex(@"^\s*#syz\s+fix:\s*(?<title>\S.*?)\s*$", RegexOptions.Multiline | Opts)]
+    // [ \t] rather than \s: \s would cross lines, and a run of blank lines would be rescanned from each of them.
+    [GeneratedRegex(@"^[ \t]*#syz[ \t]+fix:[ \t]*(?<title>\S.*?)[ \t\r]*$", RegexOptions.Multiline | Opts, SafeRegex.TimeoutMs)]
     private static partial Regex SyzFix();
 
     /// <summary>
@@ -59,24 +60,35 @@ public static partial class LinkText
     public static IReadOnlyList<FixReference> FixReferences(string ownText)
     {
         var found = new List<FixReference>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var lines = ownText.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
+            string? context = null;
+            // Most lines with links have no fix word near them at all: one scan decides that for all their links.
+            if (!FixWord().IsMatch(lines[i]) && (i == 0 || !FixWord().IsMatch(string.Join(' ', lines[Math.Max(0, i - 2)..i].Select(Clip)))))
+                continue;
             foreach (Match m in MessageIdRef().Matches(lines[i]))
             {
-                var context = string.Join(' ', lines[Math.Max(0, i - 2)..(i + 1)].Select(l => l.Trim())).Trim();
-                var before = lines[i][..m.Index];
+                // Only the text near the link counts (a sentence, not a whole flattened page): each link then costs
+                // the same however long the line is, so a line of links is linear, not quadratic.
+                context ??= string.Join(' ', lines[Math.Max(0, i - 2)..(i + 1)].Select(l => Clip(l.Trim()))).Trim();
+                var before = lines[i][Math.Max(0, m.Index - NearLink)..m.Index];
                 // The sentence leading to the link: this line up to the link, else the two lines above.
-                var lead = FixWord().IsMatch(before) ? before : string.Join(' ', lines[Math.Max(0, i - 2)..i]);
+                var lead = FixWord().IsMatch(before) ? before : string.Join(' ', lines[Math.Max(0, i - 2)..i].Select(Clip));
                 if (!FixWord().IsMatch(lead)) continue;
                 var id = Mail.MessageIds.Normalize(Uri.UnescapeDataString(m.Groups["id"].Value.TrimEnd('.', ',', ')', ';')));
-                if (found.All(f => f.MessageId != id)) found.Add(new FixReference(id, context));
+                if (seen.Add(id)) found.Add(new FixReference(id, context));
             }
         }
         return found;
     }
 
-    [GeneratedRegex(@"(?:(?:yes,?\s+)?(?:that|this|it|the\s+patch|your\s+patch)\s+)?(?:fix(?:es|ed)\s+(?:it|this|the\s+\w+)\s+for\s+me|works(?:\s+fine)?\s+for\s+me|solves\s+\w+(?:\s+\w+)?\s+for\s+me|(?:i|we)\s+(?:have\s+)?tested\b[^.!?\n]{0,40}|(?:i|we)\s+can\s+confirm\b[^.!?\n]{0,40})", Opts)]
+    const int NearLink = 400;
+
+    static string Clip(string line) => line.Length <= NearLink ? line : line[^NearLink..];
+
+    [GeneratedRegex(@"(?:(?:yes,?\s+)?(?:that|this|it|the\s+patch|your\s+patch)\s+)?(?:fix(?:es|ed)\s+(?:it|this|the\s+\w+)\s+for\s+me|works(?:\s+fine)?\s+for\s+me|solves\s+\w+(?:\s+\w+)?\s+for\s+me|(?:i|we)\s+(?:have\s+)?tested\b[^.!?\n]{0,40}|(?:i|we)\s+can\s+confirm\b[^.!?\n]{0,40})", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex ConfirmPhrase();
 
     /// <summary>The confirming words of a sentence ("Yes, that fixes it for me"), for evidence lines; else the sentence clipped.</summary>
@@ -90,21 +102,21 @@ public static partial class LinkText
 
     // Kernel fix subjects: "fix …", "don't …", "avoid/prevent/check/validate/reject …", "annotate … races", "… leak".
     // "fixed" is left out: in subjects it is mostly the adjective ("fixed buffers", "fixed files").
-    [GeneratedRegex(@"\b(fix(es)?|don'?t|do\s+not|avoid|prevent|check|validate|reject|disallow|forbid|sanitise|sanitize|cap|limit|ensure|correct(ly)?|handle|guard|protect|annotate|silence|abort|init(ialise|ialize)?|clear|zero|leak|race|uaf|use-after-free|null|overflow|underflow|deadlock|hang|crash|warn(ing)?|bug|oob|out[- ]of[- ]bounds|revert)\b", Opts)]
+    [GeneratedRegex(@"\b(fix(es)?|don'?t|do\s+not|avoid|prevent|check|validate|reject|disallow|forbid|sanitise|sanitize|cap|limit|ensure|correct(ly)?|handle|guard|protect|annotate|silence|abort|init(ialise|ialize)?|clear|zero|leak|race|uaf|use-after-free|null|overflow|underflow|deadlock|hang|crash|warn(ing)?|bug|oob|out[- ]of[- ]bounds|revert)\b", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex FixWords();
 
     static readonly (Regex Title, Regex Words)[] BugClasses =
     [
-        (new(@"use-after-free|\buaf\b", Opts), new(@"use[- ]after[- ]free|\buaf\b|freed|lifetime|refcount|reference", Opts)),
-        (new(@"double-free", Opts), new(@"double[- ]free|freed twice", Opts)),
-        (new(@"out-of-bounds|array-index|slab-out", Opts), new(@"out[- ]of[- ]bounds|overflow|\boob\b|bounds|index", Opts)),
-        (new(@"null-ptr-deref|NULL pointer|general protection fault", Opts), new(@"\bnull\b|null[- ]pointer|NULL|dereference|uninitiali[sz]ed", Opts)),
-        (new(@"memory leak", Opts), new(@"\bleak", Opts)),
-        (new(@"data-race", Opts), new(@"\brac(e|y)\b|data_race|READ_ONCE|WRITE_ONCE|annotate", Opts)),
-        (new(@"uninit-value", Opts), new(@"uninit|initiali[sz]e|zero", Opts)),
-        (new(@"deadlock|lock state|locking bug|lock held", Opts), new(@"deadlock|\block(ing|dep)?\b|mutex|spinlock", Opts)),
-        (new(@"task hung|stall|soft lockup|hang", Opts), new(@"\bhang|\bhung|stall|lockup|resched|livelock|forever|wait", Opts)),
-        (new(@"^WARNING|kernel BUG", Opts), new(@"\bwarn|WARN_ON|BUG_ON|warning", Opts)),
+        (new(@"use-after-free|\buaf\b", Opts, SafeRegex.Timeout), new(@"use[- ]after[- ]free|\buaf\b|freed|lifetime|refcount|reference", Opts, SafeRegex.Timeout)),
+        (new(@"double-free", Opts, SafeRegex.Timeout), new(@"double[- ]free|freed twice", Opts, SafeRegex.Timeout)),
+        (new(@"out-of-bounds|array-index|slab-out", Opts, SafeRegex.Timeout), new(@"out[- ]of[- ]bounds|overflow|\boob\b|bounds|index", Opts, SafeRegex.Timeout)),
+        (new(@"null-ptr-deref|NULL pointer|general protection fault", Opts, SafeRegex.Timeout), new(@"\bnull\b|null[- ]pointer|NULL|dereference|uninitiali[sz]ed", Opts, SafeRegex.Timeout)),
+        (new(@"memory leak", Opts, SafeRegex.Timeout), new(@"\bleak", Opts, SafeRegex.Timeout)),
+        (new(@"data-race", Opts, SafeRegex.Timeout), new(@"\brac(e|y)\b|data_race|READ_ONCE|WRITE_ONCE|annotate", Opts, SafeRegex.Timeout)),
+        (new(@"uninit-value", Opts, SafeRegex.Timeout), new(@"uninit|initiali[sz]e|zero", Opts, SafeRegex.Timeout)),
+        (new(@"deadlock|lock state|locking bug|lock held", Opts, SafeRegex.Timeout), new(@"deadlock|\block(ing|dep)?\b|mutex|spinlock", Opts, SafeRegex.Timeout)),
+        (new(@"task hung|stall|soft lockup|hang", Opts, SafeRegex.Timeout), new(@"\bhang|\bhung|stall|lockup|resched|livelock|forever|wait", Opts, SafeRegex.Timeout)),
+        (new(@"^WARNING|kernel BUG", Opts, SafeRegex.Timeout), new(@"\bwarn|WARN_ON|BUG_ON|warning", Opts, SafeRegex.Timeout)),
     ];
 
     /// <summary>Words a patch uses when it fixes the kind of bug a crash title names (a leak, a race…), or null.</summary>
@@ -120,7 +132,17 @@ public static partial class LinkText
     /// <summary>The subject of a patch sent inline in a reply ("&gt;From sha … Subject: [PATCH] foo: fix bar"), without the [PATCH] tag.</summary>
     public static string? InlinePatchSubject(string body)
     {
-        var m = Regex.Match(body, @"(?:^|\s)Subject:\s*\[PATCH[^\]]*\]\s*(?<s>[^\n]+?)(?=\s{2,}|\n|$| The | This | When | If )", Opts);
-        return m.Success ? m.Groups["s"].Value.Trim() : null;
+        // Each "Subject:" is tried where it is (found with IndexOf): scanning for "(^|\s)Subject:" from every
+        // whitespace of a 10 MB run of blanks took seconds.
+        for (int at = body.IndexOf("Subject:", StringComparison.OrdinalIgnoreCase); at >= 0; at = body.IndexOf("Subject:", at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            if (at > 0 && !char.IsWhiteSpace(body[at - 1])) continue;
+            var m = InlineSubject().Match(body, at);
+            if (m.Success) return m.Groups["s"].Value.Trim();
+        }
+        return null;
     }
+
+    [GeneratedRegex(@"\GSubject:\s*\[PATCH[^\]\n]{0,200}\]\s*(?<s>[^\n]+?)(?=\s{2,}|\n|$| The | This | When | If )", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex InlineSubject();
 }

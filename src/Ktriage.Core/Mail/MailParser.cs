@@ -25,8 +25,11 @@ public static class MailParser
 
     /// <param name="bytes">the message as stored.</param>
     /// <param name="fallbackDate">used when Date is missing or unparseable (git commit time).</param>
+    /// <exception cref="InputLimitException">the message is over the size, header count or header length limit.</exception>
     public static Message Parse(byte[] bytes, DateTimeOffset? fallbackDate = null)
     {
+        var limits = InputLimits.Current;
+        MailLimits.Check(bytes, limits);
         var contentHash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         MimeMessage mime;
         try
@@ -34,7 +37,7 @@ public static class MailParser
             // Persistent: parts reference the byte array instead of copying it (the bytes are kept anyway), so the
             // stream must stay open: it is a view on the array and owns nothing.
             var stream = new MemoryStream(bytes, writable: false);
-            mime = new MimeParser(Options, stream, MimeFormat.Entity, persistent: true).ParseMessage();
+            mime = new MimeParser(MailLimits.OptionsFor(Options, limits), stream, MimeFormat.Entity, persistent: true).ParseMessage();
         }
         catch (FormatException)
         {
@@ -57,7 +60,8 @@ public static class MailParser
         var cc = Addresses(mime.Cc);
 
         var (date, fromHeader) = DateOf(headers, fallbackDate);
-        var (body, attachments) = TextParts(mime);
+        var notes = new List<string>();
+        var (body, attachments) = TextParts(mime, new MailLimits.PartBudget(limits, notes));
 
         return new Message
         {
@@ -76,6 +80,7 @@ public static class MailParser
             Attachments = attachments,
             ContentHash = contentHash,
             Raw = bytes,
+            Notes = notes,
         };
     }
 
@@ -122,12 +127,13 @@ public static class MailParser
 
     /// <summary>Body = first inline text/plain part (the text side of multipart/alternative; HTML never);
     /// patches and further text parts become attachments, in message order.</summary>
-    static (string Body, IReadOnlyList<TextAttachment> Attachments) TextParts(MimeMessage mime)
+    static (string Body, IReadOnlyList<TextAttachment> Attachments) TextParts(MimeMessage mime, MailLimits.PartBudget budget)
     {
         string? body = null;
         var attachments = new List<TextAttachment>();
         foreach (var entity in mime.BodyParts)
         {
+            if (!budget.Take(entity)) break;
             switch (entity)
             {
                 case TextPart text when text.IsHtml:
@@ -142,7 +148,7 @@ public static class MailParser
                 }
                 case MessagePart { Message: { } inner }:
                 {
-                    var (innerBody, innerAttachments) = TextParts(inner);
+                    var (innerBody, innerAttachments) = TextParts(inner, budget);
                     attachments.Add(new TextAttachment(null, "message/rfc822", innerBody));
                     attachments.AddRange(innerAttachments);
                     break;

@@ -52,6 +52,9 @@ public sealed class Message
     /// <summary>The raw bytes as received.</summary>
     public required byte[] Raw { get; init; }
 
+    /// <summary>What parsing left out because of an <see cref="InputLimits"/> bound (MIME parts past the limit…), for the user.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Hash of the decoded text (line-end blanks ignored): two copies of one Message-ID with the same
     /// BodyHash are one message delivered twice (e.g. to two lists), even when To/Cc differ.</summary>
     public string BodyHash => bodyHash ??= ComputeBodyHash();

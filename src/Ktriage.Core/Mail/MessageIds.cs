@@ -8,7 +8,7 @@ public static partial class MessageIds
     /// <summary>public-inbox's MAX_MID_SIZE: longer ids are truncated (own id) or ignored (references).</summary>
     public const int MaxLength = 244;
 
-    [GeneratedRegex(@"<([^>]+)>", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"<([^>]+)>", RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)]
     private static partial Regex Bracketed();
 
     /// <summary>Every &lt;id&gt; in a raw (undecoded) header value. Raw on purpose: public-inbox does not decode

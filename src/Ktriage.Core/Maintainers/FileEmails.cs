@@ -6,8 +6,8 @@ namespace Ktriage.Core.Maintainers;
 /// its maintainers_in_file regex and clean_file_emails.</summary>
 public static class FileEmails
 {
-    static readonly Regex Candidate = new(@"[A-Za-zÀ-ÿ""' ,.+\-]*\s*[,]*\s*[(<{]?[A-Za-z0-9_.+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z0-9]+[)>}]?", RegexOptions.Compiled);
-    static readonly Regex Bracket = new(@"[(<{]?([A-Za-z0-9_.+\-]+@[A-Za-z0-9.\-]+)[)>}]?", RegexOptions.Compiled);
+    static readonly Regex Candidate = new(@"[A-Za-zÀ-ÿ""' ,.+\-]*\s*[,]*\s*[(<{]?[A-Za-z0-9_.+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z0-9]+[)>}]?", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Bracket = new(@"[(<{]?([A-Za-z0-9_.+\-]+@[A-Za-z0-9.\-]+)[)>}]?", RegexOptions.Compiled, SafeRegex.Timeout);
 
     /// <summary>Whether get_maintainer.pl reads addresses from this file by default.</summary>
     public static bool Applies(string path) => path.EndsWith(".yaml", StringComparison.Ordinal);
@@ -20,7 +20,7 @@ public static class FileEmails
             var email = Bracket.Replace(m.Value, "<$1>");
             var (name, address) = MaintainerMatcher.ParseEmail(email);
             if (name == "\"[,.]\"") name = "";
-            var words = Regex.Split(name, @"[^A-Za-zÀ-ÿ',.+\-]");
+            var words = SafeRegex.Split(name, @"[^A-Za-zÀ-ÿ',.+\-]");
             if (words.Length > 2)
             {
                 string first = words[^3], middle = words[^2], last = words[^1];

@@ -5,7 +5,7 @@ namespace Ktriage.Core.Maintainers;
 /// <summary>A kernel release number ("6.1.192", "5.10.0-rc3-syzkaller", "4.18.0-80.el8.x86_64"), comparable.</summary>
 public readonly record struct KernelVersion(int Major, int Minor, int Sub) : IComparable<KernelVersion>
 {
-    static readonly Regex Release = new(@"(?<![\d.])(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?", RegexOptions.Compiled);
+    static readonly Regex Release = new(@"(?<![\d.])(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?", RegexOptions.Compiled, SafeRegex.Timeout);
 
     /// <summary>The first "M.m[.s]" in the text (a uname -r, a "Not tainted 5.10.0-rc3 #1" fragment), or null.</summary>
     public static KernelVersion? Parse(string? text)
@@ -21,7 +21,7 @@ public readonly record struct KernelVersion(int Major, int Minor, int Sub) : ICo
     /// <summary>The Makefile's VERSION, PATCHLEVEL, SUBLEVEL (and EXTRAVERSION) as "6.1.192".</summary>
     public static string? FromMakefile(string makefile)
     {
-        string? Get(string name) => Regex.Match(makefile, $@"^{name}\s*=[ \t]*(\S*)", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : null;
+        string? Get(string name) => SafeRegex.Match(makefile, $@"^{name}\s*=[ \t]*(\S*)", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : null;
         if (Get("VERSION") is not { Length: > 0 } v || Get("PATCHLEVEL") is not { Length: > 0 } p) return null;
         return $"{v}.{p}.{(Get("SUBLEVEL") is { Length: > 0 } s ? s : "0")}{Get("EXTRAVERSION")}";
     }

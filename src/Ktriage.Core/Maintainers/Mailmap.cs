@@ -18,23 +18,23 @@ public sealed class Mailmap
         var map = new Mailmap();
         foreach (var raw in (text ?? "").Split('\n'))
         {
-            var line = Regex.Replace(raw, "#.*$", "").Trim();
+            var line = SafeRegex.Replace(raw, "#.*$", "").Trim();
             if (line.Length == 0) continue;
             Match m;
-            if ((m = Regex.Match(line, @"^([^<]+)<([^>]+)>$")).Success)
+            if ((m = SafeRegex.Match(line, @"^([^<]+)<([^>]+)>$")).Success)
             {
                 var (name, address) = MaintainerMatcher.ParseEmail($"{m.Groups[1].Value.TrimEnd()} <{m.Groups[2].Value}>");
                 map.names[address] = name;
             }
-            else if ((m = Regex.Match(line, @"^<([^>]+)>\s*<([^>]+)>$")).Success)
+            else if ((m = SafeRegex.Match(line, @"^<([^>]+)>\s*<([^>]+)>$")).Success)
                 map.addresses[m.Groups[2].Value] = m.Groups[1].Value;
-            else if ((m = Regex.Match(line, @"^(.+)<([^>]+)>\s*<([^>]+)>$")).Success)
+            else if ((m = SafeRegex.Match(line, @"^(.+)<([^>]+)>\s*<([^>]+)>$")).Success)
             {
                 var (name, address) = MaintainerMatcher.ParseEmail($"{m.Groups[1].Value.TrimEnd()} <{m.Groups[2].Value}>");
                 map.names[m.Groups[3].Value] = name;
                 map.addresses[m.Groups[3].Value] = address;
             }
-            else if ((m = Regex.Match(line, @"^(.+)<([^>]+)>\s*(.+)\s*<([^>]+)>$")).Success)
+            else if ((m = SafeRegex.Match(line, @"^(.+)<([^>]+)>\s*(.+)\s*<([^>]+)>$")).Success)
             {
                 var (name, address) = MaintainerMatcher.ParseEmail($"{m.Groups[1].Value.TrimEnd()} <{m.Groups[2].Value}>");
                 var (wrongName, wrongAddress) = MaintainerMatcher.ParseEmail($"{m.Groups[3].Value.TrimEnd()} <{m.Groups[4].Value}>");

@@ -96,7 +96,7 @@ public static class MaintainerMatcher
 
     static (string Address, string Extra) ListAddress(string value)
     {
-        var m = Regex.Match(value, @"([^\s]+)\s+(.*)$");
+        var m = SafeRegex.Match(value, @"([^\s]+)\s+(.*)$");
         return m.Success ? (m.Groups[1].Value, m.Groups[2].Value) : (value, "");
     }
 
@@ -105,13 +105,13 @@ public static class MaintainerMatcher
     {
         string name = "", address = "";
         Match m;
-        if ((m = Regex.Match(text, @"^([^<]+)<(.+@.*)>.*$")).Success) { name = m.Groups[1].Value; address = m.Groups[2].Value; }
-        else if ((m = Regex.Match(text, @"^\s*<(.+@\S*)>.*$")).Success) address = m.Groups[1].Value;
-        else if ((m = Regex.Match(text, @"^(.+@\S*).*$")).Success) address = m.Groups[1].Value;
+        if ((m = SafeRegex.Match(text, @"^([^<]+)<(.+@.*)>.*$")).Success) { name = m.Groups[1].Value; address = m.Groups[2].Value; }
+        else if ((m = SafeRegex.Match(text, @"^\s*<(.+@\S*)>.*$")).Success) address = m.Groups[1].Value;
+        else if ((m = SafeRegex.Match(text, @"^(.+@\S*).*$")).Success) address = m.Groups[1].Value;
         name = name.Trim();
-        name = Regex.Replace(name, "^\"|\"$", "");
+        name = SafeRegex.Replace(name, "^\"|\"$", "");
         address = address.Trim();
-        if (Regex.IsMatch(name, @"[^\w \-]")) name = "\"" + Regex.Replace(name, "(?<!\\\\)\"", "\\\"") + "\"";
+        if (SafeRegex.IsMatch(name, @"[^\w \-]")) name = "\"" + SafeRegex.Replace(name, "(?<!\\\\)\"", "\\\"") + "\"";
         return (name, address);
     }
 
@@ -178,7 +178,7 @@ public static class MaintainerMatcher
             var byAddress = new Dictionary<string, (string, string)>(StringComparer.OrdinalIgnoreCase);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var result = new List<Recipient>();
-            foreach (var r in people.Where(p => !Regex.IsMatch(p.Address, PenguinChief)).Concat(lists))
+            foreach (var r in people.Where(p => !SafeRegex.IsMatch(p.Address, PenguinChief)).Concat(lists))
             {
                 var (name, address) = ParseEmail(mailmap.Map(r.Address));
                 if (name.Length > 0 && byName.TryGetValue(name, out var n)) (name, address) = n;

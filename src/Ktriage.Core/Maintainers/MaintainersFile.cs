@@ -18,7 +18,7 @@ public sealed class MaintainersSection
     public string? Status => Entries.LastOrDefault(e => e.Type == 'S')?.Value;
 
     /// <summary>get_maintainer.pl's range_is_maintained and range_has_maintainer (only used for the git fallback there).</summary>
-    public bool IsMaintained => Entries.Any(e => e.Type == 'S' && Regex.IsMatch(e.Value, "maintain|support", RegexOptions.IgnoreCase))
+    public bool IsMaintained => Entries.Any(e => e.Type == 'S' && SafeRegex.IsMatch(e.Value, "maintain|support", RegexOptions.IgnoreCase))
         && Entries.Any(e => e.Type == 'M');
 
     // Compiled lazily: most sections are never consulted for most files.
@@ -49,7 +49,7 @@ internal sealed class FilePattern
     }
 
     Regex? asDirectory;
-    bool MatchesAsDirectory(string file) => (asDirectory ??= new Regex("^" + Value + "/", RegexOptions.CultureInvariant)).IsMatch(file);
+    bool MatchesAsDirectory(string file) => (asDirectory ??= new Regex("^" + Value + "/", RegexOptions.CultureInvariant, SafeRegex.Timeout)).IsMatch(file);
 
     /// <summary>The depth get_maintainer.pl sorts sections by (value_pd): more specific patterns first.</summary>
     public int Depth
@@ -71,7 +71,7 @@ internal sealed class FilePattern
 /// </summary>
 public sealed class MaintainersFile
 {
-    static readonly Regex Typed = new(@"^([A-Z]):\s*(.*)", RegexOptions.Compiled);
+    static readonly Regex Typed = new(@"^([A-Z]):\s*(.*)", RegexOptions.Compiled, SafeRegex.Timeout);
 
     public IReadOnlyList<MaintainersSection> Sections { get; }
     readonly Func<string, bool>? isDirectory;
@@ -132,12 +132,12 @@ public sealed class MaintainersFile
         Regex regex;
         try
         {
-            regex = new Regex("^" + stored, RegexOptions.CultureInvariant);
+            regex = new Regex("^" + stored, RegexOptions.CultureInvariant, SafeRegex.Timeout);
         }
         catch (ArgumentException)
         {
             // The perl would die on an invalid pattern; one bad line must not make the whole file unusable.
-            regex = new Regex("^" + Regex.Escape(glob), RegexOptions.CultureInvariant);
+            regex = new Regex("^" + Regex.Escape(glob), RegexOptions.CultureInvariant, SafeRegex.Timeout);
         }
         return new FilePattern
         {
@@ -180,7 +180,7 @@ public sealed class MaintainersFile
     {
         try
         {
-            return new Regex(pattern, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | (compiled ? RegexOptions.Compiled : 0));
+            return new Regex(pattern, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | (compiled ? RegexOptions.Compiled : 0), SafeRegex.Timeout);
         }
         catch (ArgumentException)
         {
@@ -215,11 +215,11 @@ public sealed class MaintainersFile
         foreach (var raw in patch.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
-            if (Regex.IsMatch(line, @"^ mode change [0-7]+ => [0-7]+ (\S+)\s*$") || Regex.IsMatch(line, @"^rename (?:from|to) (\S+)\s*$")
-                || Regex.IsMatch(line, @"^diff --git a/(\S+) b/(\S+)\s*$") || Regex.IsMatch(line, @"^Fixes:\s+([0-9a-fA-F]{6,40})")
-                || line.StartsWith("@@ -", StringComparison.Ordinal) && Regex.IsMatch(line, @"^@@ -(\d+),(\d+)"))
+            if (SafeRegex.IsMatch(line, @"^ mode change [0-7]+ => [0-7]+ (\S+)\s*$") || SafeRegex.IsMatch(line, @"^rename (?:from|to) (\S+)\s*$")
+                || SafeRegex.IsMatch(line, @"^diff --git a/(\S+) b/(\S+)\s*$") || SafeRegex.IsMatch(line, @"^Fixes:\s+([0-9a-fA-F]{6,40})")
+                || line.StartsWith("@@ -", StringComparison.Ordinal) && SafeRegex.IsMatch(line, @"^@@ -(\d+),(\d+)"))
                 continue;
-            if (Regex.IsMatch(line, @"^(?:\+\+\+|---)\s+\S"))
+            if (SafeRegex.IsMatch(line, @"^(?:\+\+\+|---)\s+\S"))
             {
                 inDiff = true;
                 continue;

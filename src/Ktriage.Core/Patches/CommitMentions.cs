@@ -24,13 +24,13 @@ public static partial class CommitMentions
 {
     const RegexOptions Opts = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
-    [GeneratedRegex(@"\bcommit\s+([0-9a-f]{7,40})\b(\s*\(\s*""([^""]{1,300})""\s*\))?", Opts)]
+    [GeneratedRegex(@"\bcommit\s+([0-9a-f]{7,40})\b(\s*\(\s*""([^""]{1,300})""\s*\))?", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex CommitRef();
 
-    [GeneratedRegex(@"^([0-9a-f]{7,40})\b(\s*\(\s*""(.{1,300})""\s*\))?", Opts)]
+    [GeneratedRegex(@"^([0-9a-f]{7,40})\b(\s*\(\s*""(.{1,300})""\s*\))?", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex FixesValue();
 
-    [GeneratedRegex(@"(introduc\w*|caus\w*|broke\w*|regress\w*|since|after|culprit|bisect\w*|by|from|fixes|with)\s+(the\s+)?(upstream\s+)?$", Opts)]
+    [GeneratedRegex(@"(introduc\w*|caus\w*|broke\w*|regress\w*|since|after|culprit|bisect\w*|by|from|fixes|with)\s+(the\s+)?(upstream\s+)?$", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex CulpritLead();
 
     /// <param name="prose">the message's own text (no quotes, no diff, no signature).</param>

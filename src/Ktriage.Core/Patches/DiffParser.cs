@@ -10,7 +10,7 @@ namespace Ktriage.Core.Patches;
 /// </summary>
 public static partial class DiffParser
 {
-    [GeneratedRegex(@"^@@+ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@+ ?(.*)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^@@+ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@+ ?(.*)$", RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)]
     private static partial Regex HunkHeader();
 
     public static ParsedDiff Parse(string? text)

@@ -18,28 +18,28 @@ public static partial class ReviewSignals
     const RegexOptions Opts = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
     // "you can add my "Reviewed-by" or "Tested-by"", "feel free to add my Acked-by", "please add my Tested-by".
-    [GeneratedRegex(@"\b(add|take|have|include|use|with)\s+my\s+[^.!?\n]{0,60}\b(reviewed|tested|acked)[- ]by", Opts)]
+    [GeneratedRegex(@"\b(add|take|have|include|use|with)\s+my\s+[^.!?\n]{0,60}\b(reviewed|tested|acked)[- ]by", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex OfferTag();
 
-    [GeneratedRegex(@"(reviewed|tested|acked)[- ]by", Opts)]
+    [GeneratedRegex(@"(reviewed|tested|acked)[- ]by", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex TagName();
 
-    [GeneratedRegex(@"\b(fix(es|ed)\s+(it|the\s+(problem|issue|bug|crash|warning|regression)|this)\s+for\s+me|works\s+(fine\s+)?for\s+me|solves\s+(it|the\s+(problem|issue))\s+for\s+me|(i|we)\s+(have\s+)?tested\s+(it|this|the\s+patch|your\s+patch)|(i|we)\s+can\s+confirm\s+(it|this|that)\s+(fixes|works|solves))", Opts)]
+    [GeneratedRegex(@"\b(fix(es|ed)\s+(it|the\s+(problem|issue|bug|crash|warning|regression)|this)\s+for\s+me|works\s+(fine\s+)?for\s+me|solves\s+(it|the\s+(problem|issue))\s+for\s+me|(i|we)\s+(have\s+)?tested\s+(it|this|the\s+patch|your\s+patch)|(i|we)\s+can\s+confirm\s+(it|this|that)\s+(fixes|works|solves))", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex TestedPhrase();
 
-    [GeneratedRegex(@"(^|[\s,.(])(lgtm|looks\s+good\s+to\s+me)\b", Opts)]
+    [GeneratedRegex(@"(^|[\s,.(])(lgtm|looks\s+good\s+to\s+me)\b", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex ReviewedPhrase();
 
     // "Applied, thanks", "Thanks, applied to net-next", "Queued up for 6.8", "has been merged into torvalds/linux.git",
     // "I've applied it to for-next", "I'll take these for 3.18". Not "I applied it locally" (a tester), not
     // "If your patch is applied to the wrong tree" (a bot), not "syzbot will apply it".
-    [GeneratedRegex(@"(^\s*(applied|queued|pushed|merged|picked\s+up)\b|\bthanks[,!.]?\s+(applied|queued|merged|picked\s+up)\b|\b(has|have)\s+been\s+(applied|queued|merged|picked\s+up)\s+(to|into|in|for)\b|\b(i've|i\s+have|we've|we\s+have)\s+(now\s+)?(applied|queued|picked\s+up)\s+((it|this|these|them|the\s+series|the\s+patch(es)?)\s+)?(to|into|for)\s+(the\s+)?(\S*(next|fixes|queue|for-|linus|master|main|staging|/)\S*|\d+\.\d+\S*)|\b(i'll|i\s+will|i'm\s+going\s+to)\s+(plan\s+to\s+)?(take|queue|apply|pick\s+up)\s+(these|this|them|it|the\s+series)\b)", Opts)]
+    [GeneratedRegex(@"(^\s*(applied|queued|pushed|merged|picked\s+up)\b|\bthanks[,!.]?\s+(applied|queued|merged|picked\s+up)\b|\b(has|have)\s+been\s+(applied|queued|merged|picked\s+up)\s+(to|into|in|for)\b|\b(i've|i\s+have|we've|we\s+have)\s+(now\s+)?(applied|queued|picked\s+up)\s+((it|this|these|them|the\s+series|the\s+patch(es)?)\s+)?(to|into|for)\s+(the\s+)?(\S*(next|fixes|queue|for-|linus|master|main|staging|/)\S*|\d+\.\d+\S*)|\b(i'll|i\s+will|i'm\s+going\s+to)\s+(plan\s+to\s+)?(take|queue|apply|pick\s+up)\s+(these|this|them|it|the\s+series)\b)", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex AppliedPhrase();
 
-    [GeneratedRegex(@"^\s*nack\b|\bnacked\b", Opts)]
+    [GeneratedRegex(@"^\s*nack\b|\bnacked\b", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex NackPhrase();
 
-    [GeneratedRegex(@"\b(these|them|series|all\s+(of\s+)?(them|these|patches))\b", Opts)]
+    [GeneratedRegex(@"\b(these|them|series|all\s+(of\s+)?(them|these|patches))\b", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex Plural();
 
     /// <summary>"Applied these, thanks" / "I'll take the series": the signal covers every patch of the posting.</summary>

@@ -74,10 +74,10 @@ public static partial class DateSpec
 
     static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^(?<y>\d{4})-?(?<mo>\d{2})-?(?<d>\d{2})(?:[t ._-]?(?<h>\d{2}):?(?<mi>\d{2})(?::?(?<s>\d{2}))?)?$")]
+    [GeneratedRegex(@"^(?<y>\d{4})-?(?<mo>\d{2})-?(?<d>\d{2})(?:[t ._-]?(?<h>\d{2}):?(?<mi>\d{2})(?::?(?<s>\d{2}))?)?$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex Day();
 
     // "2.weeks.ago", "2.weeks", "2 weeks ago", "last.week", "week.ago"
-    [GeneratedRegex(@"^(?:(?<last>last)[. ]|(?<n>\d{1,6})[. ]?)?(?<unit>second|minute|hour|day|week|month|year)s?(?:[. ]ago)?$")]
+    [GeneratedRegex(@"^(?:(?<last>last)[. ]|(?<n>\d{1,6})[. ]?)?(?<unit>second|minute|hour|day|week|month|year)s?(?:[. ]ago)?$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex Relative();
 }

@@ -41,10 +41,20 @@ public static partial class QueryParser
 
     sealed record Token(Kind Kind, string Text, int Column, string? Prefix = null);
 
+    /// <summary>Most words and phrases in one query: a person's query has a handful; thousands only cost the store time.</summary>
+    public const int MaxTerms = 64;
+
+    /// <summary>Deepest nesting of parentheses and NOT: the parser recurses once per level (and the store's query with it).</summary>
+    public const int MaxDepth = 32;
+
     /// <summary>Parses <paramref name="query"/>; relative dates are relative to <paramref name="now"/> (default: the clock).</summary>
+    /// <exception cref="SearchSyntaxException">the query is malformed, or has more than <see cref="MaxTerms"/> terms or
+    /// nests deeper than <see cref="MaxDepth"/>.</exception>
     public static SearchNode Parse(string query, DateTimeOffset? now = null)
     {
         var tokens = Tokenize(query);
+        var terms = tokens.Count(t => t.Kind is Kind.Word or Kind.Phrase);
+        if (terms > MaxTerms) throw new SearchSyntaxException($"the query has {terms} terms; at most {MaxTerms} are allowed");
         var p = new Parser(tokens, now ?? DateTimeOffset.UtcNow);
         if (tokens[0].Kind == Kind.End) throw new SearchSyntaxException("empty query");
         var node = p.ParseOr();
@@ -113,7 +123,7 @@ public static partial class QueryParser
         return text;
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}_]+")]
+    [GeneratedRegex(@"[\p{L}\p{N}_]+", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex Words();
 
     /// <summary>The words of a text the way the full-text indexes split it: letters, digits and '_'.</summary>
@@ -121,7 +131,12 @@ public static partial class QueryParser
 
     sealed class Parser(List<Token> tokens, DateTimeOffset now)
     {
-        int pos;
+        int pos, depth;
+
+        void Deeper(Token at)
+        {
+            if (++depth > MaxDepth) throw new SearchSyntaxException($"the query nests deeper than {MaxDepth} levels at column {at.Column}");
+        }
         public Token Peek => tokens[pos];
         Token Next() => tokens[pos++];
 
@@ -173,7 +188,10 @@ public static partial class QueryParser
                 Next();
                 if (Peek.Kind is Kind.End or Kind.Close or Kind.Or or Kind.And)
                     throw new SearchSyntaxException($"'{t.Text}' at column {t.Column} has nothing after it");
-                return ParseUnary() is { } inner ? new NotNode(inner) : null;
+                Deeper(t);
+                var negated = ParseUnary();
+                depth--;
+                return negated is { } inner ? new NotNode(inner) : null;
             }
             if (t.Kind == Kind.Plus) Next();
             return ParseAtom();
@@ -185,7 +203,9 @@ public static partial class QueryParser
             switch (t.Kind)
             {
                 case Kind.Open:
+                    Deeper(t);
                     var inner = ParseOr();
+                    depth--;
                     if (Peek.Kind != Kind.Close) throw new SearchSyntaxException($"'(' at column {t.Column} is never closed");
                     Next();
                     return inner;
@@ -243,6 +263,6 @@ public static partial class QueryParser
         static bool IsHex(string s) => s.All(Uri.IsHexDigit);
     }
 
-    [GeneratedRegex(@"^[A-Za-z]{1,20}$")]
+    [GeneratedRegex(@"^[A-Za-z]{1,20}$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex TaintFlags();
 }

@@ -179,29 +179,29 @@ public sealed partial class SearchFields
         return slash < 0 ? name : name[(slash + 1)..];
     }
 
-    [GeneratedRegex(@"^(?:diff|---|\+\+\+) ", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?:diff|---|\+\+\+) ", RegexOptions.Multiline, SafeRegex.TimeoutMs)]
     private static partial Regex DiffStart();
-    [GeneratedRegex(@"^diff --git (""?[^/]+/.+) (""?[^/]+/.+)$")]
+    [GeneratedRegex(@"^diff --git (""?[^/]+/.+) (""?[^/]+/.+)$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex GitDiff();
-    [GeneratedRegex(@"^--- (""?[^/]+/.+)")]
+    [GeneratedRegex(@"^--- (""?[^/]+/.+)", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex MinusFile();
-    [GeneratedRegex(@"^\+\+\+ (""?[^/]+/.+)")]
+    [GeneratedRegex(@"^\+\+\+ (""?[^/]+/.+)", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex PlusFile();
-    [GeneratedRegex(@"^--- (\S+)")]
+    [GeneratedRegex(@"^--- (\S+)", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex OldMinus();
-    [GeneratedRegex(@"^\+\+\+ (\S+)")]
+    [GeneratedRegex(@"^\+\+\+ (\S+)", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex OldPlus();
-    [GeneratedRegex(@"^diff -(.+) (\S+) (\S+)$")]
+    [GeneratedRegex(@"^diff -(.+) (\S+) (\S+)$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex TraditionalDiff();
-    [GeneratedRegex(@"^(?:literal|delta) ")]
+    [GeneratedRegex(@"^(?:literal|delta) ", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex LiteralOrDelta();
     // public-inbox's $BASE85.
-    [GeneratedRegex(@"^[a-zA-Z0-9!#$%&()*+;<=>?@^_`{|}~-]+$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9!#$%&()*+;<=>?@^_`{|}~-]+$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex Base85();
-    [GeneratedRegex(@"^index [a-f0-9]+\.\.[a-f0-9]+")]
+    [GeneratedRegex(@"^index [a-f0-9]+\.\.[a-f0-9]+", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex IndexLine();
-    [GeneratedRegex(@"^@@ \S+ \S+ @@\s*(\S.*)?$")]
+    [GeneratedRegex(@"^@@ \S+ \S+ @@\s*(\S.*)?$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex HunkHeader();
-    [GeneratedRegex(@"^(?:(?:dis)?similarity index|(?:old|new) mode|(?:deleted|new) file mode|(?:copy|rename) (?:from|to) |\\ No newline at end of file|Binary files .* differ)")]
+    [GeneratedRegex(@"^(?:(?:dis)?similarity index|(?:old|new) mode|(?:deleted|new) file mode|(?:copy|rename) (?:from|to) |\\ No newline at end of file|Binary files .* differ)", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex Ignored();
 }

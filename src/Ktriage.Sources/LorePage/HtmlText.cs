@@ -1,3 +1,4 @@
+using Ktriage.Core;
 using System.Net;
 using System.Text.RegularExpressions;
 
@@ -18,15 +19,19 @@ internal static partial class HtmlText
 
     public static bool LooksLikeHtml(string text) => HtmlStart().IsMatch(text);
 
-    [GeneratedRegex(@"<(head|script|style)\b.*?</\1\s*>|<!--.*?-->", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    // NonBacktracking (hence no \1 backreference for the closing tag): an unclosed "<head" or "<a" would otherwise
+    // be rescanned to the end of the page from every occurrence.
+    const RegexOptions Linear = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
+    [GeneratedRegex(@"<head\b.*?</head\s*>|<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->", RegexOptions.Singleline | Linear, SafeRegex.TimeoutMs)]
     private static partial Regex Invisible();
 
-    [GeneratedRegex(@"<br\s*/?>|</(p|div|tr|h\d|li|table|pre)\s*>|<hr\b[^>]*>", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<br\s*/?>|</(p|div|tr|h\d|li|table|pre)\s*>|<hr\b[^>]*>", Linear, SafeRegex.TimeoutMs)]
     private static partial Regex LineBreaks();
 
-    [GeneratedRegex(@"<[^>]*>")]
+    [GeneratedRegex(@"<[^>]*>", RegexOptions.NonBacktracking, SafeRegex.TimeoutMs)]
     private static partial Regex Tags();
 
-    [GeneratedRegex(@"^\s*(<!DOCTYPE html|<html\b|<head\b|<pre\b)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(<!DOCTYPE html|<html\b|<head\b|<pre\b)", RegexOptions.IgnoreCase, SafeRegex.TimeoutMs)]
     private static partial Regex HtmlStart();
 }

@@ -1,3 +1,4 @@
+using Ktriage.Core;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -53,7 +54,7 @@ internal static partial class LorePageParser
     /// <summary>Page chrome in the places lore puts it, not just anywhere (a mail may quote a lore page).</summary>
     public static bool LooksLikePage(string text) => PageMarker().IsMatch(text);
 
-    [GeneratedRegex(@"Date:[^\n]*\[thread overview\]|From:[^\n]*@ \d{4}-\d\d-\d\d[^\n]*\(permalink / raw\)|(?:^|\s)\^ permalink raw reply", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"Date:[^\n]*\[thread overview\]|From:[^\n]*@ \d{4}-\d\d-\d\d[^\n]*\(permalink / raw\)|(?:^|\s)\^ permalink raw reply", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, SafeRegex.TimeoutMs)]
     private static partial Regex PageMarker();
 
     public static List<PageMessage> Parse(string page)
@@ -72,18 +73,20 @@ internal static partial class LorePageParser
         return m.Success ? m.Index : page.Length;
     }
 
-    [GeneratedRegex(@"(?:next\s+prev\s+parent\s+)?reply\s+other\s+threads:\[~|end of thread, other threads:\[~|Thread overview:\s+\d+\+?\s+messages", Opts)]
+    [GeneratedRegex(@"(?:next\s+prev\s+parent\s+)?reply\s+other\s+threads:\[~|end of thread, other threads:\[~|Thread overview:\s+\d+\+?\s+messages", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex ChromeStart();
 
     // ---- message pages ----
 
-    [GeneratedRegex(@"(?:^|\s)From:[ \t]+(?<from>.+?)\s+(?:To:[ \t]+(?<to>.+?)\s+)?(?:Cc:[ \t]+(?<cc>.+?)\s+)?Subject:[ \t]+(?<subject>.+?)\s+Date:[ \t]+(?<date>.+?)\s+\[thread overview\]\s+Message-ID:\s+(?<mid><[^>\s]+>)\s+\(raw\)(?:\s+In-Reply-To:\s+(?<irt><[^>\s]+>))?(?:\s+References:\s+(?<refs>(?:<[^>\s]+>\s*)+))?", Opts)]
+    // A field never runs past the next "From:" or "[thread overview]": on a page full of "From:" without a header block
+    // each lazy field would otherwise scan to the end of the page from every "From:" (quadratic).
+    [GeneratedRegex(@"(?<=^|\s)From:[ \t]+(?<from>(?:(?!From:|\[thread overview\]).)+?)\s+(?:To:[ \t]+(?<to>(?:(?!From:|\[thread overview\]).)+?)\s+)?(?:Cc:[ \t]+(?<cc>(?:(?!From:|\[thread overview\]).)+?)\s+)?Subject:[ \t]+(?<subject>(?:(?!From:|\[thread overview\]).)+?)\s+Date:[ \t]+(?<date>(?:(?!From:|\[thread overview\]).)+?)\s+\[thread overview\]\s+Message-ID:\s+(?<mid><[^>\s]+>)\s+\(raw\)(?:\s+In-Reply-To:\s+(?<irt><[^>\s]+>))?(?:\s+References:\s+(?<refs>(?:<[^>\s]+>\s*)+))?", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex HeaderBlock();
 
-    [GeneratedRegex(@"\s*WARNING: multiple messages have this Message-ID(?: \(diff\))?\s*$", Opts)]
+    [GeneratedRegex(@"\s*WARNING: multiple messages have this Message-ID(?: \(diff\))?\s*$", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex DuplicateWarning();
 
-    [GeneratedRegex(@"\^ permalink raw reply(?: related)?\s*\[flat\|nested\]\s*\d+\+?\s+messages? in thread", Opts)]
+    [GeneratedRegex(@"\^ permalink raw reply(?: related)?\s*\[flat\|nested\]\s*\d+\+?\s+messages? in thread", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex PermalinkLine();
 
     static List<PageMessage> ParseMessagePage(string text)
@@ -100,7 +103,7 @@ internal static partial class LorePageParser
             if (permalink.Success) body = body[..permalink.Index];
             var irt = m.Groups["irt"].Success ? m.Groups["irt"].Value : null;
             var refs = m.Groups["refs"].Success
-                ? Regex.Matches(m.Groups["refs"].Value, @"<[^>\s]+>").Select(r => r.Value).ToList()
+                ? SafeRegex.Matches(m.Groups["refs"].Value, @"<[^>\s]+>").Select(r => r.Value).ToList()
                 : irt is null ? [] : [irt];
             result.Add(new PageMessage(m.Groups["mid"].Value, irt, refs,
                 OneLine(m.Groups["from"].Value), OptLine(m.Groups["to"]), OptLine(m.Groups["cc"]),
@@ -120,10 +123,10 @@ internal static partial class LorePageParser
 
     sealed record SkeletonLine(DateTime Minute, string Rest);
 
-    [GeneratedRegex(@"(?<at>@\s+)?(?<date>\d{4}-\d\d-\d\d\s+\d{1,2}:\d\d)\s+(?:`\s+)?", Opts)]
+    [GeneratedRegex(@"(?<at>@\s+)?(?<date>\d{4}-\d\d-\d\d\s+\d{1,2}:\d\d)\s+(?:`\s+)?", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex SkeletonStart();
 
-    [GeneratedRegex(@"(?:^|\s)-?\d+\s+siblings?,\s+\d+\s+repl(?:y|ies);\s+\d+\+?\s+messages?\s+in\s+thread\s+From:[ \t]+(?<author>.+?)\s+@\s+(?<date>\d{4}-\d\d-\d\d\s+\d{1,2}:\d\d)\s+UTC\s+\(permalink\s*/\s*raw\)[ \t]*", Opts)]
+    [GeneratedRegex(@"(?:^|\s)-?\d+\s+siblings?,\s+\d+\s+repl(?:y|ies);\s+\d+\+?\s+messages?\s+in\s+thread\s+From:[ \t]+(?<author>.+?)\s+@\s+(?<date>\d{4}-\d\d-\d\d\s+\d{1,2}:\d\d)\s+UTC\s+\(permalink\s*/\s*raw\)[ \t]*", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex ThreadFromLine();
 
     static List<PageMessage> ParseThreadPage(string text)
@@ -183,7 +186,7 @@ internal static partial class LorePageParser
     }
 
     // "* Subject" opens a message; on a flattened page it follows the page header on the same line.
-    [GeneratedRegex(@"(?:^|\s)\*[ \t]+(?=\S)", Opts)]
+    [GeneratedRegex(@"(?:^|\s)\*[ \t]+(?=\S)", RegexOptions.Singleline | RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)]
     private static partial Regex StarLine();
 
     /// <summary>The skeleton lists the parent first, then earlier siblings, the message itself (<c>@</c>), its replies.</summary>
@@ -210,7 +213,7 @@ internal static partial class LorePageParser
 
     static string BaseSubject(string s) => ReplyPrefix().Replace(s, "").Trim();
 
-    [GeneratedRegex(@"^(?:\s*(?:re|fwd?|aw)\s*:\s*)+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:\s*(?:re|fwd?|aw)\s*:\s*)+", RegexOptions.IgnoreCase, SafeRegex.TimeoutMs)]
     private static partial Regex ReplyPrefix();
 
     /// <summary>Stable across pages and re-ingests: the same message shown twice (two lists) gets the same id.</summary>
@@ -325,7 +328,7 @@ internal static partial class LorePageParser
         return book;
     }
 
-    [GeneratedRegex(@"(?<name>""[^""\n<>]{2,60}""|[A-Z][\w.'-]*(?:[ \t]+[\w.'-]+){0,4})[ \t]+<(?<addr>[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>", Opts)]
+    [GeneratedRegex(@"(?<name>""[^""\n<>]{2,60}""|[A-Z][\w.'-]*(?:[ \t]+[\w.'-]+){0,4})[ \t]+<(?<addr>[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex NameAddr();
 
     static string Mailbox(string name, Dictionary<string, string> book)
@@ -349,7 +352,7 @@ internal static partial class LorePageParser
 
     static DateTime ParseMinute(string s)
     {
-        var m = Regex.Match(s, @"(\d{4})-(\d\d)-(\d\d)\s+(\d{1,2}):(\d\d)");
+        var m = SafeRegex.Match(s, @"(\d{4})-(\d\d)-(\d\d)\s+(\d{1,2}):(\d\d)");
         return new DateTime(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[3].Value),
             int.Parse(m.Groups[4].Value), int.Parse(m.Groups[5].Value), 0, DateTimeKind.Utc);
     }
@@ -358,7 +361,7 @@ internal static partial class LorePageParser
     static string? OptLine(Group g) => g.Success ? OneLine(g.Value) : null;
     static string Join(string? a, string b) => string.IsNullOrEmpty(a) ? b : a + ", " + b;
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex Whitespace();
 
     /// <summary>A flattened page lost its line breaks; kernel logs are line-based, so we put breaks back where a log line
@@ -366,7 +369,7 @@ internal static partial class LorePageParser
     /// with their quote markers, and before "diff --git". Everything else stays one line (prose cannot be recovered).</summary>
     static string Unflatten(string body) => LogLineStart().Replace(body, "\n");
 
-    [GeneratedRegex(@"(?<!>) (?=(?:> ?)*(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d (?:[\w.-]+ )?kernel: |\[ *\d+\.\d{6}\] |diff --git ))", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<!>) (?=(?:> ?)*(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d (?:[\w.-]+ )?kernel: |\[ *\d+\.\d{6}\] |diff --git ))", RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)]
     private static partial Regex LogLineStart();
 
     /// <summary>Drops the blank lines lore puts around bodies; keeps the body's own indentation.</summary>

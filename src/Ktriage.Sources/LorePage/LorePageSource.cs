@@ -15,6 +15,14 @@ public sealed class LorePageSource(string path) : IMessageSource
     public async IAsyncEnumerable<RawMessage> ReadAsync(string? resumeAfter, [EnumeratorCancellation] CancellationToken ct = default)
     {
         string text;
+        string? tooBig;
+        try { tooBig = SourceLimits.MessageTooBig(new FileInfo(Origin).Length, $"{Origin} (a saved page)"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new SourceException($"{Origin}: {e.Message}", e); }
+        if (tooBig is not null)
+        {
+            yield return RawMessage.Failure(new SourceLocator(Origin), tooBig);
+            yield break;
+        }
         try { text = await File.ReadAllTextAsync(Origin, Encoding.UTF8, ct); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new SourceException($"{Origin}: {e.Message}", e); }
 

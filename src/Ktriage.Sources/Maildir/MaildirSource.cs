@@ -27,7 +27,11 @@ public sealed class MaildirSource(string directory) : IMessageSource
             var at = new SourceLocator(Origin, Path: file);
             byte[]? bytes = null;
             string? problem = null;
-            try { bytes = await File.ReadAllBytesAsync(file, ct); }
+            try
+            {
+                problem = SourceLimits.MessageTooBig(new FileInfo(file).Length, file);
+                if (problem is null) bytes = await File.ReadAllBytesAsync(file, ct);
+            }
             // A message moved from new/ to cur/ by a mail client while we list: not an error worth stopping for.
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { problem = $"{file}: {e.Message}"; }
             if (problem is not null) yield return RawMessage.Failure(at, problem);

@@ -1,8 +1,9 @@
 namespace Ktriage.Sources.Mbox;
 
 /// <summary>Reads a byte stream line by line (lines keep their '\n'), tracking each line's offset.
-/// Only the current line is buffered, so memory follows the longest line, not the file.</summary>
-internal sealed class ByteLineReader(Stream stream, long startOffset = 0)
+/// Only the current line is buffered, so memory follows the longest line, not the file; a line longer than
+/// <paramref name="maxLine"/> comes in pieces of that size (<see cref="Partial"/>), so even that is bounded.</summary>
+internal sealed class ByteLineReader(Stream stream, long startOffset = 0, int maxLine = int.MaxValue)
 {
     byte[] _buf = new byte[1 << 16];
     int _start, _end;
@@ -10,6 +11,9 @@ internal sealed class ByteLineReader(Stream stream, long startOffset = 0)
 
     /// <summary>Offset of the line returned by the last <see cref="ReadLineAsync"/>.</summary>
     public long LineOffset { get; private set; }
+
+    /// <summary>The last piece returned ends without '\n' before the end of the stream: the line goes on.</summary>
+    public bool Partial { get; private set; }
 
     /// <summary>Offset just past everything returned so far.</summary>
     public long Position { get; private set; } = startOffset;
@@ -22,7 +26,8 @@ internal sealed class ByteLineReader(Stream stream, long startOffset = 0)
         while (true)
         {
             var nl = Array.IndexOf(_buf, (byte)'\n', scanFrom, _end - scanFrom);
-            if (nl >= 0) return Take(nl + 1);
+            if (nl >= 0 && nl + 1 - _start <= maxLine) return Take(nl + 1);
+            if (nl >= 0 || _end - _start >= maxLine) return TakePiece(_start + maxLine);
             if (_eof) return Take(_end);
             scanFrom = _end;
             if (_start > 0)
@@ -37,8 +42,16 @@ internal sealed class ByteLineReader(Stream stream, long startOffset = 0)
         }
     }
 
+    ReadOnlyMemory<byte> TakePiece(int until)
+    {
+        var piece = Take(until);
+        Partial = true;
+        return piece;
+    }
+
     ReadOnlyMemory<byte> Take(int until)
     {
+        Partial = false;
         var line = _buf.AsMemory(_start, until - _start);
         LineOffset = Position;
         Position += line.Length;

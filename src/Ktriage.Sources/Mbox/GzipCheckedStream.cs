@@ -11,11 +11,13 @@ internal sealed class GzipCheckedStream : ReadOnlyStream
 {
     readonly uint _expected;
     readonly bool _hasTrailer;
+    readonly GzipRatioGuard _ratio;
     long _count;
 
     // GZipStream reads nothing when constructed, so the trailer can be read from the file afterwards.
     public GzipCheckedStream(FileStream file) : base(new GZipStream(file, CompressionMode.Decompress))
     {
+        _ratio = new GzipRatioGuard(() => file.Position);
         if (file.Length >= 18)
         {
             Span<byte> trailer = stackalloc byte[4];
@@ -35,7 +37,7 @@ internal sealed class GzipCheckedStream : ReadOnlyStream
     int Check(int n, int requested)
     {
         // A read of 0 requested bytes is not the end of the stream.
-        if (n > 0 || requested == 0) { _count += n; return n; }
+        if (n > 0 || requested == 0) { _count += n; return _ratio.Count(n); }
         if (!_hasTrailer) throw new InvalidDataException("gzip data too short to be complete");
         var got = (uint)_count;
         if (got != _expected)

@@ -50,12 +50,29 @@ public sealed class MboxSource : IMessageSource
         try
         {
             if (start > 0) mismatch = await SkipAsync(stream, start, ct);
-            var reader = new ByteLineReader(stream, start);
+            // A line longer than the message limit makes its message too big anyway: it is read in pieces.
+            var reader = new ByteLineReader(stream, start, (int)Math.Min(SourceLimits.MessageBytes + 1, 1 << 30));
             var message = new MemoryStream();
             long messageAt = -1;
             var previousBlank = false;
+            var continuation = false; // this piece of a long line continues the previous one
+            var oversize = false;     // the current message went over the size limit: its bytes are dropped
+            var endsWithNewline = true;
             var atStart = start == 0;
             string? error = null;
+            void Append(ReadOnlySpan<byte> bytes)
+            {
+                if (oversize) return;
+                if (message.Length + bytes.Length > SourceLimits.MessageBytes)
+                {
+                    oversize = true;
+                    message.SetLength(0);
+                    message.Capacity = 0;
+                    return;
+                }
+                message.Write(bytes);
+            }
+
             while (mismatch is null)
             {
                 ReadOnlyMemory<byte> line;
@@ -67,6 +84,14 @@ public sealed class MboxSource : IMessageSource
                     break;
                 }
                 if (line.IsEmpty) break;
+                endsWithNewline = line.Span[^1] == (byte)'\n';
+                var pieceOfLine = continuation;
+                continuation = reader.Partial;
+                if (pieceOfLine)
+                {
+                    Append(line.Span);
+                    continue;
+                }
 
                 var content = TrimEol(line.Span);
                 if (atStart && content.IsEmpty) continue; // blank lines before the first envelope
@@ -77,9 +102,12 @@ public sealed class MboxSource : IMessageSource
                 }
                 if (MboxSplitter.IsSeparator(content, previousBlank, atStart || reader.LineOffset == start))
                 {
-                    if (messageAt >= 0 && Finish(message) is { } bytes)
+                    if (oversize)
+                        yield return RawMessage.Failure(new SourceLocator(Origin, Offset: messageAt), SourceLimits.MessageOverLimit($"{Origin}: the message at byte {messageAt}"), Checkpoint(reader.LineOffset));
+                    else if (messageAt >= 0 && Finish(message) is { } bytes)
                         yield return RawMessage.Of(bytes, new SourceLocator(Origin, Offset: messageAt), checkpoint: Checkpoint(reader.LineOffset));
                     message.SetLength(0);
+                    oversize = false;
                     messageAt = reader.LineOffset;
                     previousBlank = false;
                     atStart = false;
@@ -88,14 +116,22 @@ public sealed class MboxSource : IMessageSource
                 atStart = false;
                 if (messageAt < 0) messageAt = reader.LineOffset; // data without an envelope line (stdin)
                 var strip = MboxSplitter.EscapeToStrip(content, _variant);
-                message.Write(line.Span[strip..]);
+                Append(line.Span[strip..]);
                 previousBlank = MboxSplitter.IsBlank(content);
             }
 
             if (mismatch is not null) { }
             else if (error is null)
             {
-                if (messageAt >= 0 && Finish(message) is { } last)
+                if (oversize)
+                    yield return RawMessage.Failure(new SourceLocator(Origin, Offset: messageAt), SourceLimits.MessageOverLimit($"{Origin}: the message at byte {messageAt}"), Checkpoint(reader.Position));
+                else if (messageAt > 0 && !endsWithNewline && Finish(message) is not null)
+                    // An mbox of several messages cut in the middle of a line (an unfinished download or copy): storing
+                    // the last message would keep half of it for good. Checkpoint at its start, so a run on the
+                    // completed file reads it whole. (A lone message without a final newline is just a saved mail.)
+                    yield return RawMessage.Failure(new SourceLocator(Origin, Offset: messageAt),
+                        $"{Origin}: ends in the middle of a line (cut short?); the message at byte {messageAt} may be incomplete and was skipped: it is read when the file is complete", Checkpoint(messageAt));
+                else if (messageAt >= 0 && Finish(message) is { } last)
                     yield return RawMessage.Of(last, new SourceLocator(Origin, Offset: messageAt), checkpoint: Checkpoint(reader.Position));
             }
             else

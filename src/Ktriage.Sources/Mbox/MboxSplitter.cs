@@ -1,3 +1,4 @@
+using Ktriage.Core;
 using System.Text.RegularExpressions;
 
 namespace Ktriage.Sources.Mbox;
@@ -32,7 +33,7 @@ internal static partial class MboxSplitter
         return EnvelopeDate().IsMatch(text) || text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 2;
     }
 
-    [GeneratedRegex(@"^From \S+ .*\b\d{1,2}:\d{2}(:\d{2})?\b")]
+    [GeneratedRegex(@"^From \S+ .*\b\d{1,2}:\d{2}(:\d{2})?\b", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex EnvelopeDate();
 
     /// <summary>Number of leading bytes to drop to unescape a body line: 1 for an escaped From line, else 0.</summary>

@@ -147,7 +147,13 @@ public sealed class GitRepoSource : IMessageSource
                         return;
                     }
                     var f = header.Split(' ');
-                    if (f.Length == 3 && f[1] == "blob" && int.TryParse(f[2], out var size))
+                    if (f.Length == 3 && f[1] == "blob" && long.TryParse(f[2], out var blobSize)
+                        && SourceLimits.MessageTooBig(blobSize, $"commit {req.Commit}: blob {f[0]}") is { } tooBig)
+                    {
+                        input.Skip(blobSize + 1);
+                        Put(RawMessage.Failure(at with { Blob = f[0] }, tooBig, req.Commit));
+                    }
+                    else if (f.Length == 3 && f[1] == "blob" && int.TryParse(f[2], out var size))
                     {
                         // Every byte is overwritten by the read: skip zeroing 256 MiB.
                         var bytes = GC.AllocateUninitializedArray<byte>(size);

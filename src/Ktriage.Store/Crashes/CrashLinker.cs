@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Ktriage.Core;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ktriage.Core.Crashes;
@@ -165,7 +166,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     static string Collapse(string s) => WhiteSpace().Replace(s, " ").ToLowerInvariant();
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex WhiteSpace();
 
     /// <param name="upto">null: recompute everything; else the last message id the stored results saw.</param>
@@ -713,13 +714,13 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         return set;
     }
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{3,}$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{3,}$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex FtsWord();
 
-    [GeneratedRegex(@"^commit:\s+[0-9a-f]{8,40}\s+(\S.*)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^commit:\s+[0-9a-f]{8,40}\s+(\S.*)$", RegexOptions.Multiline, SafeRegex.TimeoutMs)]
     private static partial Regex TestedCommit();
 
-    [GeneratedRegex(@"syzbot has tested the proposed patch and the reproducer did not trigger any issue", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"syzbot has tested the proposed patch and the reproducer did not trigger any issue", RegexOptions.IgnoreCase, SafeRegex.TimeoutMs)]
     private static partial Regex SyzbotTestedOk();
 
     /// <summary>A reply saying a patch works for its sender: Tested-by, "that fixes it for me", or syzbot's clean test result.</summary>

@@ -1,3 +1,4 @@
+using Ktriage.Core;
 using Ktriage.Core.Search;
 using Npgsql;
 
@@ -50,7 +51,7 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
         return b.ConnectionString;
     }
 
-    static string Redact(string url) => System.Text.RegularExpressions.Regex.Replace(url, @"//([^:/@]+):[^@/]*@", "//$1:***@");
+    static string Redact(string url) => SafeRegex.Replace(url, @"//([^:/@]+):[^@/]*@", "//$1:***@");
 
     public static PostgresArchiveStore Open(string url, bool readOnly = false)
     {

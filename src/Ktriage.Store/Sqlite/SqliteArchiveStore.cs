@@ -97,10 +97,20 @@ public sealed partial class SqliteArchiveStore : IArchiveStore
             throw new StoreException($"{path}: database schema {version} is newer than this ktriage ({migrations.Length}); upgrade ktriage");
         for (var v = version; v < migrations.Length; v++)
         {
-            using var tx = conn.BeginTransaction();
+            using var tx = conn.BeginTransaction(deferred: false);
             using (var cmd = conn.CreateCommand())
             {
                 cmd.Transaction = tx;
+                // Two processes opening a new database at once: the second gets the write lock after the first
+                // migrated, so the version is read again under the lock ("table lists already exists" otherwise).
+                cmd.CommandText = "PRAGMA user_version";
+                var now = Convert.ToInt32(cmd.ExecuteScalar());
+                if (now > v)
+                {
+                    tx.Commit();
+                    v = now - 1;
+                    continue;
+                }
                 cmd.CommandText = migrations[v] + $";PRAGMA user_version={v + 1};";
                 cmd.ExecuteNonQuery();
             }

@@ -41,7 +41,7 @@ internal sealed class SqliteSearchSql : SearchSql
         const string word = @"[\p{L}\p{N}_]", other = @"[^\p{L}\p{N}_]+";
         var pattern = $"(?<!{word})" + string.Join(other, key.Item1.Split(' ').Select(System.Text.RegularExpressions.Regex.Escape)) + (key.Item2 ? "" : $"(?!{word})");
         if (phrases.Count > 1000) phrases.Clear();
-        return new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Compiled);
+        return new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.Compiled, Core.SafeRegex.Timeout);
     });
 
     static string FtsTerm(TextNode t)
