@@ -12,10 +12,13 @@ tarball=$shared/corpus/io-uring-0.git.tar
 [[ -f $tarball ]] || { echo "bench/ingest-postgres.sh: $tarball not found (needs ../shared)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/ktriage-bench-pg.XXXXXX)
-cleanup() { [[ -n ${KTRIAGE_TEST_PG_DIR:-} ]] && "$root/.ci/postgres.sh" stop "$KTRIAGE_TEST_PG_DIR"; rm -rf "$work"; }
+# Stops only a cluster started here (not the caller's, whose KTRIAGE_TEST_PG_DIR may be in the environment).
+started=
+cleanup() { [[ -n $started ]] && "$root/.ci/postgres.sh" stop "$started"; rm -rf "$work"; }
 trap cleanup EXIT
 if [[ -z ${KTRIAGE_BENCH_PG:-} ]]; then
   eval "$("$root/.ci/postgres.sh" start)"
+  started=$KTRIAGE_TEST_PG_DIR
   KTRIAGE_BENCH_PG=$KTRIAGE_TEST_PG
 fi
 tar xf "$tarball" -C "$work"

@@ -5,7 +5,7 @@ using Ktriage.TestSupport;
 namespace Ktriage.Cli.Tests;
 
 /// <summary>`ktriage oops --db`: a new log's reports matched to the archive's clusters and their best fixes.</summary>
-public sealed partial class CrashLinksTests
+public partial class CrashLinksTests
 {
     List<JsonElement> OopsReports(string file)
     {
@@ -17,7 +17,7 @@ public sealed partial class CrashLinksTests
     static JsonElement MatchTitled(List<JsonElement> reports, string title) => reports
         .SelectMany(r => r.GetProperty("matches").EnumerateArray()).Single(m => m.GetProperty("title").GetString() == title);
 
-    [SharedFact("seeds")]
+    [StoreFact("seeds")]
     public void Oops_with_a_database_finds_the_seed_clusters_and_their_fixes()
     {
         IngestSeeds();
@@ -45,7 +45,7 @@ public sealed partial class CrashLinksTests
         Assert.Contains("reporter Frank van Maarseveen replied 'Yes, that fixes it for me'", human.Stdout);
     }
 
-    [SharedFact("seeds")]
+    [StoreFact("seeds")]
     public void Oops_with_a_database_matches_nothing_for_an_unknown_crash()
     {
         IngestSeeds();

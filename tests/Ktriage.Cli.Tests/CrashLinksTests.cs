@@ -3,13 +3,14 @@ using Ktriage.TestSupport;
 
 namespace Ktriage.Cli.Tests;
 
-/// <summary>`ktriage crashes` / `ktriage crash` on the seed pages: clusters, copies and fixes with evidence.</summary>
-public sealed partial class CrashLinksTests : IDisposable
+/// <summary>`ktriage crashes` / `ktriage crash` on the seed pages: clusters, copies and fixes with evidence. Runs on
+/// SQLite here and on PostgreSQL in <see cref="PostgresCrashLinksTests"/>: the same answers on both stores.</summary>
+public partial class CrashLinksTests : IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("ktriage-crashlinks-").FullName;
-    string Db => Path.Combine(dir, "seeds.db");
+    protected virtual string Db => Path.Combine(dir, "seeds.db");
 
-    public void Dispose() => Directory.Delete(dir, true);
+    public virtual void Dispose() => Directory.Delete(dir, true);
 
     void IngestSeeds()
     {
@@ -34,7 +35,7 @@ public sealed partial class CrashLinksTests : IDisposable
         return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
     }
 
-    [SharedFact("seeds")]
+    [StoreFact("seeds")]
     public void Seed000_is_one_cluster_fixed_by_the_nfsd_patch_the_reporter_confirmed()
     {
         IngestSeeds();
@@ -59,7 +60,7 @@ public sealed partial class CrashLinksTests : IDisposable
         Assert.Contains("posted 11 days later in the report's thread; reporter Frank van Maarseveen replied 'Yes, that fixes it for me'", human.Stdout);
     }
 
-    [SharedFact("seeds")]
+    [StoreFact("seeds")]
     public void Seed003_fix_is_referenced_by_message_id_and_not_in_the_archive()
     {
         IngestSeeds();
@@ -76,7 +77,7 @@ public sealed partial class CrashLinksTests : IDisposable
             f => f.GetProperty("messageId").GetString() == "1413813529-11044-1-git-send-email-cornelia.huck@de.ibm.com");
     }
 
-    [SharedFact("seeds")]
+    [StoreFact("seeds")]
     public void Unknown_ids_and_bad_evidence_kinds_are_user_errors()
     {
         IngestSeeds();
@@ -89,7 +90,7 @@ public sealed partial class CrashLinksTests : IDisposable
         }
     }
 
-    [SharedFact("seeds")]
+    [StoreFact("seeds")]
     public void Recomputing_is_idempotent()
     {
         IngestSeeds();
@@ -97,5 +98,19 @@ public sealed partial class CrashLinksTests : IDisposable
         var again = Ktriage.Run(Db, "ingest", Directory.GetFiles(SharedData.Path("seeds"), "000_*").Single(), "--list", "seed000", "-q");
         Assert.Equal(0, again.ExitCode);
         Assert.Equal(first, Ktriage.Run(Db, "crashes", "--json").Stdout);
+    }
+}
+
+/// <summary>The crash knowledge base on PostgreSQL: the seed tests on a fresh database of the test server.</summary>
+[NeedsPostgres]
+public sealed class PostgresCrashLinksTests : CrashLinksTests
+{
+    readonly Lazy<TestDatabase> db = new(() => new TestDatabase());
+    protected override string Db => db.Value.Url;
+
+    public override void Dispose()
+    {
+        if (db.IsValueCreated) db.Value.Dispose();
+        base.Dispose();
     }
 }

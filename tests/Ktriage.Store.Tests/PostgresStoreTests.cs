@@ -42,6 +42,43 @@ public sealed class PostgresStoreTests : StoreContract
     }
 
     [StoreFact]
+    public void Phrase_words_in_the_body_match_as_written_too()
+    {
+        // The body's text is not kept as text on SQLite (FTS5 only has stems): on PostgreSQL every field keeps words as
+        // written beside their stems.
+        using var store = SearchFixture();
+        Assert.Equal("p1@x p2@x r1@x", Ids(store, "b:\"leaks a reference\""));
+        Assert.Equal("", Ids(store, "b:\"leak a reference\""));
+        Assert.Equal("p1@x p2@x r1@x", Ids(store, "b:leak"));
+        Assert.Equal("p1@x p2@x", Ids(store, "nq:\"cancelling a poll\" -q:cancel"));
+    }
+
+    [StoreFact]
+    public void A_database_of_schema_1_gets_its_full_text_rebuilt_from_the_raw_copies()
+    {
+        using (var store = SearchFixture()) { }
+        // Back to what schema 1 had: per-field tsvector columns (their content does not matter), no crash tables.
+        using (var conn = new Npgsql.NpgsqlConnection(PostgresArchiveStore.ConnectionString(db.Value.Url)))
+        {
+            conn.Open();
+            using var cmd = new Npgsql.NpgsqlCommand("""
+                DROP TABLE message_doc, crash_clusters, cluster_members, fix_links, cluster_titles, cluster_stacks, cluster_frames;
+                ALTER TABLE patches DROP COLUMN description;
+                CREATE TABLE message_text(message bigint PRIMARY KEY);
+                DELETE FROM schema_version WHERE version > 1;
+                """, conn);
+            cmd.ExecuteNonQuery();
+        }
+        var e = Assert.Throws<StoreException>(() => Open(readOnly: true));
+        Assert.Contains("older than this ktriage", e.Message);
+        using var upgraded = Open();
+        Assert.Equal("p1@x p2@x r1@x", Ids(upgraded, "s:\"io_uring: fix\""));
+        Assert.Equal("r1@x", Ids(upgraded, "q:cancelling"));
+        Assert.True(((ICrashStore)upgraded).RefreshCrashLinks());
+        Assert.Single(((ICrashStore)upgraded).CrashClusters());
+    }
+
+    [StoreFact]
     public void Two_writers_at_once_never_store_a_message_twice_and_keep_threads_whole()
     {
         // Two stores = two workers: each batch is built while the other one is open, then both commit. The reply in

@@ -31,7 +31,7 @@ internal sealed class OopsMatches : IDisposable
         var env = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KTRIAGE_DB"));
         if (!explicitDb && !env) return null;
         var path = Globals.DbPath(pr);
-        if (!File.Exists(path))
+        if (!Store.Postgres.PostgresArchiveStore.IsUrl(path) && !File.Exists(path))
         {
             // Analysis never depends on an archive: say why there are no matches, and carry on.
             if (explicitDb && !pr.GetValue(Globals.Quiet)) Console.Error.WriteLine($"{path}: no such database; not matching against an archive");

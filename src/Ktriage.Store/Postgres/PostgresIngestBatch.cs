@@ -17,7 +17,9 @@ namespace Ktriage.Store.Postgres;
 internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestBatch
 {
     abstract record Op;
-    sealed record AddOp(Message Message, RawMessage Raw, string List, MessageFacts? Facts) : Op;
+    /// <param name="Doc">the full-text document (PostgresTextIndex), built before the write lock; null for a copy of a
+    /// known message (built in the write after all if that message was deleted meanwhile).</param>
+    sealed record AddOp(Message Message, RawMessage Raw, string List, MessageFacts? Facts, (string Head, string Body)? Doc) : Op;
     sealed record DeleteOp(Message Message) : Op;
     sealed record ProblemOp(RawMessage Raw) : Op;
 
@@ -26,16 +28,6 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
     readonly HashSet<string> hashes = [];
     readonly HashSet<(string, string)> messageKeys = [];
     NpgsqlConnection? reader;
-
-    /// <summary>tsvector inputs are capped: PostgreSQL refuses a tsvector over 1 MB (and positions stop at 16,383).</summary>
-    const int MaxFieldChars = 200_000;
-
-    public static string ColumnOf(TextField field) => Sqlite.FtsIndexer.ColumnOf(field);
-
-    /// <summary>One word as PostgreSQL must see it, in the index and in queries alike. Its parser splits at '_', where
-    /// public-inbox (and the SQLite index) keep virtio_ring one term, so that "virtio" would also find every
-    /// virtio_ring: '_' becomes '0', which the parser keeps inside a word (io0uring is one "numword" lexeme).</summary>
-    public static string Word(string word) => word.Replace('_', '0');
 
     object? Read(string sql, params object?[] args)
     {
@@ -64,8 +56,11 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
             """, message.ContentHash, message.MessageId, message.BodyHash));
         if (known == 2) return AddOutcome.Duplicate;
         hashes.Add(message.ContentHash);
-        ops.Add(new AddOp(message, raw, list, facts));
-        return messageKeys.Add((message.MessageId, message.BodyHash)) && known == 0 ? AddOutcome.Added : AddOutcome.NewCopy;
+        var added = messageKeys.Add((message.MessageId, message.BodyHash)) && known == 0;
+        // Splitting and stemming the text here keeps it out of the write phase, which concurrent workers take in turn.
+        reader ??= store.Connect();
+        ops.Add(new AddOp(message, raw, list, facts, added ? PostgresTextIndex.Document(reader, SearchFields.Of(message)) : null));
+        return added ? AddOutcome.Added : AddOutcome.NewCopy;
     }
 
     public AddOutcome Delete(Message message, RawMessage raw, string list)
@@ -107,7 +102,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         {
             switch (op)
             {
-                case AddOp a: w.Add(a.Message, a.Raw, a.List, a.Facts); break;
+                case AddOp a: w.Add(a.Message, a.Raw, a.List, a.Facts, a.Doc); break;
                 case DeleteOp d: w.Delete(d.Message); break;
                 case ProblemOp p: w.Problem(p.Raw); break;
             }
@@ -117,6 +112,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         w.Flush();
         tx.Commit();
         if (Timing) WriteSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        store.Added += ops.Count(o => o is AddOp);
         ops.Clear();
         checkpoints.Clear();
     }
@@ -201,7 +197,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
             return listIds[name] = Convert.ToInt64(One("SELECT id FROM lists WHERE name=$1", name));
         }
 
-        public void Add(Message m, RawMessage raw, string list, MessageFacts? facts)
+        public void Add(Message m, RawMessage raw, string list, MessageFacts? facts, (string Head, string Body)? doc)
         {
             var listId = ListId(list);
             var all = ThreadIds(m);
@@ -238,21 +234,13 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
                     m.MessageId, m.BodyHash, m.SyntheticId, tid, listId, Clean(m.Subject), Clean(m.From?.Name ?? ""), Clean(m.From?.Email ?? ""),
                     Clean(string.Join(", ", m.To)), Clean(string.Join(", ", m.Cc)), m.Date.ToUnixTimeSeconds(), m.DateFromHeader,
                     m.InReplyTo is null ? null : Clean(m.InReplyTo), Clean(string.Join(' ', m.References)), rowId);
-                var fields = SearchFields.Of(m).All.Select(f => (object?)IndexText(f.Text)).ToArray();
-                var columns = SearchFields.Columns.Select(ColumnOf).ToList();
-                Run($"INSERT INTO message_text(message, {string.Join(", ", columns)}) VALUES($1, {string.Join(", ", columns.Select((_, i) => $"to_tsvector('ktriage', ${i + 2})"))})",
-                    [rowId, .. fields]);
+                var (head, body) = doc ?? PostgresTextIndex.Document(conn, SearchFields.Of(m));
+                Run("INSERT INTO message_doc(message, date, head, body) VALUES($1, $2, $3::tsvector, $4::tsvector)", rowId, m.Date.ToUnixTimeSeconds(), head, body);
                 if (facts is not null) StoreFacts(rowId, facts);
             }
             Run("INSERT INTO copies(message, content_hash, list_id, origin, blob, git_commit, raw) VALUES($1,$2,$3,$4,$5,$6,$7)",
                 rowId, m.ContentHash, listId, raw.Locator.Origin, raw.Locator.Blob, raw.Locator.Commit, raw.Bytes);
         }
-
-        /// <summary>The words of a field as the query parser splits them (letters, digits, '_'), space-separated: PostgreSQL's
-        /// own parser would keep "axboe@kernel.dk" or "io_uring/poll.c" as single tokens that a search for axboe or
-        /// poll cannot find.</summary>
-        static string IndexText(string text) =>
-            string.Join(' ', QueryParser.SplitWords(text.Length > MaxFieldChars ? text[..MaxFieldChars] : text).Select(Word));
 
         /// <summary>PostgreSQL text cannot hold NUL; mail occasionally does (the raw bytes keep it).</summary>
         static string Clean(string s) => s.Contains('\0') ? s.Replace("\0", "") : s;
@@ -261,8 +249,9 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         {
             if (facts.HasPatchFacts && facts.Patch is { } p)
             {
-                Run("INSERT INTO patches(message, kind, version, counter, total, patch_id, info) VALUES($1,$2,$3,$4,$5,$6,$7)",
-                    rowId, p.Kind.ToString(), p.Subject.Version, p.Subject.Counter, p.Subject.Total, p.PatchId, Clean(facts.PatchJson));
+                Run("INSERT INTO patches(message, kind, version, counter, total, patch_id, info, description) VALUES($1,$2,$3,$4,$5,$6,$7,$8)",
+                    rowId, p.Kind.ToString(), p.Subject.Version, p.Subject.Counter, p.Subject.Total, p.PatchId, Clean(facts.PatchJson),
+                    facts.Description is null ? null : Clean(facts.Description));
                 foreach (var path in p.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>().Where(x => x != "/dev/null").Distinct())
                     Run("INSERT INTO patch_files(message, path) VALUES($1,$2)", rowId, Clean(path));
                 foreach (var f in p.Functions.Distinct()) Run("INSERT INTO patch_functions(message, function) VALUES($1,$2)", rowId, Clean(f));

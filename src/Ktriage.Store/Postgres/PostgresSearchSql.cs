@@ -3,17 +3,78 @@ using Ktriage.Store.Search;
 
 namespace Ktriage.Store.Postgres;
 
-/// <summary>The search language on PostgreSQL: a text term is a tsquery (phrase: &lt;-&gt;, prefix: :*) matched against
-/// the tsvector column of each field it names; the rest is the shared SQL of <see cref="SearchSql"/>.</summary>
-internal sealed class PostgresSearchSql : SearchSql
+/// <summary>The search language on PostgreSQL: every subtree made only of text terms becomes conditions on message_doc
+/// (see <see cref="PostgresTextIndex"/>) — one tsquery per document part where the terms allow, so that a GIN index
+/// answers it in one scan; the rest is the shared SQL of <see cref="SearchSql"/>. <paramref name="stems"/>: the stems
+/// of the query's plain words.</summary>
+internal sealed class PostgresSearchSql(IReadOnlyDictionary<string, string> stems) : SearchSql
 {
-    protected override string Text(TextNode t)
+    // A negation alone is left to the shared SQL (NOT IN the hits): cheaper than testing every document.
+    protected override string? FullText(SearchNode node) =>
+        node is not NotNode && Condition(node) is { } c ? $"m.id IN (SELECT d.message FROM message_doc d WHERE {c})" : null;
+
+    protected override string Text(TextNode t) => FullText(t)!;
+
+    /// <summary>The condition on <c>message_doc d</c> of a whole query made only of text terms (null otherwise): such a
+    /// query is answered from message_doc alone, newest first by its date column.</summary>
+    public string? TextOnly(SearchNode node) => Condition(node);
+
+    /// <summary>Whether the query has text terms (reads message_doc).</summary>
+    public bool UsesText { get; private set; }
+
+    string Match(DocPart part, string tsquery)
     {
-        // Words are letters, digits and '_' only (QueryParser.SplitWords): nothing in them is tsquery syntax.
-        var query = string.Join(" <-> ", t.Words.Select(PostgresIngestBatch.Word)) + (t.Prefix ? ":*" : "");
-        var q = $"to_tsquery('ktriage', {Param(query)})";
-        var cols = SearchFields.Columns.Where(c => t.Fields.HasFlag(c)).Select(c => $"t.{PostgresIngestBatch.ColumnOf(c)} @@ {q}");
-        return $"m.id IN (SELECT t.message FROM message_text t WHERE {string.Join(" OR ", cols)})";
+        UsesText = true;
+        return $"d.{PostgresTextIndex.Column(part)} @@ {Param(tsquery)}::tsquery";
+    }
+
+    /// <summary>SQL on <c>d</c> for a subtree of text terms, or null.</summary>
+    string? Condition(SearchNode node)
+    {
+        if (Single(node) is var (part, q)) return Match(part, q);
+        switch (node)
+        {
+            case TextNode t:
+                return "(" + string.Join(" OR ", PostgresTextIndex.Parts(t.Fields).Select(p => Match(p, PostgresTextIndex.Query(t, p, stems)!))) + ")";
+            case OrNode o:
+                var items = o.Items.Select(Condition).ToList();
+                return items.Any(i => i is null) ? null : "(" + string.Join(" OR ", items) + ")";
+            case AndNode a:
+                // Dates beside text terms are message_doc's own column: no join with messages for s:… d:2024-01-01..
+                var text = a.Items.Where(i => i is not DateNode).ToList();
+                var conditions = text.Select(Condition).ToList();
+                if (text.Count == 0 || conditions.Any(i => i is null)) return null;
+                conditions.AddRange(a.Items.OfType<DateNode>().Select(d => Date(d, "d.date")));
+                return "(" + string.Join(" AND ", conditions) + ")";
+            case NotNode n:
+                return Condition(n.Item) is { } c ? "NOT " + c : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A subtree whose terms all search one document part, as one tsquery on it; null otherwise. A negated
+    /// term fits only inside an AND that has a positive one.</summary>
+    (DocPart, string)? Single(SearchNode node)
+    {
+        switch (node)
+        {
+            case TextNode t:
+                var parts = PostgresTextIndex.Parts(t.Fields).ToList();
+                return parts.Count == 1 ? (parts[0], PostgresTextIndex.Query(t, parts[0], stems)!) : null;
+            case OrNode o:
+                var items = o.Items.Select(Single).ToList();
+                if (items.Any(i => i is null) || items.Select(i => i!.Value.Item1).Distinct().Count() != 1) return null;
+                return (items[0]!.Value.Item1, "(" + string.Join(" | ", items.Select(i => i!.Value.Item2)) + ")");
+            case AndNode a:
+                var positive = a.Items.Where(i => i is not NotNode).Select(Single).ToList();
+                var negative = a.Items.OfType<NotNode>().Select(n => Single(n.Item)).ToList();
+                var all = positive.Concat(negative).ToList();
+                if (positive.Count == 0 || all.Any(i => i is null) || all.Select(i => i!.Value.Item1).Distinct().Count() != 1) return null;
+                return (all[0]!.Value.Item1, "(" + string.Join(" & ", positive.Select(i => i!.Value.Item2).Concat(negative.Select(n => "!" + n!.Value.Item2))) + ")");
+            default:
+                return null;
+        }
     }
 
     protected override string Contains(string haystack, string needle) => $"strpos({haystack}, {needle}) > 0";

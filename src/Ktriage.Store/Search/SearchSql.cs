@@ -32,11 +32,7 @@ public abstract class SearchSql
         MessageIdNode id => $"m.message_id = {Param(id.MessageId)}",
         // A list name ("io-uring") or a List-Id ("io-uring.vger.kernel.org"), whose first label is the name.
         ListNode l => $"m.id IN (SELECT c.message FROM copies c JOIN lists l ON l.id = c.list_id WHERE lower(l.name) IN ({Param(l.List)}, {Param(l.List.Split('.', '@')[0])}))",
-        DateNode d => "(" + string.Join(" AND ", new[]
-        {
-            d.From is { } f ? $"m.date >= {Param(DateValue(f))}" : null,
-            d.To is { } t ? $"m.date < {Param(DateValue(t))}" : null,
-        }.OfType<string>().DefaultIfEmpty("1=1")) + ")",
+        DateNode d => Date(d, "m.date"),
         PatchIdNode p => $"m.id IN (SELECT message FROM patches WHERE patch_id = {Param(p.PatchId)})",
         CrashTitleNode c => Crash(string.Join(" AND ", c.Words.Select(w => Contains("lower(cr.title)", Param(w.ToLowerInvariant()))))),
         // Types are syzkaller's (KASAN-USE-AFTER-FREE-READ): type:KASAN means every KASAN-… type too.
@@ -47,6 +43,13 @@ public abstract class SearchSql
         FixedNode f => Fixed(f.Fixed),
         _ => throw new InvalidOperationException(node.GetType().Name),
     };
+
+    /// <summary>A date range on a column holding the store's dates.</summary>
+    protected string Date(DateNode d, string column) => "(" + string.Join(" AND ", new[]
+    {
+        d.From is { } f ? $"{column} >= {Param(DateValue(f))}" : null,
+        d.To is { } t ? $"{column} < {Param(DateValue(t))}" : null,
+    }.OfType<string>().DefaultIfEmpty("1=1")) + ")";
 
     string Fixed(bool yes)
     {

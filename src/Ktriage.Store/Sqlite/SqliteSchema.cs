@@ -79,7 +79,7 @@ internal static class SqliteSchema
         CREATE INDEX crash_reports_message ON crash_reports(message);
         """,
         // 3: the crash knowledge base, derived data recomputed from crash_reports, patches, trailers and messages
-        // (SqliteCrashLinks). IF NOT EXISTS: databases of the first version created these tables on demand.
+        // (Crashes/CrashLinker). IF NOT EXISTS: databases of the first version created these tables on demand.
         """
         -- Linking reads a candidate patch's files, functions and trailers by message; migration 2 indexes them only
         -- by value. (Also makes ON DELETE CASCADE from messages cheap.)
