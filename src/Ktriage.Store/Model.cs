@@ -60,7 +60,24 @@ public sealed record ThreadRow(long ThreadId, MessageRow Root, int Messages, Dat
 /// <summary>What an ingest batch did with one item.</summary>
 public enum AddOutcome { Added, NewCopy, Duplicate, Deleted, NotFound }
 
-public sealed record StoreStats(long Messages, long Copies, long Threads, long Lists, long Problems, IReadOnlyDictionary<string, long> Extra);
+public sealed record StoreStats(long Messages, long Copies, long Threads, long Lists, long Problems, IReadOnlyDictionary<string, long> Extra)
+{
+    /// <summary>The counts, through a store's scalar query (the SQL is the same on every store).</summary>
+    public static StoreStats Read(Func<string, long> count) => new(
+        count("SELECT count(*) FROM messages"),
+        count("SELECT count(*) FROM copies"),
+        count("SELECT count(DISTINCT thread_id) FROM messages"),
+        count("SELECT count(*) FROM lists"),
+        count("SELECT count(*) FROM problems"),
+        new Dictionary<string, long>
+        {
+            ["patches"] = count("SELECT count(*) FROM patches WHERE kind IN ('Patch', 'PullRequest')"),
+            ["coverLetters"] = count("SELECT count(*) FROM patches WHERE kind = 'CoverLetter'"),
+            ["trailers"] = count("SELECT count(*) FROM trailers"),
+            ["crashReports"] = count("SELECT count(*) FROM crash_reports"),
+            ["crashTitles"] = count("SELECT count(DISTINCT title) FROM crash_reports"),
+        });
+}
 
 public sealed record ProblemRow(string Origin, string Locator, string Problem, DateTimeOffset At);
 

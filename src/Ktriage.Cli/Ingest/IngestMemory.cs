@@ -8,7 +8,7 @@ namespace Ktriage.Cli.Ingest;
 /// The limit is 128 MiB plus room for the largest message seen so far (its text, the analysis' working copies and
 /// the index fields of it are several times its size), so memory is bounded by the biggest message, never by the
 /// archive. Should a message still not fit, its analysis is retried alone, then it is stored without analysis with
-/// a note (<see cref="IngestPipeline"/>); the full-text index falls back to its first MiB the same way (FtsIndexer).
+/// a note (<see cref="IngestPipeline"/>); the full-text fields fall back to its first MiB the same way (SearchFields.Of).
 /// KTRIAGE_INGEST_HEAP_MB sets the base (0 = no limit).
 /// </summary>
 internal static class IngestMemory

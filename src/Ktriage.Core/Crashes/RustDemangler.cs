@@ -66,14 +66,9 @@ public static class RustDemangler
                     Type(sb, depth + 1);
                     sb.Append('>');
                     break;
-                case 'X': // trait impl: <Type as Trait>
+                case 'X': // trait impl: its impl-path, then <Type as Trait> like a trait definition
                     ImplPath(depth);
-                    sb.Append('<');
-                    Type(sb, depth + 1);
-                    sb.Append(" as ");
-                    Path(sb, depth + 1);
-                    sb.Append('>');
-                    break;
+                    goto case 'Y';
                 case 'Y': // trait definition: <Type as Trait>
                     sb.Append('<');
                     Type(sb, depth + 1);

@@ -47,9 +47,20 @@ public sealed partial class SearchFields
         public readonly HashSet<string> Seen = [];
     }
 
-    /// <param name="maxPartChars">Index only the first this many characters of each text part (the fallback for a
-    /// message too big to index whole within the heap limit).</param>
-    public static SearchFields Of(Message m, int maxPartChars = int.MaxValue)
+    /// <summary>The message's fields. One too big to split whole within the ingest's GC heap limit (a pasted log of
+    /// tens of MiB) gets the first MiB of each text part, after a full collection, rather than stopping the ingest
+    /// on any store.</summary>
+    public static SearchFields Of(Message m)
+    {
+        try { return Of(m, int.MaxValue); }
+        catch (OutOfMemoryException)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            return Of(m, 1 << 20);
+        }
+    }
+
+    static SearchFields Of(Message m, int maxPartChars)
     {
         var b = new Builder();
         static string Cap(string text, int max) => text.Length > max ? text[..max] : text;

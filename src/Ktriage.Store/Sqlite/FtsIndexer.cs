@@ -129,19 +129,10 @@ internal sealed class FtsIndexer : IDisposable
             catch (Exception e)
             {
                 failure = e;
-                if (Environment.GetEnvironmentVariable("KTRIAGE_DEBUG") == "1") Console.Error.WriteLine(e);
                 try { tx?.Rollback(); } catch { /* already failed */ }
                 EndTransaction();
             }
         }
-    }
-
-    void Insert(long rowId, SearchFields fields)
-    {
-        insert!.Parameters[0].Value = rowId;
-        var n = 1;
-        foreach (var (_, text) in fields.All) insert.Parameters[n++].Value = text;
-        insert.ExecuteNonQuery();
     }
 
     void Apply(Op op)
@@ -150,14 +141,10 @@ internal sealed class FtsIndexer : IDisposable
         {
             case IndexOp i:
                 Begin();
-                try { Insert(i.RowId, SearchFields.Of(i.Message)); }
-                catch (OutOfMemoryException)
-                {
-                    // Too big to index whole within the ingest's heap limit (IngestMemory): the first MiB of each text
-                    // part is indexed rather than the ingest stopped.
-                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-                    Insert(i.RowId, SearchFields.Of(i.Message, maxPartChars: 1 << 20));
-                }
+                insert!.Parameters[0].Value = i.RowId;
+                var n = 1;
+                foreach (var (_, text) in SearchFields.Of(i.Message).All) insert.Parameters[n++].Value = text;
+                insert.ExecuteNonQuery();
                 break;
             case DeleteOp d:
                 Begin();

@@ -84,22 +84,5 @@ public sealed partial class SqliteArchiveStore
             r => new ProblemRow(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(3))),
             ("$n", limit));
 
-    public StoreStats Stats()
-    {
-        long Count(string sql) => Convert.ToInt64(Scalar(db, sql));
-        return new StoreStats(
-            Count("SELECT count(*) FROM messages"),
-            Count("SELECT count(*) FROM copies"),
-            Count("SELECT count(DISTINCT thread_id) FROM messages"),
-            Count("SELECT count(*) FROM lists"),
-            Count("SELECT count(*) FROM problems"),
-            new Dictionary<string, long>
-            {
-                ["patches"] = Count("SELECT count(*) FROM patches WHERE kind IN ('Patch', 'PullRequest')"),
-                ["coverLetters"] = Count("SELECT count(*) FROM patches WHERE kind = 'CoverLetter'"),
-                ["trailers"] = Count("SELECT count(*) FROM trailers"),
-                ["crashReports"] = Count("SELECT count(*) FROM crash_reports"),
-                ["crashTitles"] = Count("SELECT count(DISTINCT title) FROM crash_reports"),
-            });
-    }
+    public StoreStats Stats() => StoreStats.Read(sql => Convert.ToInt64(Scalar(db, sql)));
 }
