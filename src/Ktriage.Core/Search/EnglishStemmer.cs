@@ -38,19 +38,21 @@ public static class EnglishStemmer
     /// <summary>
     /// A prefix of <paramref name="stem"/> that every word whose <see cref="Stem"/> is <paramref name="stem"/> starts
     /// with (words that begin with an apostrophe, which Snowball drops and no index tokenizer keeps, aside), as long as
-    /// that can be guaranteed: the stemmer only rewrites the end of a word, and the few rewrites whose result is not a
-    /// prefix of what they replace leave a recognisable ending, so only that ending is cut:
+    /// that can be guaranteed. The stemmer only rewrites the end of a word, mostly by deleting a suffix or replacing it
+    /// with a prefix of it (sses → ss, ies → i, eed → ee, tional → tion, alli → al, …). The rewrites that write
+    /// something else are cut from the stem, as far as they can survive to it:
     /// <list type="bullet">
-    /// <item>"…ble": "biliti" → "ble" (possibility → possible) keeps only the "b";</item>
-    /// <item>"…bl": that "ble" losing its e in step 5 (possibility → possibl) keeps only the "b";</item>
-    /// <item>"…nce", "…ate", "…ize", "…ive": step 2/3 rewrites (enci → ence, ation → ate, ization → ize,
-    ///   iviti → ive) and step 1b's added e (creating → create) change only the final e;</item>
-    /// <item>"…e" after a short stem: step 1b adds it (hoping → hope);</item>
-    /// <item>"…i" after a non-vowel: step 1c's y → i (happy → happi; ugly/early/only → ugli/earli/onli);</item>
+    /// <item>step 1c's y → i after a non-vowel (happy → happi; ugly/early/only → ugli/earli/onli): a final i after
+    ///   a non-vowel is cut;</item>
+    /// <item>step 1b's added e (hoping → hope): it survives step 5 only after a short stem (R1 empty, short syllable),
+    ///   so such an e is cut;</item>
+    /// <item>step 2 "biliti" → "ble" (possibility → possible → possibl in step 5): a final "bl" is cut to "b";</item>
     /// <item>the exceptional forms skies → sky, dying → die, lying → lie, tying → tie.</item>
     /// </list>
-    /// Every other rewrite replaces a suffix with a prefix of it (sses → ss, ies → i, eed → ee, tional → tion, …) or
-    /// deletes it.
+    /// The other rewrites that add an e (enci → ence, anci → ance, abli → able, bli → ble, ization → ize,
+    /// ation/ator/ational → ate, iviti → ive; at/bl/iz + e in step 1b) need the rewritten suffix in R1, which puts
+    /// that e in R2 or after a non-short syllable, so step 5 always deletes it (or step 4 the whole suffix) and what
+    /// is left (enc, anc, abl, bl, iz, at, iv) is a prefix of what the word had.
     /// </summary>
     public static string VariantPrefix(string stem)
     {
@@ -66,15 +68,9 @@ public static class EnglishStemmer
             case "sky": return 1;
             case "die" or "lie" or "tie": return 2;
         }
-        if (stem.EndsWith("ble", StringComparison.Ordinal)) return 2;
         if (stem.EndsWith("bl", StringComparison.Ordinal)) return 1;
-        if (stem.EndsWith('i'))
-            return stem.Length >= 2 && "aeiou".Contains(stem[^2]) ? 0 : 1;
+        if (stem.EndsWith('i')) return stem.Length >= 2 && stem[^2] is 'a' or 'e' or 'i' or 'o' or 'u' ? 0 : 1;
         if (!stem.EndsWith('e')) return 0;
-        if (stem.EndsWith("nce", StringComparison.Ordinal) || stem.EndsWith("ate", StringComparison.Ordinal)
-            || stem.EndsWith("ize", StringComparison.Ordinal) || stem.EndsWith("ive", StringComparison.Ordinal))
-            return 1;
-        // Step 1b adds an e to a stem whose R1 is empty and that ends in a short syllable (hop + e).
         var w = new Word(stem[..^1]);
         w.Prelude();
         w.MarkRegions();
@@ -130,6 +126,8 @@ public static class EnglishStemmer
 
     static bool IsVowel(char c) => c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y';
 
+    static readonly System.Buffers.SearchValues<char> Vowels = System.Buffers.SearchValues.Create("aeiouy");
+
     /// <summary>
     /// The word being stemmed, one char per code point as Snowball counts them: a character outside the BMP is
     /// held as one placeholder char (every non-ASCII character is a plain non-vowel to the algorithm, which never
@@ -176,13 +174,11 @@ public static class EnglishStemmer
             return s.ToString();
         }
 
-        bool EndsWith(string suffix) => EndsWith(suffix, Length);
+        bool EndsWith(string suffix) =>
+            Length >= suffix.Length && (suffix.Length == 0 || b[Length - 1] == suffix[^1])
+            && b.AsSpan(Length - suffix.Length, suffix.Length).SequenceEqual(suffix);
 
-        bool EndsWith(string suffix, int end)
-        {
-            if (end < suffix.Length) return false;
-            return b.AsSpan(end - suffix.Length, suffix.Length).SequenceEqual(suffix);
-        }
+        bool StartsWith(string prefix) => Length >= prefix.Length && b.AsSpan(0, prefix.Length).SequenceEqual(prefix);
 
         void ReplaceEnd(int suffixLength, string replacement)
         {
@@ -220,8 +216,8 @@ public static class EnglishStemmer
         {
             P1 = P2 = Length;
             int c;
-            if (EndsWith("gener", 5) || EndsWith("arsen", 5)) c = 5;
-            else if (EndsWith("commun", 6)) c = 6;
+            if (StartsWith("gener") || StartsWith("arsen")) c = 5;
+            else if (StartsWith("commun")) c = 6;
             else if ((c = AfterVowelThenNonVowel(0)) < 0) return;
             P1 = c;
             if ((c = AfterVowelThenNonVowel(c)) < 0) return;
@@ -258,8 +254,6 @@ public static class EnglishStemmer
             else if (EndsWith("ss") || EndsWith("us")) { }
             else if (EndsWith("s") && Length >= 2 && b.AsSpan(0, Length - 2).ContainsAny(Vowels)) Length--;
         }
-
-        static readonly System.Buffers.SearchValues<char> Vowels = System.Buffers.SearchValues.Create("aeiouy");
 
         /// <summary>exception2: the words step 1a leaves that must not be stemmed further.</summary>
         public bool IsException2() =>
