@@ -102,6 +102,32 @@ public sealed class MailParserTests
     }
 
     [Fact]
+    public void Names_of_binary_parts_are_kept_for_search_but_not_their_bytes()
+    {
+        // public-inbox finds "io_uring" in an attached screenshot's name; its bytes are no text.
+        var m = Parse("""
+            Subject: results
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="o"
+
+            --o
+            Content-Type: text/plain
+
+            see the graph
+            --o
+            Content-Type: image/png; name="io_uring-10G-test.png"
+            Content-Disposition: attachment; filename="io_uring-10G-test.png"
+            Content-Transfer-Encoding: base64
+
+            iVBORw0KGgo=
+            --o--
+            """);
+        Assert.Equal(["io_uring-10G-test.png"], m.OtherFileNames);
+        Assert.Empty(m.Attachments);
+        Assert.Contains("io_uring-10G-test.png", Ktriage.Core.Search.SearchFields.Of(m).FileName);
+    }
+
+    [Fact]
     public void Encoded_subject_and_names_are_decoded()
     {
         var m = Parse("From: =?utf-8?q?J=C3=B6rg_R=C3=B6del?= <joro@x>\nSubject: =?utf-8?b?w6TDtsO8?= test\n\nx");
