@@ -157,6 +157,11 @@ public static class MailParser
                     attachments.AddRange(innerAttachments);
                     break;
                 }
+                // Mail clients often send an attached .c file or log as application/octet-stream: when it is printable
+                // UTF-8 it is text (public-inbox indexes it so too), kept with its type so patch parsing can tell it apart.
+                case MimePart part when part.ContentType.IsMimeType("application", "octet-stream") && PrintableText(part) is { } text:
+                    attachments.Add(new TextAttachment(part.FileName, OctetStream, text));
+                    break;
                 case MimePart { FileName: { Length: > 0 } name }:
                     otherFileNames.Add(name);
                     break;
@@ -198,6 +203,24 @@ public static class MailParser
             return declared.GetString(content);
         try { return StrictUtf8.GetString(content); }
         catch (DecoderFallbackException) { return Encoding.Latin1.GetString(content); }
+    }
+
+    /// <summary>The content type of an octet-stream part kept as text.</summary>
+    public const string OctetStream = "application/octet-stream";
+
+    /// <summary>The part's bytes as UTF-8 text when they are valid UTF-8 with no control characters but whitespace; else null.</summary>
+    static string? PrintableText(MimePart part)
+    {
+        try
+        {
+            using var ms = new MemoryStream();
+            part.Content?.DecodeTo(ms);
+            var text = StrictUtf8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
+            foreach (var c in text)
+                if (char.IsControl(c) && !char.IsWhiteSpace(c)) return null;
+            return text;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
 
     static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
