@@ -87,10 +87,11 @@ internal sealed class PostgresSearchSql(IReadOnlyDictionary<string, string> stem
         }
     }
 
-    // An InitPlan: the array is read once, then its messages by primary key. A plain IN becomes a semi-join that the
-    // planner, which assumes a list's messages are spread evenly over time, turns into a walk by date: for an old list
-    // it read every newer message first (l:virtualization among io-uring: 33 ms instead of 5).
-    protected override string InSet(string column, string subquery) => $"{column} = ANY(ARRAY({subquery}))";
+    // The subquery as an InitPlan (an array read once): a plain IN becomes a semi-join that the planner, which assumes a
+    // list's messages are spread evenly over time, turns into a walk by date: for an old list it read every newer
+    // message first (l:virtualization among io-uring: 33 ms instead of 5). Unnested under IN, so that beside OR it is
+    // a hashed lookup per message, not a scan of the array.
+    protected override string InSet(string column, string subquery) => $"{column} IN (SELECT unnest(ARRAY({subquery})))";
 
     protected override string Contains(string haystack, string needle) => $"strpos({haystack}, {needle}) > 0";
 
