@@ -106,42 +106,77 @@ internal static class LogNormalizer
     }
 
     /// <summary>
-    /// Mail clients wrap long console lines: a short run of prefix-less lines between two prefixed lines of the
-    /// same quote level is the tail of the line above. Only done for quoted text or logs that were clearly
-    /// wrapped (no prefixed line longer than 100 columns), so raw console logs are left alone.
+    /// Mail clients without format=flowed wrap long lines: they break at the last space before the width and drop
+    /// that space. A wrapped tail is re-joined to the line above when
+    /// <list type="bullet">
+    /// <item>the line above is a console line (printk prefix, or a crash header after "syzkaller login: " and the
+    /// like) and a short run of prefix-less lines follows it in a log that was clearly wrapped (quoted, or no
+    /// prefixed line longer than 100 columns): up to the next prefixed line, or up to the end of the block when the
+    /// first word of the run could not have fitted on the line above (so a line of prose after the log stays);</item>
+    /// <item>or, in any text, the two lines have the shape of one kernel line cut in two (<see cref="WrapShapes"/>).</item>
+    /// </list>
+    /// Raw console logs are left alone: their prefix-less lines are other programs' output.
     /// </summary>
     static List<LogLine> Rejoin(List<LogLine> lines)
     {
+        // The wrap width, as seen on the longest prefixed line (the head of a wrapped line ends near the width).
         bool wrappedLog = true;
+        int width = 0;
         foreach (var l in lines)
-            if (l.HasConsolePrefix && l.Text.Length > 100) { wrappedLog = false; break; }
+        {
+            if (!l.HasConsolePrefix) continue;
+            if (l.Text.Length > 100) { wrappedLog = false; break; }
+            width = Math.Max(width, l.Text.Length);
+        }
         var result = new List<LogLine>(lines.Count);
+        // Length of the last physical line of result[^1] (a joined line ends with the tail that was joined last).
+        int lastLength = 0;
         for (int i = 0; i < lines.Count; i++)
         {
             var cur = lines[i];
-            if (result.Count > 0 && !cur.HasConsolePrefix && !string.IsNullOrWhiteSpace(cur.Text) && (cur.QuoteDepth > 0 || wrappedLog))
+            if (result.Count > 0 && !cur.HasConsolePrefix && cur.Header is null && result[^1].QuoteDepth == cur.QuoteDepth
+                && !string.IsNullOrWhiteSpace(cur.Text))
             {
                 var prev = result[^1];
-                if (prev.HasConsolePrefix && prev.QuoteDepth == cur.QuoteDepth && NextPrefixedWithin(lines, i, cur.QuoteDepth, 4)
-                    && cur.Header is null)
+                bool join = false;
+                if ((prev.HasConsolePrefix || prev.Header is not null) && (cur.QuoteDepth > 0 || wrappedLog))
+                    join = TailRun(lines, i, cur.QuoteDepth, 4) switch
+                    {
+                        Tail.BeforePrefixed => true,
+                        Tail.AtEnd => width > 0 && lastLength + 1 + FirstWordLength(cur.Text) > width,
+                        _ => false,
+                    };
+                if (join || WrapShapes.Continues(prev, cur.Text))
                 {
                     result[^1] = new LogLine(prev.Text.TrimEnd() + " " + cur.Text.Trim(), prev.SourceLine, prev.QuoteDepth, prev.HasConsolePrefix);
+                    lastLength = cur.Text.Length;
                     continue;
                 }
             }
             result.Add(cur);
+            lastLength = cur.Text.Length;
         }
         return result;
     }
 
-    static bool NextPrefixedWithin(List<LogLine> lines, int i, int depth, int max)
+    enum Tail { TooLong, BeforePrefixed, AtEnd }
+
+    /// <summary>Where the run of prefix-less lines starting at <paramref name="i"/> ends, if within <paramref name="max"/> lines:
+    /// at a prefixed line of the same quote level, or at the end of the block (a blank line, another quote level, the end).</summary>
+    static Tail TailRun(List<LogLine> lines, int i, int depth, int max)
     {
-        for (int j = i + 1; j < lines.Count && j <= i + max; j++)
+        for (int j = i + 1; j <= i + max; j++)
         {
-            if (lines[j].QuoteDepth != depth) return false;
-            if (lines[j].HasConsolePrefix) return true;
-            if (string.IsNullOrWhiteSpace(lines[j].Text)) return false;
+            if (j == lines.Count || lines[j].QuoteDepth != depth || string.IsNullOrWhiteSpace(lines[j].Text)) return Tail.AtEnd;
+            if (lines[j].HasConsolePrefix) return Tail.BeforePrefixed;
         }
-        return false;
+        return Tail.TooLong;
+    }
+
+    static int FirstWordLength(string s)
+    {
+        var t = s.AsSpan().TrimStart();
+        int sp = t.IndexOf(' ');
+        return sp < 0 ? t.Length : sp;
     }
 }
