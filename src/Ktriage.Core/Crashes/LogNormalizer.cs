@@ -140,15 +140,14 @@ internal static class LogNormalizer
                 var prev = result[^1];
                 bool join = false;
                 if ((prev.HasConsolePrefix || prev.Header is not null) && (cur.QuoteDepth > 0 || wrappedLog))
-                    join = TailRun(lines, i, cur.QuoteDepth, 4) switch
-                    {
-                        Tail.BeforePrefixed => true,
-                        Tail.AtEnd => width > 0 && lastLength + 1 + FirstWordLength(cur.Text) > width,
-                        _ => false,
-                    };
+                {
+                    var (tail, length) = TailRun(lines, i, cur.QuoteDepth, 12);
+                    join = (tail == Tail.BeforePrefixed && length <= 4)
+                        || (tail != Tail.TooLong && width > 0 && lastLength + 1 + FirstWordLength(cur.Text) > width);
+                }
                 if (join || WrapShapes.Continues(prev, cur.Text))
                 {
-                    result[^1] = new LogLine(prev.Text.TrimEnd() + " " + cur.Text.Trim(), prev.SourceLine, prev.QuoteDepth, prev.HasConsolePrefix);
+                    result[^1] = new LogLine(Joined(prev, cur.Text), prev.SourceLine, prev.QuoteDepth, prev.HasConsolePrefix);
                     lastLength = cur.Text.Length;
                     continue;
                 }
@@ -161,16 +160,30 @@ internal static class LogNormalizer
 
     enum Tail { TooLong, BeforePrefixed, AtEnd }
 
-    /// <summary>Where the run of prefix-less lines starting at <paramref name="i"/> ends, if within <paramref name="max"/> lines:
-    /// at a prefixed line of the same quote level, or at the end of the block (a blank line, another quote level, the end).</summary>
-    static Tail TailRun(List<LogLine> lines, int i, int depth, int max)
+    /// <summary>Where the run of prefix-less lines starting at <paramref name="i"/> ends, if within <paramref name="max"/>
+    /// lines (and how many lines it has): at a prefixed line of the same quote level, or at the end of the block (a blank
+    /// line, another quote level, the end). A long run is joined only line by line where each break was forced.</summary>
+    static (Tail, int) TailRun(List<LogLine> lines, int i, int depth, int max)
     {
         for (int j = i + 1; j <= i + max; j++)
         {
-            if (j == lines.Count || lines[j].QuoteDepth != depth || string.IsNullOrWhiteSpace(lines[j].Text)) return Tail.AtEnd;
-            if (lines[j].HasConsolePrefix) return Tail.BeforePrefixed;
+            if (j == lines.Count || lines[j].QuoteDepth != depth || string.IsNullOrWhiteSpace(lines[j].Text)) return (Tail.AtEnd, j - i);
+            if (lines[j].HasConsolePrefix) return (Tail.BeforePrefixed, j - i);
         }
-        return Tail.TooLong;
+        return (Tail.TooLong, max);
+    }
+
+    /// <summary>The line and its wrapped tail as one. A break right after the console prefix leaves the prefix alone on
+    /// the head: the message was then indented (a stack frame), which the space left on the head shows, or, once quoting
+    /// trimmed it, the frame shape of the tail.</summary>
+    static string Joined(in LogLine prev, string tail)
+    {
+        var head = prev.Text.TrimEnd();
+        var sep = " ";
+        if (prev.HasConsolePrefix && (prev.Text.EndsWith(' ') || WrapShapes.IsFrame(tail))
+            && ConsolePrefix.Parse(head + " ", out _) == head.Length + 1)
+            sep = "  ";
+        return string.Concat(head, sep, tail.Trim());
     }
 
     static int FirstWordLength(string s)

@@ -11,8 +11,10 @@ internal static partial class WrapShapes
     /// <summary>True when <paramref name="tail"/> (a prefix-less line) is the rest of <paramref name="head"/>.</summary>
     public static bool Continues(in LogLine head, string tail)
     {
+        // The break drops one space, so a tail starts at column 0; an indented line is one the kernel indented (a frame).
+        if (tail.Length == 0 || char.IsWhiteSpace(tail[0])) return false;
         var h = head.Message.TrimEnd();
-        var t = tail.AsSpan().Trim();
+        var t = tail.AsSpan().TrimEnd();
         if (h.Length == 0 || t.Length == 0) return false;
         int sp = t.IndexOf(' ');
         var first = sp < 0 ? t : t[..sp];
@@ -48,6 +50,16 @@ internal static partial class WrapShapes
         return false;
     }
 
+    /// <summary>A stack frame's text: "f+0x1/0x2 …", "? f+0x1/0x2", "[&lt;ffffffff81234567&gt;] …".</summary>
+    public static bool IsFrame(string line)
+    {
+        var t = line.AsSpan().Trim();
+        if (t.StartsWith("? ") || t.StartsWith("[<")) return true;
+        int sp = t.IndexOf(' ');
+        var first = sp < 0 ? t : t[..sp];
+        return first.Contains("+0x", StringComparison.Ordinal) && FuncOffset().IsMatch(first);
+    }
+
     static bool Titled(OopsKind kind, ReadOnlySpan<char> line)
     {
         foreach (var f in kind.Formats)
@@ -81,8 +93,9 @@ internal static partial class WrapShapes
     [GeneratedRegex(@"^[A-Za-z_][\w.]*$", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex Identifier();
 
-    // "[<ffffffff81234567>]", "?", "at"/"in"/"from" ("PC is at"), lockdep's "at:".
-    [GeneratedRegex(@"^(?:\[<[0-9a-f]{8,16}>\]|\?|at:?|in|from)$", Opts, SafeRegex.TimeoutMs)]
+    // "[<ffffffff81234567>]", "?", "at"/"in"/"from" ("PC is at"). Not "at:": KASAN and KMSAN end "… at:" lines
+    // themselves ("Uninit was stored to memory at:"), and the frames under them lose their indent when quoted with "&gt;".
+    [GeneratedRegex(@"^(?:\[<[0-9a-f]{8,16}>\]|\?|at|in|from)$", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex PlaceHead();
 
     [GeneratedRegex(@"^(?:in|at|for|from|to|of|on|by|with|and)$", Opts, SafeRegex.TimeoutMs)]
