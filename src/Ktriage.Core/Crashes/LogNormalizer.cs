@@ -141,7 +141,7 @@ internal static class LogNormalizer
                 bool join = false;
                 if ((prev.HasConsolePrefix || prev.Header is not null) && (cur.QuoteDepth > 0 || wrappedLog))
                 {
-                    var (tail, length) = TailRun(lines, i, cur.QuoteDepth, 12);
+                    var (tail, length) = TailRun(lines, i, cur.QuoteDepth, 64);
                     join = (tail == Tail.BeforePrefixed && length <= 4)
                         || (tail != Tail.TooLong && width > 0 && lastLength + 1 + FirstWordLength(cur.Text) > width);
                 }
