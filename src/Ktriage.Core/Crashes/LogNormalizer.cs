@@ -134,16 +134,18 @@ internal static class LogNormalizer
         for (int i = 0; i < lines.Count; i++)
         {
             var cur = lines[i];
-            if (result.Count > 0 && !cur.HasConsolePrefix && cur.Header is null && result[^1].QuoteDepth == cur.QuoteDepth
-                && !string.IsNullOrWhiteSpace(cur.Text))
+            if (result.Count > 0 && !cur.HasConsolePrefix && cur.Header is null && !string.IsNullOrWhiteSpace(cur.Text)
+                && (result[^1].QuoteDepth == cur.QuoteDepth || RewrappedQuote(lines, i, result[^1].QuoteDepth)))
             {
                 var prev = result[^1];
                 bool join = false;
-                if ((prev.HasConsolePrefix || prev.Header is not null) && (cur.QuoteDepth > 0 || wrappedLog))
+                bool forced = width > 0 && lastLength + 1 + FirstWordLength(cur.Text) > width;
+                if (prev.QuoteDepth != cur.QuoteDepth)
+                    join = forced && (prev.HasConsolePrefix || prev.Header is not null);
+                else if ((prev.HasConsolePrefix || prev.Header is not null) && (cur.QuoteDepth > 0 || wrappedLog))
                 {
                     var (tail, length) = TailRun(lines, i, cur.QuoteDepth, 64);
-                    join = (tail == Tail.BeforePrefixed && length <= 4)
-                        || (tail != Tail.TooLong && width > 0 && lastLength + 1 + FirstWordLength(cur.Text) > width);
+                    join = (tail == Tail.BeforePrefixed && length <= 4) || (tail != Tail.TooLong && forced);
                 }
                 if (join || WrapShapes.Continues(prev, cur.Text))
                 {
@@ -156,6 +158,15 @@ internal static class LogNormalizer
             lastLength = cur.Text.Length;
         }
         return result;
+    }
+
+    /// <summary>A client that re-wraps quoted text leaves the tail of a quoted line unquoted ("&gt; [ 1.2] general
+    /// protection fault, probably for" / "non-canonical address …" / "&gt; [ 1.2] CPU: 0 …"): a line quoted less deeply
+    /// than the one above, followed by that deeper level again (or by the end of the block).</summary>
+    static bool RewrappedQuote(List<LogLine> lines, int i, int prevDepth)
+    {
+        if (lines[i].QuoteDepth >= prevDepth) return false;
+        return i + 1 == lines.Count || lines[i + 1].QuoteDepth == prevDepth || string.IsNullOrWhiteSpace(lines[i + 1].Text);
     }
 
     enum Tail { TooLong, BeforePrefixed, AtEnd }
