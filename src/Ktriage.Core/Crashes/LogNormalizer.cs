@@ -141,7 +141,7 @@ internal static class LogNormalizer
                 bool join = false;
                 bool forced = width > 0 && lastLength + 1 + FirstWordLength(cur.Text) > width;
                 if (prev.QuoteDepth != cur.QuoteDepth)
-                    join = forced && (prev.HasConsolePrefix || prev.Header is not null);
+                    join = (prev.HasConsolePrefix || prev.Header is not null) && (forced || BeforeQuotedPrefixed(lines, i, prev.QuoteDepth, 4));
                 else if ((prev.HasConsolePrefix || prev.Header is not null) && (cur.QuoteDepth > 0 || wrappedLog))
                 {
                     var (tail, length) = TailRun(lines, i, cur.QuoteDepth, 64);
@@ -162,11 +162,26 @@ internal static class LogNormalizer
 
     /// <summary>A client that re-wraps quoted text leaves the tail of a quoted line unquoted ("&gt; [ 1.2] general
     /// protection fault, probably for" / "non-canonical address …" / "&gt; [ 1.2] CPU: 0 …"): a line quoted less deeply
-    /// than the one above, followed by that deeper level again (or by the end of the block).</summary>
+    /// than the one above, followed (after at most 8 such lines) by that deeper level again or the end of the block.</summary>
     static bool RewrappedQuote(List<LogLine> lines, int i, int prevDepth)
     {
-        if (lines[i].QuoteDepth >= prevDepth) return false;
-        return i + 1 == lines.Count || lines[i + 1].QuoteDepth == prevDepth || string.IsNullOrWhiteSpace(lines[i + 1].Text);
+        int depth = lines[i].QuoteDepth;
+        if (depth >= prevDepth) return false;
+        for (int j = i + 1; j <= i + 8; j++)
+        {
+            if (j == lines.Count || lines[j].QuoteDepth == prevDepth || string.IsNullOrWhiteSpace(lines[j].Text)) return true;
+            if (lines[j].QuoteDepth != depth || lines[j].HasConsolePrefix) return false;
+        }
+        return false;
+    }
+
+    // The run of less quoted lines at i ends within max lines at a prefixed line of the quote level above it.
+    static bool BeforeQuotedPrefixed(List<LogLine> lines, int i, int prevDepth, int max)
+    {
+        for (int j = i + 1; j < lines.Count && j <= i + max; j++)
+            if (lines[j].QuoteDepth == prevDepth) return lines[j].HasConsolePrefix;
+            else if (lines[j].QuoteDepth != lines[i].QuoteDepth || lines[j].HasConsolePrefix) return false;
+        return false;
     }
 
     enum Tail { TooLong, BeforePrefixed, AtEnd }

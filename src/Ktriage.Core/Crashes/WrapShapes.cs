@@ -23,9 +23,11 @@ internal static partial class WrapShapes
 
         // An ARM backtrace line "[<8015df40>] (f) from [<801559ec>]" / "(g+0x4c/0xf8)", or any "(…" closed by the
         // tail: "(show_stack+0x18/0x1c" / "arch/arm/kernel/traps.c:256)", "(__dump_stack lib/dump_stack.c:88" / "[inline])".
-        int close = t.IndexOf(')');
-        if (close >= 0 && t[..close].IndexOf('(') < 0 && Unclosed(h)) return true;
+        // Likewise "[ INFO: possible circular locking dependency" / "detected ]", "[last unloaded:" / "foo]".
+        if (Closes(t, '(', ')') && Unclosed(h, '(', ')')) return true;
+        if (Closes(t, '[', ']') && Unclosed(h, '[', ']')) return true;
         if (t[0] == '(' && last.StartsWith("[<") && h.EndsWith(">]") && h.Contains(") from [<", StringComparison.Ordinal)) return true;
+        if (t.StartsWith("[<") && h.EndsWith(") from", StringComparison.Ordinal)) return true;
 
         // A symbolized frame cut before its source position: "f+0x1/0x2" / "fs/x.c:12 [inline]", "f" / "[inline]".
         if ((t[^1] is ']' or ')' || char.IsAsciiDigit(t[^1])) && SourceTail().IsMatch(t) && IsFunction(last)) return true;
@@ -43,6 +45,9 @@ internal static partial class WrapShapes
         // A crash header that no title format of its kind matches until the tail is added back:
         // "INFO: task syz-executor.0:10324 blocked for more than 122" / "seconds.".
         if (head.Header is { } kind && !LineStart().IsMatch(tail) && !Titled(kind, h) && Titled(kind, string.Concat(h, " ", t))) return true;
+
+        // A header listing key=value pairs: "INFO: Slab 0x… objects=34 used=1" / "fp=0x… flags=0x4080".
+        if (head.Header is not null && KeyValue().IsMatch(last) && KeyValue().IsMatch(first)) return true;
 
         // "Code: 48 89 e5 … <0f>" / "0b 48 8b …", a register dump "RCX:" / "ffffffff81234567".
         if (h.StartsWith("Code:", StringComparison.Ordinal) && CodeBytes().IsMatch(t)) return true;
@@ -67,13 +72,20 @@ internal static partial class WrapShapes
         return false;
     }
 
-    static bool Unclosed(ReadOnlySpan<char> s)
+    static bool Unclosed(ReadOnlySpan<char> s, char open, char close)
     {
         int depth = 0;
         foreach (var c in s)
-            if (c == '(') depth++;
-            else if (c == ')' && depth > 0) depth--;
+            if (c == open) depth++;
+            else if (c == close && depth > 0) depth--;
         return depth > 0;
+    }
+
+    // The tail closes a bracket it did not open.
+    static bool Closes(ReadOnlySpan<char> tail, char open, char close)
+    {
+        int at = tail.IndexOf(close);
+        return at >= 0 && tail[..at].IndexOf(open) < 0;
     }
 
     // The head's last token names a function (a symbolized frame puts its source position after it).
@@ -107,6 +119,9 @@ internal static partial class WrapShapes
 
     [GeneratedRegex(@"^(?:[<(]?[0-9a-f]{2,8}[>)]? ?)+$", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex CodeBytes();
+
+    [GeneratedRegex(@"^[a-z_]+=[\w.:/\-]+$", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex KeyValue();
 
     [GeneratedRegex(@"^[A-Z][A-Z0-9]{1,3}:$", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex RegisterName();
