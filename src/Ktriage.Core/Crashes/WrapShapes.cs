@@ -33,9 +33,9 @@ internal static partial class WrapShapes
         if ((t[^1] is ']' or ')' || char.IsAsciiDigit(t[^1])) && SourceTail().IsMatch(t) && IsFunction(last)) return true;
 
         // A function cut from what names its place: "WARNING: … at fs/x.c:12" / "f+0x1/0x2", "RIP: 0010:" / "f+0x1/0x2",
-        // "[<ffffffff81234567>]" / "f+0x1/0x2", "… in" / "f+0x1/0x2".
+        // "[<ffffffff81234567>]" / "f+0x1/0x2", "… in" / "f+0x1/0x2", lockdep's "(&sb->s_type->i_mutex_key#8){+.+.}, at:".
         if (first.Contains("+0x", StringComparison.Ordinal) && FuncOffset().IsMatch(first)
-            && (PlaceHead().IsMatch(last) || (last[^1] == ':' && h.Contains("IP: ", StringComparison.Ordinal))
+            && (PlaceHead().IsMatch(last) || (last[^1] == ':' && h.Contains("IP: ", StringComparison.Ordinal)) || h.EndsWith("}, at:", StringComparison.Ordinal)
                 || (head.Header is not null && SourcePosition().IsMatch(last)))) return true;
 
         // A crash header cut after a word it cannot end with: "BUG: KASAN: slab-use-after-free in" / "f+0x2a/0x80",

@@ -24,9 +24,11 @@ public sealed class WrappedReportScoreTests(ITestOutputHelper output, ScoreOutpu
 
     sealed record Counts(int Title, int Site, int Frames);
 
-    /// <summary>Wraps (and quotes) every log at every width; returns per-width counts of changed titles, sites, frames.</summary>
-    Dictionary<int, Counts> Measure(string corpus, IReadOnlyList<(string Name, string Log)> logs)
+    /// <summary>Wraps (and quotes) every log at every width; prints per-width counts of changed titles, sites and frames,
+    /// and returns the cases ("name@width") whose title changed.</summary>
+    List<string> Measure(string corpus, IReadOnlyList<(string Name, string Log)> logs)
     {
+        var titleChanged = new List<string>();
         var counts = Widths.ToDictionary(w => w, _ => new Counts(0, 0, 0));
         foreach (var (name, log) in logs)
         {
@@ -46,24 +48,29 @@ public sealed class WrappedReportScoreTests(ITestOutputHelper output, ScoreOutpu
                             + (f ? $"frames '{want.Frames}' -> '{got.Frames}'" : ""));
                     title |= t; site |= s; frames |= f;
                 }
+                if (title) titleChanged.Add($"{name}@{width}");
                 var c = counts[width];
                 counts[width] = new Counts(c.Title + (title ? 1 : 0), c.Site + (site ? 1 : 0), c.Frames + (frames ? 1 : 0));
             }
         }
         score.Report(output, $"wrapped {corpus} ({logs.Count} logs; changed title/site/frames, plain+quoted): "
             + string.Join(", ", Widths.Select(w => $"@{w} {counts[w].Title}/{counts[w].Site}/{counts[w].Frames}")));
-        return counts;
+        return titleChanged;
     }
 
+    /// <summary>syzkaller's own failure messages (SYZFATAL, type SYZ_FAILURE) are titled by their free text, so nothing
+    /// tells where a client cut them: they are measured but not held to it.</summary>
     [SharedFact("crashes/syzkaller-report")]
     public void Wrapped_syzkaller_reports_keep_their_title()
     {
-        var logs = Directory.GetFiles(SharedData.Path("crashes/syzkaller-report")).Order(StringComparer.Ordinal)
+        var cases = Directory.GetFiles(SharedData.Path("crashes/syzkaller-report")).Order(StringComparer.Ordinal)
             .Select(SyzkallerCase.Load)
             .Where(c => c.Title is not null && CrashAnalyzer.AnalyzeCore(c.Log) is [var first, ..] && first.Title == c.Title)
-            .Select(c => (c.Name, c.Log))
             .ToList();
-        Measure("syzkaller-report", logs);
+        Assert.True(cases.Count > 200, $"only {cases.Count} syzkaller logs analysed to their expected title");
+        var changed = Measure("syzkaller-report", cases.Select(c => (c.Name, c.Log)).ToList());
+        var freeText = cases.Where(c => c.Type == "SYZ_FAILURE").Select(c => c.Name).ToHashSet();
+        Assert.Empty(changed.Where(c => !freeText.Contains(c[..c.IndexOf('@')])));
     }
 
     [SharedFact("crashes/satyr-kerneloopses")]
@@ -73,7 +80,8 @@ public sealed class WrappedReportScoreTests(ITestOutputHelper output, ScoreOutpu
             .Select(f => (Name: Path.GetFileName(f), Log: File.ReadAllText(f).Replace("\r", "")))
             .Where(c => CrashAnalyzer.AnalyzeCore(c.Log) is [{ Title.Length: > 0 }, ..])
             .ToList();
-        Measure("satyr-kerneloopses", logs);
+        // Left: free-text SLUB headers cut between words ("INFO: 0x…-0x…. First byte 0x6a" / "instead of 0x6b").
+        Assert.True(Measure("satyr-kerneloopses", logs).Count <= 3);
     }
 
     [SharedFact("crashes/syzkaller-guilty")]
@@ -84,7 +92,7 @@ public sealed class WrappedReportScoreTests(ITestOutputHelper output, ScoreOutpu
             .Select(f => (f.Name, Log: f.Text[(f.Text.IndexOf("\n\n", StringComparison.Ordinal) + 2)..]))
             .Where(c => CrashAnalyzer.AnalyzeCore(c.Log) is [{ Title.Length: > 0 }, ..])
             .ToList();
-        Measure("syzkaller-guilty", logs);
+        Assert.Empty(Measure("syzkaller-guilty", logs));
     }
 
     [Fact]
@@ -95,6 +103,7 @@ public sealed class WrappedReportScoreTests(ITestOutputHelper output, ScoreOutpu
             .Where(f => f.Text.StartsWith("TITLE: ", StringComparison.Ordinal))
             .Select(f => (f.Name, Log: f.Text[(f.Text.IndexOf("\n\n", StringComparison.Ordinal) + 2)..]))
             .ToList();
-        Measure("fixtures", logs);
+        Assert.True(logs.Count >= 10);
+        Assert.Empty(Measure("fixtures", logs));
     }
 }
