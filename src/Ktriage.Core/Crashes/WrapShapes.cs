@@ -18,6 +18,9 @@ internal static partial class WrapShapes
         if (h.Length == 0 || t.Length == 0) return false;
         int sp = t.IndexOf(' ');
         var first = sp < 0 ? t : t[..sp];
+        // A client wrapping at 60 columns or more cut only a line that its next word would have pushed past the width
+        // (a few columns less once a quote mark was stripped).
+        if (head.Text.TrimEnd().Length + 1 + first.Length < MinWidth) return false;
         int hs = h.LastIndexOf(' ');
         var last = h[(hs + 1)..];
 
@@ -47,7 +50,7 @@ internal static partial class WrapShapes
         if (head.Header is { } kind && !LineStart().IsMatch(tail) && !Titled(kind, h) && Titled(kind, string.Concat(h, " ", t))) return true;
 
         // A header listing key=value pairs: "INFO: Slab 0x… objects=34 used=1" / "fp=0x… flags=0x4080".
-        if (head.Header is not null && KeyValue().IsMatch(last) && KeyValue().IsMatch(first)) return true;
+        if (head.Header is not null && KeyValue().IsMatch(last) && KeyValue().IsMatch(first) && !LineStart().IsMatch(tail)) return true;
 
         // "Code: 48 89 e5 … <0f>" / "0b 48 8b …", a register dump "RCX:" / "ffffffff81234567".
         if (h.StartsWith("Code:", StringComparison.Ordinal) && CodeBytes().IsMatch(t)) return true;
@@ -91,6 +94,8 @@ internal static partial class WrapShapes
     // The head's last token names a function (a symbolized frame puts its source position after it).
     static bool IsFunction(ReadOnlySpan<char> token) => token.Length > 0 && (FuncOffset().IsMatch(token) || Identifier().IsMatch(token));
 
+    const int MinWidth = 50;
+
     const RegexOptions Opts = RegexOptions.CultureInvariant;
 
     [GeneratedRegex(@"^(?:[\w/.\-]+\.(?:c|h|S|rs):\d+(?::\d+)?(?: \[inline\])?|\[inline\])\)?$", Opts, SafeRegex.TimeoutMs)]
@@ -113,8 +118,8 @@ internal static partial class WrapShapes
     [GeneratedRegex(@"^(?:in|at|for|from|to|of|on|by|with|and)$", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex DanglingWord();
 
-    // What starts a kernel line of its own: "CPU:", "Call Trace:", "<TASK>", "=====", "---[ end trace".
-    [GeneratedRegex(@"^(?:[A-Z][\w ]{0,30}:(?: |$)|<|=|-|\s)", Opts, SafeRegex.TimeoutMs)]
+    // What starts a line of its own: "CPU:", "Call Trace:", "<TASK>", "=====", "---[ end trace", a mail header "Message-ID:".
+    [GeneratedRegex(@"^(?:[A-Z][\w .\-]{0,30}:(?: |$)|<|=|-|\s)", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex LineStart();
 
     [GeneratedRegex(@"^(?:[<(]?[0-9a-f]{2,8}[>)]? ?)+$", Opts, SafeRegex.TimeoutMs)]
