@@ -233,11 +233,12 @@ public static class FixScoring
             content.Add(new Evidence(EvidenceKinds.Content, "touches-subsystem", EvidenceWeights.TouchesSubsystem, $"touches {near}, next to {g}"));
         if (fix.NamesTitle)
             content.Add(new Evidence(EvidenceKinds.Content, "names-title", EvidenceWeights.NamesTitle, $"names \"{crash.Title}\""));
+        // The key functions the commit message names, searched once (commit messages run to thousands of characters).
+        var quoted = key.Where(f => NamesWord(fix.CommitMessage, f)).ToList();
         if (key.FirstOrDefault(f => NamesWord(fix.Subject, f)) is { } inSubject)
             content.Add(new Evidence(EvidenceKinds.Content, "subject-names-function", EvidenceWeights.SubjectNamesFunction, $"subject names {inSubject}"));
-        else if (key.FirstOrDefault(f => NamesWord(fix.CommitMessage, f)) is { } inMessage)
+        else if (quoted.FirstOrDefault() is { } inMessage)
             content.Add(new Evidence(EvidenceKinds.Content, "message-names-function", EvidenceWeights.MessageNamesFunction, $"commit message names {inMessage}"));
-        var quoted = key.Where(f => NamesWord(fix.CommitMessage, f)).ToList();
         if (quoted.Count >= 2 && !fix.NamesTitle)
             content.Add(new Evidence(EvidenceKinds.Content, "quotes-stack", EvidenceWeights.QuotesStack, $"commit message quotes the stack ({string.Join(", ", quoted.Take(3))})"));
         var fixes = FixesTagEvidence.Evaluate(crash, fix.Culprits);
