@@ -106,6 +106,7 @@ public static partial class LinkText
     private static partial Regex FixWords();
 
     // Source-generated rather than interpreted: every candidate fix of every cluster is matched against them.
+    // No Words pattern matches a line break: FixScoring searches a fix's subject and message one after the other.
     static readonly (Regex Title, Regex Words)[] BugClasses =
     [
         (UseAfterFreeTitle(), UseAfterFreeWords()),

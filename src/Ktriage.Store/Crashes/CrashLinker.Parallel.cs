@@ -77,19 +77,43 @@ internal sealed class OnceCache<TKey, TValue> where TKey : notnull
     public IEnumerable<TValue> Values => map.Values.Where(v => v.IsValueCreated).Select(v => v.Value);
 }
 
-/// <summary>Thread time per phase of the linker, summed over threads (KTRIAGE_LINK_TIMING).</summary>
+/// <summary>One thread's turn on the linker's connection: <see cref="PhaseTimes"/> get the time waited for it and held.</summary>
+internal readonly ref struct DbTurn
+{
+    readonly Lock.Scope scope;
+    readonly PhaseTimes.Phase held;
+
+    public DbTurn(Lock gate, PhaseTimes times, string what)
+    {
+        using (times.Time("db: waiting")) scope = gate.EnterScope();
+        held = times.Time("db: " + what);
+    }
+
+    public void Dispose()
+    {
+        held.Dispose();
+        scope.Dispose();
+    }
+}
+
+/// <summary>Thread time and allocations per phase of the linker, summed over threads (KTRIAGE_LINK_TIMING).</summary>
 internal sealed class PhaseTimes
 {
-    readonly ConcurrentDictionary<string, long[]> ticks = new();
+    readonly ConcurrentDictionary<string, long[]> totals = new();
 
-    public Phase Time(string name) => new(ticks.GetOrAdd(name, _ => new long[1]));
+    public Phase Time(string name) => new(totals.TryGetValue(name, out var t) ? t : totals.GetOrAdd(name, static _ => new long[2]));
 
     public readonly struct Phase(long[] total) : IDisposable
     {
-        readonly long start = Stopwatch.GetTimestamp();
-        public void Dispose() => Interlocked.Add(ref total[0], Stopwatch.GetTimestamp() - start);
+        readonly long start = Stopwatch.GetTimestamp(), allocated = GC.GetAllocatedBytesForCurrentThread();
+
+        public void Dispose()
+        {
+            Interlocked.Add(ref total[0], Stopwatch.GetTimestamp() - start);
+            Interlocked.Add(ref total[1], GC.GetAllocatedBytesForCurrentThread() - allocated);
+        }
     }
 
-    public override string ToString() => string.Join(", ", ticks.OrderBy(t => t.Key, StringComparer.Ordinal)
-        .Select(t => $"{t.Key} {(double)t.Value[0] / Stopwatch.Frequency:F2} s"));
+    public override string ToString() => string.Join(", ", totals.OrderBy(t => t.Key, StringComparer.Ordinal)
+        .Select(t => $"{t.Key} {(double)t.Value[0] / Stopwatch.Frequency:F2} s/{t.Value[1] >> 20} MiB"));
 }

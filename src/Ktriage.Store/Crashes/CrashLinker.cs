@@ -23,10 +23,10 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     const int SubsystemWindowDays = 7;
 
     static readonly JsonSerializerOptions Json = StoreJson.Options;
-    sealed record Msg(long Id, string MessageId, long Thread, string? InReplyTo, string FromName, string FromEmail,
-        string Recipients, DateTimeOffset Date, string Subject, string List);
+    sealed record Msg(long Id, string MessageId, long Thread, string? InReplyTo, string FromName, string FromEmail, DateTimeOffset Date, string Subject);
 
-    sealed record Rep(long Id, Msg Message, CrashReport Report, IReadOnlyList<NormalizedFrame> Frames, BotReport? Bot, string? BotId);
+    /// <param name="List">the list of the report's message (only reports need theirs: candidate fixes are read by the thousand).</param>
+    sealed record Rep(long Id, Msg Message, string List, CrashReport Report, IReadOnlyList<NormalizedFrame> Frames, BotReport? Bot, string? BotId);
 
     sealed record Member(Rep Rep, Placement Placement);
 
@@ -34,16 +34,20 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     // KTRIAGE_LINK_TIMING=1 prints where the time goes (stderr): thread time summed over the workers.
     readonly PhaseTimes times = new();
     int parses, evaluated;
+    long parseAllocated, replyVisits;
     readonly OnceCache<long, string> fullTexts = new();
 
     // Clusters are computed on several threads (CrashLinker.Parallel.cs); the one connection is used by one at a time.
     // Only database work happens under this lock (no cache look-ups, which may wait for another thread's database work).
     readonly Lock dbLock = new();
 
+    /// <summary>Holds the connection for one thread (<c>using (Db("what")) { … }</c>), timing the wait and the use.</summary>
+    DbTurn Db(string what) => new(dbLock, times, what);
+
     // Prepared once per recomputation: preparing statements again for every cluster was a third of the time.
     readonly Dictionary<string, DbCommand> commands = [];
 
-    /// <summary>A prepared command; call it holding <see cref="dbLock"/> and read its results before letting go.</summary>
+    /// <summary>A prepared command; call it inside <see cref="Db"/> and read its results before letting go.</summary>
     DbCommand Cmd(string sql)
     {
         // Parameters are kept and given new values (Bind): Npgsql keeps the parameters it resolved for a command text, and
@@ -60,41 +64,37 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         foreach (var c in commands.Values) c.Dispose();
     }
 
-    const string MsgColumns = """
-        m.id, m.message_id, m.thread_id, m.in_reply_to, m.from_name, m.from_email, m.to_addrs || ' ' || m.cc_addrs, m.date, m.subject,
-        (SELECT l.name FROM lists l WHERE l.id = m.list_id)
-        """;
+    const string MsgColumns = "m.id, m.message_id, m.thread_id, m.in_reply_to, m.from_name, m.from_email, m.date, m.subject";
+    const int MsgColumnCount = 8;
 
     static Msg ReadMsg(DbDataReader r, int o = 0) => new(r.GetInt64(o), r.GetString(o + 1), r.GetInt64(o + 2),
-        r.IsDBNull(o + 3) ? null : r.GetString(o + 3), r.GetString(o + 4), r.GetString(o + 5).ToLowerInvariant(), r.GetString(o + 6),
-        DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(o + 7)), r.GetString(o + 8), r.GetString(o + 9));
+        r.IsDBNull(o + 3) ? null : r.GetString(o + 3), r.GetString(o + 4), r.GetString(o + 5).ToLowerInvariant(),
+        DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(o + 6)), r.GetString(o + 7));
 
     Msg? GetMessage(long id)
     {
         if (messages.TryGetValue(id, out var m)) return m;
-        lock (dbLock)
+        using (Db("message"))
         {
             var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.id = @id");
             c.Bind("@id", id);
             using var r = c.ExecuteReader();
-            return r.Read() ? Cache(ReadMsg(r)) : null;
+            return r.Read() ? CachedMsg(r) : null;
         }
     }
 
-    readonly OnceCache<long, List<Msg>> threads = new();
-
-    List<Msg> ThreadOf(long thread) => threads.Get(thread, t =>
+    List<Msg> ThreadOf(long thread)
     {
-        lock (dbLock)
+        using (Db("thread"))
         {
             var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.thread_id = @t ORDER BY m.date, m.id");
-            c.Bind("@t", t);
+            c.Bind("@t", thread);
             using var r = c.ExecuteReader();
             var list = new List<Msg>();
-            while (r.Read()) list.Add(Cache(ReadMsg(r)));
+            while (r.Read()) list.Add(CachedMsg(r));
             return list;
         }
-    });
+    }
 
     // The texts derived from one message (own words, commit message, full text, inline subject, inline diff) are
     // asked for one after the other while a candidate is evaluated: each thread keeps its last few parses.
@@ -107,7 +107,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         foreach (var (rid, rm) in ring)
             if (rid == id && rm is not null) return rm;
         byte[]? raw;
-        lock (dbLock)
+        using (Db("raw"))
         {
             var c = Cmd("SELECT raw FROM copies WHERE message = @m ORDER BY id LIMIT 1");
             c.Bind("@m", id);
@@ -115,8 +115,10 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         }
         if (raw is null) return null;
         Interlocked.Increment(ref parses);
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         Message? m;
         try { m = MailParser.Parse(raw); } catch (Exception) { m = null; }
+        Interlocked.Add(ref parseAllocated, GC.GetAllocatedBytesForCurrentThread() - allocated);
         ring[recentNext.Value++ % ring.Length] = (id, m);
         return m;
     }
@@ -162,7 +164,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     string CommitMessage(long id) => commitMessages.Get(id, id =>
     {
         string? stored;
-        lock (dbLock)
+        using (Db("commit message"))
         {
             var c = Cmd("SELECT description FROM patches WHERE message = @m");
             c.Bind("@m", id);
@@ -182,7 +184,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     int SeriesTotal(long id) => seriesTotals.Get(id, id =>
     {
-        lock (dbLock)
+        using (Db("series"))
         {
             var c = Cmd("SELECT total FROM patches WHERE message = @m");
             c.Bind("@m", id);
@@ -199,7 +201,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     public void Run(long? upto)
     {
         var wall = System.Diagnostics.Stopwatch.StartNew();
-        var (gc0, gc1, gc2, paused) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var (gc0, gc1, gc2, paused, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
         var reports = LoadReports();
         var members = new Dictionary<int, List<Member>>();
         foreach (var rep in reports)
@@ -235,12 +237,12 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         }
         var threads = ComputeAndWrite(groups, closes);
         if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
-            Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed on {threads} threads, {parses} parses, {evaluated} candidates, " +
+            Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed on {threads} threads, {parses} parses, {evaluated} candidates, {replyVisits} replies read (of {replies.Count}), " +
                 $"{wall.Elapsed.TotalSeconds:F2} s; thread time {times}; cached chars: own {replies.Values.Sum(x => (long)x.Own.Length) >> 20}M/{replies.Count} " +
                 $"full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} " +
                 $"msgs {messages.Count} functions {functionsCache.Count} files {filesCache.Count} trailers {trailersCache.Count}; " +
                 $"GC heap {GC.GetTotalMemory(false) >> 20} MiB, collections {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
-                $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s");
+                $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB ({parseAllocated >> 20} MiB parsing)");
     }
 
     static long ClusterId(List<Member> group) => group.First(m => m.Placement.CopyOf is null).Rep.Id;
@@ -327,7 +329,10 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     List<Rep> LoadReports()
     {
-        var c = Cmd($"SELECT cr.id, cr.report, {MsgColumns} FROM crash_reports cr JOIN messages m ON m.id = cr.message ORDER BY m.date, m.id, cr.ord");
+        var c = Cmd($"""
+            SELECT cr.id, cr.report, {MsgColumns}, m.to_addrs || ' ' || m.cc_addrs, (SELECT l.name FROM lists l WHERE l.id = m.list_id)
+            FROM crash_reports cr JOIN messages m ON m.id = cr.message ORDER BY m.date, m.id, cr.ord
+            """);
         using var r = c.ExecuteReader();
         var list = new List<Rep>();
         while (r.Read())
@@ -337,8 +342,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             var report = JsonSerializer.Deserialize<CrashReport>(r.GetString(1), Json)!;
             if (IsListing(m, report)) continue;
             var bot = Bots.FromSender(m.FromEmail);
-            var botId = bot?.Id ?? Bots.SyzbotId(m.FromEmail, m.Recipients, null);
-            list.Add(new Rep(r.GetInt64(0), m, report, CrashFrames.Normalize(report), bot, botId));
+            var botId = bot?.Id ?? Bots.SyzbotId(m.FromEmail, r.GetString(2 + MsgColumnCount), null);
+            list.Add(new Rep(r.GetInt64(0), m, r.GetString(3 + MsgColumnCount), report, CrashFrames.Normalize(report), bot, botId));
         }
         return list;
     }
@@ -389,7 +394,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var altTitles = reports.SelectMany(r => r.Report.AltTitles.Prepend(r.Report.Title)).Distinct().Where(t => t != lead.Report.Title).ToList();
         var botIds = group.Select(m => m.Rep.BotId).OfType<string>().Distinct().ToList();
         var bot = reports.Select(r => r.Bot?.Bot).FirstOrDefault(b => b is not null);
-        var lists = group.Select(m => m.Rep.Message.List).Distinct().Order().ToList();
+        var lists = group.Select(m => m.Rep.List).Distinct().Order().ToList();
         var keyFunctions = CrashFrames.KeyFunctions(lead.Frames, lead.Report.Title);
         var guilty = reports.Select(r => r.Report.GuiltyFile).FirstOrDefault(f => f is not null);
         var first = reports.Min(r => r.Message.Date);
@@ -412,7 +417,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     void Write(ClusterResult cluster)
     {
         using var _ = times.Time("insert");
-        lock (dbLock)
+        using (Db("write"))
         {
             var c = Cmd("""
                 INSERT INTO crash_clusters(id, title, alt_titles, type, bot, bot_ids, first_seen, last_seen, reports, copies, lists, key_functions, guilty_file)
@@ -497,13 +502,14 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         foreach (var thread in facts.Threads)
         {
             var msgs = ThreadOf(thread);
+            Interlocked.Add(ref replyVisits, msgs.Count(m => m.InReplyTo is not null));
             var byId = msgs.GroupBy(m => m.MessageId).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
             var withDiff = msgs.Where(HasDiff).ToList();
             foreach (var m in withDiff) Add(m);
             foreach (var reply in msgs.Where(m => m.InReplyTo is not null))
             {
-                var own = OwnText(reply);
-                foreach (var r in LinkText.FixReferences(own))
+                var said = Said(reply);
+                foreach (var r in said.References)
                 {
                     if (facts.ReportMessageIds.Contains(r.MessageId) || r.MessageId == reply.MessageId) continue;
                     var target = FindByMessageId(r.MessageId);
@@ -511,16 +517,16 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
                     c.ReferencedBy ??= $"{Who(reply)} pointed to it in the report thread: \"{Clip(r.Context, 100)}\"";
                     c.ReferencedOn ??= reply.Date;
                 }
-                foreach (var title in LinkText.SyzFixTitles(own))
+                foreach (var title in said.SyzFixTitles)
                     foreach (var target in FindBySubjectTitle(title))
                         Add(target).SyzFix ??= $"{Who(reply)}: #syz fix: {title}";
                 // syzbot tested a tree ("#syz test: git://… branch") and the crash is gone: the tree's head commit,
                 // when it is a patch posted here, is probably the fix (or one just before it).
-                if (SyzbotTestedOk().IsMatch(own) && TestedCommit().Match(own) is { Success: true } head && head.Groups[1].Value.TrimEnd('.').Trim() is { Length: >= 20 } prefix)
+                if (said.TestedHead is { } head && head.TrimEnd('.').Trim() is { Length: >= 20 } prefix)
                     foreach (var target in FindBySubjectTitle(prefix).Where(t => t.Date <= reply.Date).TakeLast(1))
-                        Add(target).TestedHead ??= $"syzbot tested a tree at \"{head.Groups[1].Value.Trim()}\" and the reproducer did not trigger";
+                        Add(target).TestedHead ??= $"syzbot tested a tree at \"{head.Trim()}\" and the reproducer did not trigger";
                 // Who does the reply confirm? The nearest patch it (transitively) answers.
-                var confirmation = ConfirmationIn(reply, own, facts, reporterNames);
+                var confirmation = ConfirmationIn(reply, said, facts, reporterNames);
                 if (confirmation is null) continue;
                 var parent = reply.InReplyTo is { } p ? byId.GetValueOrDefault(p) : null;
                 for (var hops = 0; parent is not null && hops < 10; hops++)
@@ -567,17 +573,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         phase = times.Time("explicit");
         // Explicit: trailers naming the bot id, the reporter, or the report.
         foreach (var email in facts.BotIds.Select(id => $"syzbot+{id}@syzkaller.appspotmail.com").Concat(facts.ReporterEmails))
-        {
-            var found = new List<Msg>();
-            lock (dbLock)
-            {
-                var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = @e AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id)) AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
-                c.Bind("@e", email.ToLowerInvariant());
-                using var r = c.ExecuteReader();
-                while (r.Read()) found.Add(Cache(ReadMsg(r)));
-            }
-            foreach (var m in found) Add(m);
-        }
+            foreach (var m in NamedInTrailers(email.ToLowerInvariant())) Add(m);
         foreach (var key in facts.ReportMessageIds.Concat(facts.BotIds))
             foreach (var (message, _) in closes.GetValueOrDefault(key) ?? [])
                 if (GetMessage(message) is { } m) Add(m);
@@ -591,26 +587,30 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var titles = SpecificTitles(facts);
         HashSet<long> mentioning;
         using (times.Time("evaluate: full-text index")) mentioning = Mentioning(titles);
+        var collapsedTitles = titles.Select(Collapse).ToList();
         var rows = new List<(Cand Cand, List<Evidence> Evidence, double Score)>();
         foreach (var cand in cands.Values)
         {
             var m = cand.Msg;
+            var facts0 = times.Time("evaluate: facts");
             var functions = m is null ? [] : Functions(m);
             if (m is not null && confirmedFunctions.FirstOrDefault(x => x.p.Id != m.Id && functions.Contains(x.f)) is { p: not null } hit)
                 cand.ConfirmedSibling = $"touches {hit.f} like {hit.p.MessageId}, the patch confirmed in the report thread";
             // A diff in a reply: its subject and quotes are the report's, so only its own words and an inline
             // "Subject: [PATCH]" describe it.
             // A reply carrying a whole "git format-patch" (From sha…/Subject: [PATCH]) is a posted patch all the same.
-            var replyDiff = m is not null && m.InReplyTo is not null && SubjectInfo.Parse(m.Subject).IsReply
-                && PatchSubject(m) == SubjectInfo.Parse(m.Subject).Title;
+            var subject = m is null ? null : Subject(m);
+            var replyDiff = m is not null && m.InReplyTo is not null && subject!.IsReply && PatchSubject(m) == subject.Title;
             var fix = new FixCandidate(cand.MessageId, m is not null, m?.Thread, m?.Date,
                 m is null ? [] : Files(m), functions, m is null ? [] : Trailers(m.Id),
-                m is not null && !replyDiff && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
+                m is not null && !replyDiff && NamesTitle(m.Id, mentioning, collapsedTitles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
                 cand.ConfirmedSibling, cand.TestedHead, replyDiff,
-                m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != SubjectInfo.Parse(m.Subject).Title ? ps : "" : SubjectInfo.Parse(m.Subject).Title,
+                m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != subject!.Title ? ps : "" : subject!.Title,
                 m is null ? "" : replyDiff ? OwnCommitText(m) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id),
                 m is null ? null : Culprits(m));
-            var evidence = FixScoring.Evaluate(facts, fix);
+            facts0.Dispose();
+            List<Evidence> evidence;
+            using (times.Time("evaluate: scoring")) evidence = FixScoring.Evaluate(facts, fix);
             Interlocked.Increment(ref evaluated);
             if (evidence.Count == 0) continue;
             rows.Add((cand, evidence, FixScoring.Score(evidence)));
@@ -641,7 +641,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     {
         var table = column == "function" ? "patch_functions" : "patch_files";
         var list = new List<(Msg, string)>();
-        lock (dbLock)
+        using (Db("touching"))
         {
             var c = Cmd($"""
                 SELECT {MsgColumns}, p.kind FROM {table} pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
@@ -649,7 +649,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
                 """);
             c.Bind("@n", name);
             using var r = c.ExecuteReader();
-            while (r.Read()) list.Add((Cache(ReadMsg(r)), r.GetString(10)));
+            while (r.Read()) list.Add((CachedMsg(r), r.GetString(MsgColumnCount)));
         }
         return list;
     });
@@ -666,11 +666,11 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         {
             if (patches is not null) return patches;
             var list = new List<Msg>();
-            lock (dbLock)
+            using (Db("patches"))
             {
                 var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date, m.id");
                 using var r = c.ExecuteReader();
-                while (r.Read()) list.Add(Cache(ReadMsg(r)));
+                while (r.Read()) list.Add(CachedMsg(r));
             }
             Volatile.Write(ref patches, list);
             return list;
@@ -694,6 +694,10 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     Msg Cache(Msg m) => messages.GetOrAdd(m.Id, m);
 
+    /// <summary>The message of the row <paramref name="r"/> is at (<see cref="MsgColumns"/> first), its columns read only
+    /// when it is not cached yet: popular functions' patches come up again and again.</summary>
+    Msg CachedMsg(DbDataReader r) => messages.TryGetValue(r.GetInt64(0), out var m) ? m : Cache(ReadMsg(r));
+
     static string Who(Msg m) => string.IsNullOrEmpty(m.FromName) ? m.FromEmail : m.FromName;
 
     static string Clip(string s, int n)
@@ -707,7 +711,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     /// <summary>Whether ingest stored diff facts (patch_files) for the message.</summary>
     bool StoredDiff(long id) => storedDiffs.Get(id, id =>
     {
-        lock (dbLock)
+        using (Db("stored diff"))
         {
             var c = Cmd("SELECT EXISTS(SELECT 1 FROM patch_files WHERE message = @m)");
             c.Bind("@m", id);
@@ -719,7 +723,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     List<string> Strings(string sql, long id)
     {
-        lock (dbLock)
+        using (Db("functions/files"))
         {
             var c = Cmd(sql);
             c.Bind("@m", id);
@@ -743,7 +747,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     readonly OnceCache<long, List<TrailerFact>> trailersCache = new();
     List<TrailerFact> Trailers(long id) => trailersCache.Get(id, id =>
     {
-        lock (dbLock)
+        using (Db("trailers"))
         {
             var c = Cmd("SELECT name, value, email FROM trailers WHERE message = @m");
             c.Bind("@m", id);
@@ -756,12 +760,12 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     Msg? FindByMessageId(string messageId)
     {
-        lock (dbLock)
+        using (Db("by message-id"))
         {
             var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.message_id = @id ORDER BY m.id LIMIT 1");
             c.Bind("@id", messageId);
             using var r = c.ExecuteReader();
-            return r.Read() ? Cache(ReadMsg(r)) : null;
+            return r.Read() ? CachedMsg(r) : null;
         }
     }
 
@@ -774,11 +778,12 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     /// <summary>Whether the message's subject or text contains one of the crash titles. Titles name a function
     /// ("… in io_sqe_buffer_register"): the full-text index says which messages contain that word at all, so
     /// only those are parsed and searched.</summary>
-    bool NamesTitle(long id, CrashFacts facts, HashSet<long> mentioning, List<string> titles)
+    bool NamesTitle(long id, HashSet<long> mentioning, List<string> collapsedTitles)
     {
         if (!mentioning.Contains(id)) return false;
+        using var _ = times.Time("evaluate: names title");
         var text = FullText(id);
-        return titles.Any(t => text.Contains(Collapse(t), StringComparison.Ordinal));
+        return collapsedTitles.Any(t => text.Contains(t, StringComparison.Ordinal));
     }
 
     static List<string> SpecificTitles(CrashFacts facts) => facts.AltTitles.Prepend(facts.Title)
@@ -788,12 +793,34 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     {
         var set = new HashSet<long>();
         foreach (var word in titles.Select(t => t[(t.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..].Split(' ')[0]).Distinct())
-        {
-            if (!FtsWord().IsMatch(word)) continue;
-            lock (dbLock) set.UnionWith(dialect.Mentioning(db, tx, word));
-        }
+            if (FtsWord().IsMatch(word)) set.UnionWith(MentioningWord(word));
         return set;
     }
+
+    readonly OnceCache<string, List<long>> mentioningWord = new();
+
+    // Clusters of one subsystem crash in the same functions: each is looked up once.
+    List<long> MentioningWord(string word) => mentioningWord.Get(word, word =>
+    {
+        using (Db("full-text")) return dialect.Mentioning(db, tx, word).ToList();
+    });
+
+    readonly OnceCache<string, List<Msg>> namedInTrailers = new();
+
+    /// <summary>Patches whose trailers (other than Cc, Signed-off-by, Reviewed-by, Acked-by) name <paramref name="email"/>:
+    /// a prolific reporter's address is in thousands of trailers, and in the clusters of every crash they reported.</summary>
+    List<Msg> NamedInTrailers(string email) => namedInTrailers.Get(email, email =>
+    {
+        var found = new List<Msg>();
+        using (Db("explicit"))
+        {
+            var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = @e AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id)) AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
+            c.Bind("@e", email);
+            using var r = c.ExecuteReader();
+            while (r.Read()) found.Add(CachedMsg(r));
+        }
+        return found;
+    });
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{3,}$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex FtsWord();
@@ -805,26 +832,50 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     private static partial Regex SyzbotTestedOk();
 
     /// <summary>A reply saying a patch works for its sender: Tested-by, "that fixes it for me", or syzbot's clean test result.</summary>
-    Confirmation? ConfirmationIn(Msg reply, string own, CrashFacts facts, HashSet<string> reporterNames)
+    Confirmation? ConfirmationIn(Msg reply, ReplySays said, CrashFacts facts, HashSet<string> reporterNames)
     {
         var isReporter = facts.ReporterEmails.Contains(reply.FromEmail) || reporterNames.Contains(reply.FromName)
             || Bots.SyzbotIds(reply.FromEmail).Any(facts.BotIds.Contains);
-        if (SyzbotTestedOk().Match(own) is { Success: true } ok)
-            return new Confirmation("syzbot", ok.Value, reply.Date, isReporter);
+        if (said.SyzbotTestedOk is { } ok)
+            return new Confirmation("syzbot", ok, reply.Date, isReporter);
         if (!isReporter) return null;
-        var trailers = Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList();
-        var signal = ReviewSignals.Find(own, trailers, Who(reply)).FirstOrDefault(s => s.Kind == SignalKind.Tested);
         // By name as well as address: lore pages give made-up addresses, and people write from several.
-        return signal is null ? null : new Confirmation(Who(reply), signal.Evidence, reply.Date, true);
+        return TestedBySender(reply) is { } signal ? new Confirmation(Who(reply), signal.Evidence, reply.Date, true) : null;
     }
+
+    /// <summary>What a reply in a report thread says that linking reads: fix references, "#syz fix:" titles, syzbot's
+    /// clean test result and the tested tree's head. A report thread is read again for each cluster it has reports of.</summary>
+    sealed record ReplySays(IReadOnlyList<FixReference> References, IReadOnlyList<string> SyzFixTitles, string? SyzbotTestedOk, string? TestedHead);
+
+    readonly OnceCache<long, ReplySays> said = new();
+
+    ReplySays Said(Msg reply) => said.Get(reply.Id, _ =>
+    {
+        var own = OwnText(reply);
+        var ok = SyzbotTestedOk().Match(own) is { Success: true } m ? m.Value : null;
+        var head = ok is not null && TestedCommit().Match(own) is { Success: true } h ? h.Groups[1].Value : null;
+        return new ReplySays(LinkText.FixReferences(own), LinkText.SyzFixTitles(own), ok, head);
+    });
+
+    readonly OnceCache<long, ReviewSignal?> testedBySender = new();
+
+    /// <summary>The reply's sender saying it works for them (Tested-by, "that fixes it for me").</summary>
+    ReviewSignal? TestedBySender(Msg reply) => testedBySender.Get(reply.Id, _ =>
+        ReviewSignals.Find(OwnText(reply), Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList(), Who(reply))
+            .FirstOrDefault(s => s.Kind == SignalKind.Tested));
 
     /// <summary>The fix's own title: the subject without [PATCH] tags, or for a patch sent inline in a reply, its Subject: line.</summary>
     readonly OnceCache<long, string> patchSubjects = new();
     string PatchSubject(Msg m) => patchSubjects.Get(m.Id, _ => PatchSubjectOf(m));
 
+    readonly OnceCache<long, SubjectInfo> subjects = new();
+
+    // Asked several times for every candidate of every cluster.
+    SubjectInfo Subject(Msg m) => subjects.Get(m.Id, _ => SubjectInfo.Parse(m.Subject));
+
     string PatchSubjectOf(Msg m)
     {
-        var info = SubjectInfo.Parse(m.Subject);
+        var info = Subject(m);
         if (info.IsReply && LinkText.InlinePatchSubject(Parse(m.Id)?.Body ?? "") is { } inline) return inline;
         return info.Title;
     }
@@ -836,7 +887,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     List<StoredSignal> SignalsQuery(Msg fix)
     {
         var replies = new List<(string Info, long Date, string From)>();
-        lock (dbLock)
+        using (Db("signals"))
         {
             var c = Cmd($"""
                 SELECT p.info, m.date, m.from_name FROM messages m JOIN patches p ON p.message = m.id
