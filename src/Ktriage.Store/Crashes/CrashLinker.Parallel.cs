@@ -33,30 +33,27 @@ internal sealed partial class CrashLinker
             return 1;
         }
         var results = groups.Select(_ => new TaskCompletionSource<ClusterResult>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        // The first failure stops the workers and the writer (which may be waiting for a cluster nobody will compute now).
+        var failure = new TaskCompletionSource<ClusterResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var next = -1;
-        var failed = false;
         void Work()
         {
-            for (int k; !Volatile.Read(ref failed) && (k = Interlocked.Increment(ref next)) < groups.Count;)
+            for (int k; !failure.Task.IsCompleted && (k = Interlocked.Increment(ref next)) < groups.Count;)
             {
                 var i = schedule.Reverse ? groups.Count - 1 - k : k;
                 try { results[i].SetResult(Compute(groups[i], closes)); }
-                catch (Exception e)
-                {
-                    Volatile.Write(ref failed, true);
-                    results[i].SetException(e);
-                }
+                catch (Exception e) { failure.TrySetException(e); }
             }
         }
         var workers = Enumerable.Range(0, threads).Select(_ => Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning)).ToArray();
         try
         {
-            foreach (var r in results) Write(r.Task.GetAwaiter().GetResult());
+            foreach (var r in results) Write(Task.WhenAny(r.Task, failure.Task).GetAwaiter().GetResult().GetAwaiter().GetResult());
         }
         finally
         {
             // The workers use this transaction's connection: none may outlive the refresh, even when one failed.
-            Volatile.Write(ref failed, true);
+            failure.TrySetCanceled();
             Task.WaitAll(workers);
         }
         return threads;

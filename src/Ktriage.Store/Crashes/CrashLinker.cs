@@ -155,7 +155,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     InlineDiff? InlineDiffOf(Msg m) => m.InReplyTo is null || StoredDiff(m.Id) ? null : Reply(m).Diff;
 
     /// <summary>Subject and whole text, whitespace collapsed and lower-cased, for "does it name the crash".</summary>
-    string FullText(long id) => fullTexts.Get(id, id => Parse(id) is { } m ? Collapse(m.Subject + " " + m.AllText) : "");
+    string FullText(long id) => fullTexts.Get(id, id => Parse(id) is { } m ? Collapse(m.Subject, " ", m.AllText) : "");
 
     readonly OnceCache<long, string> commitMessages = new();
 
@@ -192,10 +192,28 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         }
     });
 
-    static string Collapse(string s) => WhiteSpace().Replace(s, " ").ToLowerInvariant();
-
-    [GeneratedRegex(@"\s+", RegexOptions.None, SafeRegex.TimeoutMs)]
-    private static partial Regex WhiteSpace();
+    /// <summary>The parts, joined, with every run of white space (what Regex's \s matches: char.IsWhiteSpace) made one
+    /// space, lower-cased: one pass and one string for messages of megabytes.</summary>
+    static string Collapse(params ReadOnlySpan<string> parts)
+    {
+        var length = 0;
+        foreach (var p in parts) length += p.Length;
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(length);
+        try
+        {
+            var n = 0;
+            var space = false;
+            foreach (var p in parts)
+                foreach (var c in p)
+                {
+                    if (!char.IsWhiteSpace(c)) buffer[n++] = c;
+                    else if (!space) buffer[n++] = ' ';
+                    space = char.IsWhiteSpace(c);
+                }
+            return string.Create(n, buffer, static (lower, b) => b.AsSpan(0, lower.Length).ToLowerInvariant(lower));
+        }
+        finally { System.Buffers.ArrayPool<char>.Shared.Return(buffer); }
+    }
 
     /// <param name="upto">null: recompute everything; else the last message id the stored results saw.</param>
     public void Run(long? upto)
@@ -587,12 +605,12 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var titles = SpecificTitles(facts);
         HashSet<long> mentioning;
         using (times.Time("evaluate: full-text index")) mentioning = Mentioning(titles);
-        var collapsedTitles = titles.Select(Collapse).ToList();
+        var collapsedTitles = titles.Select(t => Collapse(t)).ToList();
         var rows = new List<(Cand Cand, List<Evidence> Evidence, double Score)>();
         foreach (var cand in cands.Values)
         {
             var m = cand.Msg;
-            var facts0 = times.Time("evaluate: facts");
+            var gathering = times.Time("evaluate: candidate facts");
             var functions = m is null ? [] : Functions(m);
             if (m is not null && confirmedFunctions.FirstOrDefault(x => x.p.Id != m.Id && functions.Contains(x.f)) is { p: not null } hit)
                 cand.ConfirmedSibling = $"touches {hit.f} like {hit.p.MessageId}, the patch confirmed in the report thread";
@@ -608,7 +626,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
                 m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != subject!.Title ? ps : "" : subject!.Title,
                 m is null ? "" : replyDiff ? OwnCommitText(m) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id),
                 m is null ? null : Culprits(m));
-            facts0.Dispose();
+            gathering.Dispose();
             List<Evidence> evidence;
             using (times.Time("evaluate: scoring")) evidence = FixScoring.Evaluate(facts, fix);
             Interlocked.Increment(ref evaluated);
