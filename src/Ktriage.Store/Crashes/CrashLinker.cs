@@ -35,7 +35,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     readonly PhaseTimes times = new();
     int parses, evaluated;
     long parseAllocated, replyVisits;
-    readonly OnceCache<long, string> fullTexts = new();
+    readonly OnceCache<long, SearchText> fullTexts = new();
 
     // Clusters are computed on several threads (CrashLinker.Parallel.cs); the one connection is used by one at a time.
     // Only database work happens under this lock (no cache look-ups, which may wait for another thread's database work).
@@ -155,7 +155,34 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     InlineDiff? InlineDiffOf(Msg m) => m.InReplyTo is null || StoredDiff(m.Id) ? null : Reply(m).Diff;
 
     /// <summary>Subject and whole text, whitespace collapsed and lower-cased, for "does it name the crash".</summary>
-    string FullText(long id) => fullTexts.Get(id, id => Parse(id) is { } m ? Collapse(m.Subject, " ", m.AllText) : "");
+    SearchText FullText(long id) => fullTexts.Get(id, id => new SearchText(Parse(id) is { } m ? Collapse(m.Subject, " ", m.AllText) : ""));
+
+    /// <summary>A text kept for substring searches, ASCII texts (nearly all mail) as bytes: half the memory of a string,
+    /// and these are the linker's largest cache.</summary>
+    sealed class SearchText
+    {
+        readonly string? text;
+        readonly byte[]? ascii;
+
+        public SearchText(string s)
+        {
+            if (!System.Text.Ascii.IsValid(s)) { text = s; return; }
+            ascii = new byte[s.Length];
+            System.Text.Ascii.FromUtf16(s, ascii, out _);
+        }
+
+        public int Length => text?.Length ?? ascii!.Length;
+
+        /// <summary>string.Contains(<paramref name="value"/>, Ordinal): an ASCII text contains only ASCII strings.</summary>
+        public bool Contains(string value)
+        {
+            if (text is not null) return text.Contains(value, StringComparison.Ordinal);
+            if (!System.Text.Ascii.IsValid(value)) return false;
+            Span<byte> bytes = value.Length <= 256 ? stackalloc byte[value.Length] : new byte[value.Length];
+            System.Text.Ascii.FromUtf16(value, bytes, out _);
+            return ascii.AsSpan().IndexOf(bytes) >= 0;
+        }
+    }
 
     readonly OnceCache<long, string> commitMessages = new();
 
@@ -260,7 +287,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
                 $"full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} " +
                 $"msgs {messages.Count} functions {functionsCache.Count} files {filesCache.Count} trailers {trailersCache.Count}; " +
                 $"GC heap {GC.GetTotalMemory(false) >> 20} MiB, collections {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
-                $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB ({parseAllocated >> 20} MiB parsing)");
+                $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB ({parseAllocated >> 20} MiB parsing), live after {GC.GetTotalMemory(true) >> 20} MiB");
     }
 
     static long ClusterId(List<Member> group) => group.First(m => m.Placement.CopyOf is null).Rep.Id;
@@ -667,7 +694,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
                 """);
             c.Bind("@n", name);
             using var r = c.ExecuteReader();
-            while (r.Read()) list.Add((CachedMsg(r), r.GetString(MsgColumnCount)));
+            // One string per kind, not per row: these lists are kept, and popular functions have thousands of rows.
+            while (r.Read()) list.Add((CachedMsg(r), r.GetString(MsgColumnCount) switch { "Patch" => "Patch", "PullRequest" => "PullRequest", var k => k }));
         }
         return list;
     });
@@ -801,7 +829,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         if (!mentioning.Contains(id)) return false;
         using var _ = times.Time("evaluate: names title");
         var text = FullText(id);
-        return collapsedTitles.Any(t => text.Contains(t, StringComparison.Ordinal));
+        return collapsedTitles.Any(text.Contains);
     }
 
     static List<string> SpecificTitles(CrashFacts facts) => facts.AltTitles.Prepend(facts.Title)
