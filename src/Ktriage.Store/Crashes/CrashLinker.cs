@@ -685,18 +685,24 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     List<(Msg Msg, string Kind)> Touching(string column, string name) => touching.Get((column, name), key =>
     {
         var table = column == "function" ? "patch_functions" : "patch_files";
-        var list = new List<(Msg, string)>();
+        // Nearly all of them are among Patches(), read once: only ids and kinds are read here, without the join to
+        // messages (the linker's largest share of database time, which the threads take turns at).
+        Patches();
+        var rows = new List<(long, string)>();
         using (Db("touching"))
         {
             var c = Cmd($"""
-                SELECT {MsgColumns}, p.kind FROM {table} pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
+                SELECT pf.message, p.kind FROM {table} pf JOIN patches p ON p.message = pf.message
                 WHERE pf.{column} = @n AND p.kind IN ('Patch', 'PullRequest') ORDER BY {dialect.InsertionOrder("pf")}
                 """);
             c.Bind("@n", name);
             using var r = c.ExecuteReader();
             // One string per kind, not per row: these lists are kept, and popular functions have thousands of rows.
-            while (r.Read()) list.Add((CachedMsg(r), r.GetString(MsgColumnCount) switch { "Patch" => "Patch", "PullRequest" => "PullRequest", var k => k }));
+            while (r.Read()) rows.Add((r.GetInt64(0), r.GetString(1) switch { "Patch" => "Patch", "PullRequest" => "PullRequest", var k => k }));
         }
+        var list = new List<(Msg, string)>(rows.Count);
+        foreach (var (id, kind) in rows)
+            if (GetMessage(id) is { } m) list.Add((m, kind));
         return list;
     });
 
