@@ -170,6 +170,27 @@ public abstract partial class StoreContract
         Assert.Equal("f2@x p1@x p2@x r1@x", Ids(store, "s:fix"));
         Assert.Equal("p1@x p2@x r1@x", Ids(store, "s:\"io_uring: fix\" OR s:nothing_like_this"));
         Assert.Equal("p1@x p2@x", Ids(store, "f:\"pavel begunkov\" s:\"fix poll\""));
+        // A capitalised word is matched as written (Xapian's STEM_SOME): s:Fixes is the word "fixes" only.
+        Assert.Equal("f2@x", Ids(store, "s:Fixes"));
+        Assert.Equal("p1@x p2@x r1@x", Ids(store, "s:Fix"));
+    }
+
+    [StoreFact]
+    public void Phrase_words_in_the_body_match_as_written()
+    {
+        // nq:"Acked-by" must not find "ack by": the body's phrases are exact too, its plain words stemmed.
+        using var store = SearchFixture();
+        Add(store, Raw("a1@x", body: "Acked-by: Jens Axboe <axboe@kernel.dk>\n"), "io-uring");
+        Add(store, Raw("a2@x", body: "Please ack by Friday, the leaking poll is fixed.\n"), "io-uring");
+        Assert.Equal("a1@x", Ids(store, "nq:\"Acked-by\""));
+        Assert.Equal("a2@x", Ids(store, "nq:\"ack by\""));
+        Assert.Equal("a1@x a2@x", Ids(store, "nq:ack"));
+        Assert.Equal("a2@x", Ids(store, "b:\"poll is fixed\""));
+        Assert.Equal("", Ids(store, "b:\"poll is fix\""));
+        Assert.Equal("a2@x p1@x p2@x r1@x", Ids(store, "b:leak"));
+        Assert.Equal("a2@x p1@x p2@x r1@x", Ids(store, "b:leaking"));
+        Assert.Equal("a2@x", Ids(store, "b:\"leaking\""));
+        Assert.Equal("", Ids(store, "b:Leak"));
     }
 
     [StoreFact]

@@ -61,7 +61,8 @@ public static class MailParser
 
         var (date, fromHeader) = DateOf(headers, fallbackDate);
         var notes = new List<string>();
-        var (body, attachments) = TextParts(mime, new MailLimits.PartBudget(limits, notes));
+        var otherFileNames = new List<string>();
+        var (body, attachments) = TextParts(mime, new MailLimits.PartBudget(limits, notes), otherFileNames);
 
         return new Message
         {
@@ -78,6 +79,7 @@ public static class MailParser
             Subject = Clean(mime.Subject),
             Body = body,
             Attachments = attachments,
+            OtherFileNames = otherFileNames,
             ContentHash = contentHash,
             Raw = bytes,
             Notes = notes,
@@ -126,8 +128,9 @@ public static class MailParser
     }
 
     /// <summary>Body = first inline text/plain part (the text side of multipart/alternative; HTML never);
-    /// patches and further text parts become attachments, in message order.</summary>
-    static (string Body, IReadOnlyList<TextAttachment> Attachments) TextParts(MimeMessage mime, MailLimits.PartBudget budget)
+    /// patches and further text parts become attachments, in message order; the names of the other parts go to
+    /// <paramref name="otherFileNames"/>.</summary>
+    static (string Body, IReadOnlyList<TextAttachment> Attachments) TextParts(MimeMessage mime, MailLimits.PartBudget budget, List<string> otherFileNames)
     {
         string? body = null;
         var attachments = new List<TextAttachment>();
@@ -137,6 +140,7 @@ public static class MailParser
             switch (entity)
             {
                 case TextPart text when text.IsHtml:
+                    if (!string.IsNullOrEmpty(text.FileName)) otherFileNames.Add(text.FileName);
                     continue;
                 case TextPart text:
                 {
@@ -148,11 +152,19 @@ public static class MailParser
                 }
                 case MessagePart { Message: { } inner }:
                 {
-                    var (innerBody, innerAttachments) = TextParts(inner, budget);
+                    var (innerBody, innerAttachments) = TextParts(inner, budget, otherFileNames);
                     attachments.Add(new TextAttachment(null, "message/rfc822", innerBody));
                     attachments.AddRange(innerAttachments);
                     break;
                 }
+                // Mail clients often send an attached .c file or log as application/octet-stream: when it is printable
+                // UTF-8 it is text (public-inbox indexes it so too), kept with its type so patch parsing can tell it apart.
+                case MimePart part when part.ContentType.IsMimeType("application", "octet-stream") && PrintableText(part) is { } text:
+                    attachments.Add(new TextAttachment(part.FileName, OctetStream, text));
+                    break;
+                case MimePart { FileName: { Length: > 0 } name }:
+                    otherFileNames.Add(name);
+                    break;
             }
         }
         // A lone text part that is not text/plain (e.g. text/x-patch as the whole body) is still the body.
@@ -191,6 +203,24 @@ public static class MailParser
             return declared.GetString(content);
         try { return StrictUtf8.GetString(content); }
         catch (DecoderFallbackException) { return Encoding.Latin1.GetString(content); }
+    }
+
+    /// <summary>The content type of an octet-stream part kept as text.</summary>
+    public const string OctetStream = "application/octet-stream";
+
+    /// <summary>The part's bytes as UTF-8 text when they are valid UTF-8 with no control characters but whitespace; else null.</summary>
+    static string? PrintableText(MimePart part)
+    {
+        try
+        {
+            using var ms = new MemoryStream();
+            part.Content?.DecodeTo(ms);
+            var text = StrictUtf8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
+            foreach (var c in text)
+                if (char.IsControl(c) && !char.IsWhiteSpace(c)) return null;
+            return text;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
 
     static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);

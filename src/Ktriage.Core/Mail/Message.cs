@@ -43,8 +43,13 @@ public sealed class Message
     /// <summary>The main text: the text/plain body (the text part of multipart/alternative, never HTML), decoded.</summary>
     public required string Body { get; init; }
 
-    /// <summary>text/x-patch, text/x-diff and further text/plain parts, decoded, in message order.</summary>
+    /// <summary>text/x-patch, text/x-diff and further text/plain parts, decoded, in message order; also
+    /// application/octet-stream parts that are printable UTF-8 (an attached reproducer or log).</summary>
     public IReadOnlyList<TextAttachment> Attachments { get; init; } = [];
+
+    /// <summary>File names of the parts not kept as text (images, tarballs, HTML), in message order: searchable like
+    /// public-inbox's (its fn: covers every named part).</summary>
+    public IReadOnlyList<string> OtherFileNames { get; init; } = [];
 
     /// <summary>SHA-256 (hex) of the raw bytes: byte-identical re-deliveries are one message.</summary>
     public required string ContentHash { get; init; }

@@ -20,7 +20,8 @@ public static class PatchAnalyzer
         }
     }
 
-    /// <summary>The diff of a message: in the body, else in text/x-patch / text/x-diff (or other text) attachments.</summary>
+    /// <summary>The diff of a message: in the body, else in text/x-patch / text/x-diff (or other text) attachments; not
+    /// in application/octet-stream ones, which patchwork and b4 do not read either.</summary>
     public static ParsedDiff DiffOf(Message message)
     {
         var diff = DiffParser.Parse(message.Body);
@@ -29,6 +30,7 @@ public static class PatchAnalyzer
         var text = diff.Text;
         foreach (var a in message.Attachments)
         {
+            if (a.ContentType == MailParser.OctetStream) continue;
             var ad = DiffParser.Parse(a.Text);
             if (ad.IsEmpty) continue;
             files.AddRange(ad.Files);

@@ -79,7 +79,7 @@ public sealed partial class SearchFields
             DiffAdded = b.Dfb.ToString(),
             DiffHunk = b.Dfhh.ToString(),
             DiffContext = b.Dfctx.ToString(),
-            FileName = string.Join(" ", m.Attachments.Select(a => a.FileName).OfType<string>()),
+            FileName = string.Join(" ", m.Attachments.Select(a => a.FileName).OfType<string>().Concat(m.OtherFileNames)),
         };
     }
 

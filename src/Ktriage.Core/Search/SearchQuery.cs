@@ -35,7 +35,16 @@ public enum TextField
 
 /// <summary>Words (or one phrase) that must occur in one of <paramref name="Fields"/>. <paramref name="Prefix"/>: the
 /// last word is a prefix (<c>foo*</c>).</summary>
-public sealed record TextNode(TextField Fields, IReadOnlyList<string> Words, bool Phrase, bool Prefix) : SearchNode;
+public sealed record TextNode(TextField Fields, IReadOnlyList<string> Words, bool Phrase, bool Prefix) : SearchNode
+{
+    /// <summary>The word (lower-cased) when the term matches every word with its English stem, else null (matched as
+    /// written). public-inbox's meaning (Xapian's STEM_SOME): a plain word is stemmed unless it starts with a capital
+    /// letter ("Acked" is exact, "acked" finds "ack", "acking"); words of a phrase and prefixes are never stemmed. Only
+    /// words of letters are: the stores' stemmers (PostgreSQL's English dictionary, <see cref="EnglishStemmer"/>) leave
+    /// the others alone.</summary>
+    public string? StemmedWord => !Phrase && !Prefix && Words is [var w] && char.IsLower(w[0]) && w.All(char.IsLetter)
+        ? w.ToLowerInvariant() : null;
+}
 
 /// <summary>m:/mid: exact Message-ID (normalised).</summary>
 public sealed record MessageIdNode(string MessageId) : SearchNode;

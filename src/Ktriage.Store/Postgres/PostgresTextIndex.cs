@@ -169,10 +169,9 @@ internal static class PostgresTextIndex
             var terms = words.Select((w, i) =>
             {
                 if (t.Prefix && i == words.Count - 1) return Quoted(tag + ":" + w) + ":*";
-                if (t.Phrase) return Quoted(tag + ":" + w);
-                // A word matches every word with its stem: stored as "~stem" where stemming changed the word, as ":stem"
-                // where the word is its own stem.
-                if (!Stemmable(w)) return Quoted(tag + ":" + w);
+                // A plain word matches every word with its stem: stored as "~stem" where stemming changed the word, as
+                // ":stem" where the word is its own stem. The rest match as written.
+                if (t.StemmedWord is null) return Quoted(tag + ":" + w);
                 var stem = stems.GetValueOrDefault(w, w);
                 return $"({Quoted(tag + "~" + stem)} | {Quoted(tag + ":" + stem)})";
             }).ToList();
@@ -184,7 +183,7 @@ internal static class PostgresTextIndex
     /// <summary>Every word of a parsed query that a plain (stemmed) term needs the stem of.</summary>
     public static IEnumerable<string> StemmedWords(SearchNode node) => node switch
     {
-        TextNode { Phrase: false } t => t.Words.Select(w => w.ToLowerInvariant()),
+        TextNode { StemmedWord: { } w } => [w],
         AndNode a => a.Items.SelectMany(StemmedWords),
         OrNode o => o.Items.SelectMany(StemmedWords),
         NotNode n => StemmedWords(n.Item),

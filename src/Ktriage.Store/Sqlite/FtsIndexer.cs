@@ -16,16 +16,17 @@ internal sealed class FtsIndexer : IDisposable
 {
     /// <summary>Bump when columns or tokenizer change: an index of another version is dropped and rebuilt from the raw
     /// copies (<see cref="Bind"/>, then <see cref="CatchUp"/>).</summary>
-    const string IndexVersion = "2";
+    const string IndexVersion = "3";
 
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS fts_meta(key TEXT PRIMARY KEY, value NOT NULL);
         -- Contentless: the text lives in copies.raw of the main database; the index only needs to answer MATCH.
         -- One column per field of the search language (public-inbox's prefixes, see SearchFields). detail=full: phrases
-        -- ("use after free", dfn:fs/io_uring.c) need positions. porter: English stemming like public-inbox's Xapian
-        -- index (fixes ~ fixed). '_' is part of a word: nfsd_file_put is one term.
+        -- ("use after free", dfn:fs/io_uring.c) need positions. Words as written, no stemming: a phrase's words
+        -- match as written, like public-inbox's; plain words are stemmed at query time (SqliteStemVariants: fixes ~ fixed).
+        -- '_' is part of a word: nfsd_file_put is one term.
         CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(subject, author, to_addr, cc_addr, nq, quoted, dfn, dfa, dfb, dfhh, dfctx, fn,
-            content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 0 tokenchars ''_''');
+            content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0 tokenchars ''_''');
         """;
 
     /// <summary>The FTS5 column of one search field.</summary>

@@ -175,7 +175,7 @@ public sealed partial class SqliteArchiveStore : IArchiveStore
             cmd.Parameters.AddWithValue("$f", ftsPath);
             cmd.ExecuteNonQuery();
         }
-        SqliteSearchSql.Register(conn);
+        SqliteStemVariants.Register(conn);
         return searchDb = conn;
     }
 

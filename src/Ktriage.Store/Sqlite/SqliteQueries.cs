@@ -67,10 +67,11 @@ public sealed partial class SqliteArchiveStore
     // condition selects messages rows (ids are never reused, so such a row cannot name another message).
     public IReadOnlyList<MessageRow> Search(string query, int limit)
     {
-        var sql = new SqliteSearchSql();
-        var where = sql.Compile(Core.Search.QueryParser.Parse(query));
+        var parsed = Core.Search.QueryParser.Parse(query);
         FlushIndex();
         if (SearchConnection() is not { } conn) return [];
+        var sql = new SqliteSearchSql(word => SqliteStemVariants.Of(conn, word));
+        var where = sql.Compile(parsed);
         if (sql.UsesCrashLinks && Scalar(conn, "SELECT 1 FROM sqlite_master WHERE name = 'fix_links'") is null)
             throw new StoreException($"{Path}: fixed: needs the crash knowledge base: run 'ktriage crashes' once");
         // The page of ids first: the per-row columns (first blob, copies, shared id) only for the rows shown.

@@ -102,6 +102,75 @@ public sealed class MailParserTests
     }
 
     [Fact]
+    public void Names_of_binary_parts_are_kept_for_search_but_not_their_bytes()
+    {
+        // public-inbox finds "io_uring" in an attached screenshot's name; its bytes are no text.
+        var m = Parse("""
+            Subject: results
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="o"
+
+            --o
+            Content-Type: text/plain
+
+            see the graph
+            --o
+            Content-Type: image/png; name="io_uring-10G-test.png"
+            Content-Disposition: attachment; filename="io_uring-10G-test.png"
+            Content-Transfer-Encoding: base64
+
+            iVBORw0KGgo=
+            --o--
+            """);
+        Assert.Equal(["io_uring-10G-test.png"], m.OtherFileNames);
+        Assert.Empty(m.Attachments);
+        Assert.Contains("io_uring-10G-test.png", Ktriage.Core.Search.SearchFields.Of(m).FileName);
+    }
+
+    [Fact]
+    public void Printable_octet_stream_attachments_are_text_but_not_patches()
+    {
+        // An attached reproducer sent as application/octet-stream is searchable text (as in public-inbox); a diff in
+        // such a part does not make the mail a patch (patchwork and b4 ignore it too); binary bytes stay out.
+        var m = Parse("""
+            Subject: use-after-free if killed while waiting
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="o"
+
+            --o
+            Content-Type: text/plain
+
+            reproducer attached
+            --o
+            Content-Type: application/octet-stream
+            Content-Disposition: attachment; filename=uring46b.c
+            Content-Transfer-Encoding: base64
+
+            I2luY2x1ZGUgPGxpYnVyaW5nLmg+CmludCBtYWluKHZvaWQpIHsgcmV0dXJuIGlvX3VyaW5nX3F1ZXVlX2luaXQoOCwgMCwgMCk7IH0K
+            --o
+            Content-Type: application/octet-stream
+            Content-Disposition: attachment; filename=fix.diff
+
+            --- a/io_uring/futex.c
+            +++ b/io_uring/futex.c
+            @@ -1 +1 @@
+            -old
+            +new
+            --o
+            Content-Type: application/octet-stream
+            Content-Disposition: attachment; filename=core.bin
+            Content-Transfer-Encoding: base64
+
+            AAECAwQ=
+            --o--
+            """);
+        Assert.Equal(["uring46b.c", "fix.diff"], m.Attachments.Select(a => a.FileName));
+        Assert.Contains("io_uring_queue_init(8, 0, 0)", m.AllText);
+        Assert.Equal(["core.bin"], m.OtherFileNames);
+        Assert.True(Ktriage.Core.Patches.PatchAnalyzer.DiffOf(m).IsEmpty);
+    }
+
+    [Fact]
     public void Encoded_subject_and_names_are_decoded()
     {
         var m = Parse("From: =?utf-8?q?J=C3=B6rg_R=C3=B6del?= <joro@x>\nSubject: =?utf-8?b?w6TDtsO8?= test\n\nx");
