@@ -83,7 +83,7 @@ internal readonly ref struct DbTurn
     public DbTurn(Lock gate, PhaseTimes times, string what)
     {
         using (times.Time("db: waiting")) scope = gate.EnterScope();
-        held = times.Time("db: " + what);
+        held = times.Time(what);
     }
 
     public void Dispose()

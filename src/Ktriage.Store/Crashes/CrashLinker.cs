@@ -41,7 +41,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     // Only database work happens under this lock (no cache look-ups, which may wait for another thread's database work).
     readonly Lock dbLock = new();
 
-    /// <summary>Holds the connection for one thread (<c>using (Db("what")) { … }</c>), timing the wait and the use.</summary>
+    /// <summary>Holds the connection for one thread (<c>using (Db("db: what")) { … }</c>), timing the wait and the use.</summary>
     DbTurn Db(string what) => new(dbLock, times, what);
 
     // Prepared once per recomputation: preparing statements again for every cluster was a third of the time.
@@ -62,6 +62,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     public void Dispose()
     {
         foreach (var c in commands.Values) c.Dispose();
+        recent.Dispose();
+        recentNext.Dispose();
     }
 
     const string MsgColumns = "m.id, m.message_id, m.thread_id, m.in_reply_to, m.from_name, m.from_email, m.date, m.subject";
@@ -74,7 +76,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     Msg? GetMessage(long id)
     {
         if (messages.TryGetValue(id, out var m)) return m;
-        using (Db("message"))
+        using (Db("db: message"))
         {
             var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.id = @id");
             c.Bind("@id", id);
@@ -85,7 +87,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     List<Msg> ThreadOf(long thread)
     {
-        using (Db("thread"))
+        using (Db("db: thread"))
         {
             var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.thread_id = @t ORDER BY m.date, m.id");
             c.Bind("@t", thread);
@@ -107,7 +109,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         foreach (var (rid, rm) in ring)
             if (rid == id && rm is not null) return rm;
         byte[]? raw;
-        using (Db("raw"))
+        using (Db("db: raw"))
         {
             var c = Cmd("SELECT raw FROM copies WHERE message = @m ORDER BY id LIMIT 1");
             c.Bind("@m", id);
@@ -191,7 +193,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     string CommitMessage(long id) => commitMessages.Get(id, id =>
     {
         string? stored;
-        using (Db("commit message"))
+        using (Db("db: commit message"))
         {
             var c = Cmd("SELECT description FROM patches WHERE message = @m");
             c.Bind("@m", id);
@@ -211,7 +213,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     int SeriesTotal(long id) => seriesTotals.Get(id, id =>
     {
-        using (Db("series"))
+        using (Db("db: series"))
         {
             var c = Cmd("SELECT total FROM patches WHERE message = @m");
             c.Bind("@m", id);
@@ -462,7 +464,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     void Write(ClusterResult cluster)
     {
         using var _ = times.Time("insert");
-        using (Db("write"))
+        using (Db("db: write"))
         {
             var c = Cmd("""
                 INSERT INTO crash_clusters(id, title, alt_titles, type, bot, bot_ids, first_seen, last_seen, reports, copies, lists, key_functions, guilty_file)
@@ -689,7 +691,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         // messages (the linker's largest share of database time, which the threads take turns at).
         Patches();
         var rows = new List<(long, string)>();
-        using (Db("touching"))
+        using (Db("db: touching"))
         {
             var c = Cmd($"""
                 SELECT pf.message, p.kind FROM {table} pf JOIN patches p ON p.message = pf.message
@@ -718,7 +720,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         {
             if (patches is not null) return patches;
             var list = new List<Msg>();
-            using (Db("patches"))
+            using (Db("db: patches"))
             {
                 var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date, m.id");
                 using var r = c.ExecuteReader();
@@ -763,7 +765,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     /// <summary>Whether ingest stored diff facts (patch_files) for the message.</summary>
     bool StoredDiff(long id) => storedDiffs.Get(id, id =>
     {
-        using (Db("stored diff"))
+        using (Db("db: stored diff"))
         {
             var c = Cmd("SELECT EXISTS(SELECT 1 FROM patch_files WHERE message = @m)");
             c.Bind("@m", id);
@@ -775,7 +777,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     List<string> Strings(string sql, long id)
     {
-        using (Db("functions/files"))
+        using (Db("db: functions/files"))
         {
             var c = Cmd(sql);
             c.Bind("@m", id);
@@ -799,7 +801,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     readonly OnceCache<long, List<TrailerFact>> trailersCache = new();
     List<TrailerFact> Trailers(long id) => trailersCache.Get(id, id =>
     {
-        using (Db("trailers"))
+        using (Db("db: trailers"))
         {
             var c = Cmd("SELECT name, value, email FROM trailers WHERE message = @m");
             c.Bind("@m", id);
@@ -812,7 +814,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     Msg? FindByMessageId(string messageId)
     {
-        using (Db("by message-id"))
+        using (Db("db: by message-id"))
         {
             var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.message_id = @id ORDER BY m.id LIMIT 1");
             c.Bind("@id", messageId);
@@ -854,7 +856,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     // Clusters of one subsystem crash in the same functions: each is looked up once.
     List<long> MentioningWord(string word) => mentioningWord.Get(word, word =>
     {
-        using (Db("full-text")) return dialect.Mentioning(db, tx, word).ToList();
+        using (Db("db: full-text")) return dialect.Mentioning(db, tx, word).ToList();
     });
 
     readonly OnceCache<string, List<Msg>> namedInTrailers = new();
@@ -864,7 +866,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     List<Msg> NamedInTrailers(string email) => namedInTrailers.Get(email, email =>
     {
         var found = new List<Msg>();
-        using (Db("explicit"))
+        using (Db("db: explicit"))
         {
             var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = @e AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id)) AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
             c.Bind("@e", email);
@@ -939,7 +941,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     List<StoredSignal> SignalsQuery(Msg fix)
     {
         var replies = new List<(string Info, long Date, string From)>();
-        using (Db("signals"))
+        using (Db("db: signals"))
         {
             var c = Cmd($"""
                 SELECT p.info, m.date, m.from_name FROM messages m JOIN patches p ON p.message = m.id
