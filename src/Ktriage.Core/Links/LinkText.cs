@@ -42,17 +42,24 @@ public static partial class LinkText
     /// </summary>
     public static string OwnText(string body)
     {
-        var own = new List<string>();
-        foreach (var raw in body.Split('\n'))
+        // Over spans, one string out: the crash linker reads every reply of every report thread.
+        var own = new System.Text.StringBuilder(body.Length);
+        var first = true;
+        for (var start = 0; start <= body.Length;)
         {
-            var line = raw.TrimEnd('\r');
+            var end = body.IndexOf('\n', start);
+            if (end < 0) end = body.Length;
+            var line = body.AsSpan(start, end - start).TrimEnd('\r');
+            start = end + 1;
             if (line.Length >= 300 && line.LastIndexOf(" > ", StringComparison.Ordinal) is var last and >= 0)
                 line = line[(last + 3)..];
-            else if (line.TrimStart().StartsWith('>'))
+            else if (line.TrimStart() is [ '>', .. ])
                 continue;
-            own.Add(line);
+            if (!first) own.Append('\n');
+            own.Append(line);
+            first = false;
         }
-        return string.Join('\n', own);
+        return own.ToString();
     }
 
     /// <summary>Message-IDs the text offers as the fix: a lore/gmane link, or &lt;id&gt;, in or right after a
