@@ -922,10 +922,17 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     readonly OnceCache<long, string> patchSubjects = new();
     string PatchSubject(Msg m) => patchSubjects.Get(m.Id, _ => PatchSubjectOf(m));
 
-    readonly OnceCache<long, SubjectInfo> subjects = new();
+    /// <summary>What the linker reads of a subject (SubjectInfo keeps more, for every candidate of every cluster).</summary>
+    sealed record SubjectFacts(bool IsReply, string Title);
+
+    readonly OnceCache<long, SubjectFacts> subjects = new();
 
     // Asked several times for every candidate of every cluster.
-    SubjectInfo Subject(Msg m) => subjects.Get(m.Id, _ => SubjectInfo.Parse(m.Subject));
+    SubjectFacts Subject(Msg m) => subjects.Get(m.Id, _ =>
+    {
+        var info = SubjectInfo.Parse(m.Subject);
+        return new SubjectFacts(info.IsReply, info.Title);
+    });
 
     string PatchSubjectOf(Msg m)
     {
