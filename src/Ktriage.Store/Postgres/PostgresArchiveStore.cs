@@ -252,7 +252,7 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
         try
         {
             using var conn = Connect();
-            var sql = new PostgresSearchSql(PostgresTextIndex.Stems(conn, PostgresTextIndex.StemmedWords(node)));
+            var sql = new PostgresSearchSql(PostgresTextIndex.Stems(conn, PostgresTextIndex.StemmedWords(node))) { Connection = conn };
             // The page of ids first: the per-row columns (first blob, copies, shared id) only for the rows shown. A query
             // of text terms only is answered by message_doc alone: the GIN index gives the hits, their date column the order.
             var page = sql.TextOnly(node) is { } text
@@ -265,7 +265,9 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
                 // Documents live out of line (TOAST), which the planner does not cost: for a common word it would rather
                 // test every document (a sequential scan, or a walk by date) than read the GIN index: 0.7 s instead of
                 // 20 ms. For the page of ids of a text query, only bitmap scans are left to it.
-                if (sql.UsesText) Exec(conn, tx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off");
+                // And no JIT: a page takes milliseconds, compiling it 50-150 ms, which PostgreSQL 15 starts whenever a plan has
+                // a disabled node (its cost counts 10^10 per node; l:io-uring OR f:axboe: 213 → 60 ms).
+                Exec(conn, tx, sql.UsesText ? "SET LOCAL jit = off; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off" : "SET LOCAL jit = off");
                 using var cmd = new NpgsqlCommand(page, conn, tx);
                 foreach (var (n, v) in sql.Parameters) cmd.Parameters.AddWithValue(n, v);
                 cmd.Parameters.AddWithValue("@n", limit);

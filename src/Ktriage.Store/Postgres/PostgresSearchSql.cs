@@ -40,11 +40,21 @@ internal sealed class PostgresSearchSql(IReadOnlyDictionary<string, string> stem
                 var items = o.Items.Select(Condition).ToList();
                 return items.Any(i => i is null) ? null : "(" + string.Join(" OR ", items) + ")";
             case AndNode a:
-                // Dates beside text terms are message_doc's own column: no join with messages for s:… d:2024-01-01..
-                var text = a.Items.Where(i => i is not DateNode).ToList();
+                // Dates beside text terms are message_doc's own column, lists a probe on its message: no join with
+                // messages for s:… d:2024-01-01.. l:io-uring (the planner joins copies as a semi- or anti-join, after
+                // the sort when the list holds most hits: l:io-uring s:fix 30 → 14 ms).
+                static bool OnMessage(SearchNode i) => i is DateNode or ListNode or NotNode { Item: ListNode };
+                var text = a.Items.Where(i => !OnMessage(i)).ToList();
                 var conditions = text.Select(Condition).ToList();
                 if (text.Count == 0 || conditions.Any(i => i is null)) return null;
-                conditions.AddRange(a.Items.OfType<DateNode>().Select(d => Date(d, "d.date")));
+                foreach (var item in a.Items.Where(OnMessage))
+                    conditions.Add(item switch
+                    {
+                        DateNode d => Date(d, "d.date"),
+                        ListNode l => List(l, negated: false, "d.message", probe: true),
+                        NotNode { Item: ListNode l } => List(l, negated: true, "d.message"),
+                        _ => throw new InvalidOperationException(item.GetType().Name),
+                    });
                 return "(" + string.Join(" AND ", conditions) + ")";
             case NotNode n:
                 return Condition(n.Item) is { } c ? "NOT " + c : null;
@@ -76,6 +86,12 @@ internal sealed class PostgresSearchSql(IReadOnlyDictionary<string, string> stem
                 return null;
         }
     }
+
+    // The subquery as an InitPlan (an array read once): a plain IN becomes a semi-join that the planner, which assumes a
+    // list's messages are spread evenly over time, turns into a walk by date: for an old list it read every newer
+    // message first (l:virtualization among io-uring: 33 ms instead of 5). Unnested under IN, so that beside OR it is
+    // a hashed lookup per message, not a scan of the array.
+    protected override string InSet(string column, string subquery) => $"{column} IN (SELECT unnest(ARRAY({subquery})))";
 
     protected override string Contains(string haystack, string needle) => $"strpos({haystack}, {needle}) > 0";
 

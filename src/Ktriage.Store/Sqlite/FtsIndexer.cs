@@ -27,6 +27,10 @@ internal sealed class FtsIndexer : IDisposable
         -- '_' is part of a word: nfsd_file_put is one term.
         CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(subject, author, to_addr, cc_addr, nq, quoted, dfn, dfa, dfb, dfhh, dfctx, fn,
             content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0 tokenchars ''_''');
+        -- Leaf pages of 16 KB instead of 4 KB and merges of 8 segments instead of 4: indexing io-uring took ~20% less
+        -- CPU (FTS5 alone, 5.2 -> 4.2 s); a query reads a few more segments (bench/search.sh).
+        INSERT INTO message_fts(message_fts, rank) VALUES('pgsz', 16000);
+        INSERT INTO message_fts(message_fts, rank) VALUES('automerge', 8);
         """;
 
     /// <summary>The FTS5 column of one search field.</summary>

@@ -70,7 +70,7 @@ public sealed partial class SqliteArchiveStore
         var parsed = Core.Search.QueryParser.Parse(query);
         FlushIndex();
         if (SearchConnection() is not { } conn) return [];
-        var sql = new SqliteSearchSql(word => SqliteStemVariants.Of(conn, word));
+        var sql = new SqliteSearchSql(word => SqliteStemVariants.Of(conn, word)) { Connection = conn };
         var where = sql.Compile(parsed);
         if (sql.UsesCrashLinks && Scalar(conn, "SELECT 1 FROM sqlite_master WHERE name = 'fix_links'") is null)
             throw new StoreException($"{Path}: fixed: needs the crash knowledge base: run 'ktriage crashes' once");

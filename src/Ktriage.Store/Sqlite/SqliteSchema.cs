@@ -142,5 +142,11 @@ internal static class SqliteSchema
         -- Databases whose links were computed before this migration have empty tables: recompute.
         DELETE FROM meta WHERE key = 'crash_links';
         """,
+        // 6: messages by date (PostgreSQL has had it from migration 1): a search page whose terms select most messages
+        // (l:io-uring in its own archive, d:…) walks them newest first and stops after the page, instead of sorting them
+        // all. An index on (date) ends with the rowid, so it gives ORDER BY date DESC, id DESC as it is.
+        """
+        CREATE INDEX IF NOT EXISTS messages_date ON messages(date);
+        """,
     ];
 }
