@@ -107,7 +107,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             Console.Error.WriteLine($"ingest timing: wall={summary.Seconds:F2}s wait-parse={waitTicks / (double)Stopwatch.Frequency:F2}s apply={applyTicks / (double)Stopwatch.Frequency:F2}s {report}");
             if (store is Ktriage.Store.Sqlite.SqliteArchiveStore sq) Console.Error.WriteLine(sq.MemoryReport());
             Console.Error.WriteLine("cpu by thread: " + ThreadCpu());
-            Console.Error.WriteLine($"memory: peak RSS {peakRss >> 20} MiB (GC limit {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 20} MiB), then GC heap {heapAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}; {statusAtPeak}");
+            Console.Error.WriteLine($"memory: peak RSS {peakRss >> 20} MiB (GC limit {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 20} MiB), then GC heap {heapAtPeak >> 20} MiB, GC committed {committedAtPeak >> 20} MiB; gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F2} s; {statusAtPeak}");
         }
         return summary;
     }

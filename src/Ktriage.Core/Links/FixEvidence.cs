@@ -233,11 +233,12 @@ public static class FixScoring
             content.Add(new Evidence(EvidenceKinds.Content, "touches-subsystem", EvidenceWeights.TouchesSubsystem, $"touches {near}, next to {g}"));
         if (fix.NamesTitle)
             content.Add(new Evidence(EvidenceKinds.Content, "names-title", EvidenceWeights.NamesTitle, $"names \"{crash.Title}\""));
+        // The key functions the commit message names, searched once (commit messages run to thousands of characters).
+        var quoted = key.Where(f => NamesWord(fix.CommitMessage, f)).ToList();
         if (key.FirstOrDefault(f => NamesWord(fix.Subject, f)) is { } inSubject)
             content.Add(new Evidence(EvidenceKinds.Content, "subject-names-function", EvidenceWeights.SubjectNamesFunction, $"subject names {inSubject}"));
-        else if (key.FirstOrDefault(f => NamesWord(fix.CommitMessage, f)) is { } inMessage)
+        else if (quoted.FirstOrDefault() is { } inMessage)
             content.Add(new Evidence(EvidenceKinds.Content, "message-names-function", EvidenceWeights.MessageNamesFunction, $"commit message names {inMessage}"));
-        var quoted = key.Where(f => NamesWord(fix.CommitMessage, f)).ToList();
         if (quoted.Count >= 2 && !fix.NamesTitle)
             content.Add(new Evidence(EvidenceKinds.Content, "quotes-stack", EvidenceWeights.QuotesStack, $"commit message quotes the stack ({string.Join(", ", quoted.Take(3))})"));
         var fixes = FixesTagEvidence.Evaluate(crash, fix.Culprits);
@@ -245,8 +246,10 @@ public static class FixScoring
         if (content.Count == 0) return content;
         // Only with other content evidence: it discounts what the patch touches, it is no reason to list it.
         if (fixes is { Weight: < 0 }) content.Add(fixes);
-        if (LinkText.BugClassWords(crash.Title) is { } bugClass && bugClass.IsMatch(fix.Subject + "\n" + fix.CommitMessage))
-            content.Add(new Evidence(EvidenceKinds.Content, "same-bug-class", EvidenceWeights.SameBugClass, $"describes the same kind of bug ({bugClass.Match(fix.Subject + "\n" + fix.CommitMessage).Value.ToLowerInvariant()})"));
+        // Subject first, then the message: no bug-class word spans a line break, so this is the first match in
+        // "subject\nmessage" without building that string for every candidate.
+        if (LinkText.BugClassWords(crash.Title) is { } bugClass && (bugClass.Match(fix.Subject) is { Success: true } words || (words = bugClass.Match(fix.CommitMessage)).Success))
+            content.Add(new Evidence(EvidenceKinds.Content, "same-bug-class", EvidenceWeights.SameBugClass, $"describes the same kind of bug ({words.Value.ToLowerInvariant()})"));
         var fixLike = LinkText.LooksLikeFix(fix.Subject) || fix.Trailers.Any(t => t.Name.Equals("Fixes", StringComparison.OrdinalIgnoreCase));
         if (fixLike)
             content.Add(new Evidence(EvidenceKinds.Content, "fix-like", EvidenceWeights.FixLike, "looks like a fix (subject or Fixes: tag)"));

@@ -42,17 +42,24 @@ public static partial class LinkText
     /// </summary>
     public static string OwnText(string body)
     {
-        var own = new List<string>();
-        foreach (var raw in body.Split('\n'))
+        // Over spans, one string out: the crash linker reads every reply of every report thread.
+        var own = new System.Text.StringBuilder(body.Length);
+        var first = true;
+        for (var start = 0; start <= body.Length;)
         {
-            var line = raw.TrimEnd('\r');
+            var end = body.IndexOf('\n', start);
+            if (end < 0) end = body.Length;
+            var line = body.AsSpan(start, end - start).TrimEnd('\r');
+            start = end + 1;
             if (line.Length >= 300 && line.LastIndexOf(" > ", StringComparison.Ordinal) is var last and >= 0)
                 line = line[(last + 3)..];
-            else if (line.TrimStart().StartsWith('>'))
+            else if (line.TrimStart() is [ '>', .. ])
                 continue;
-            own.Add(line);
+            if (!first) own.Append('\n');
+            own.Append(line);
+            first = false;
         }
-        return string.Join('\n', own);
+        return own.ToString();
     }
 
     /// <summary>Message-IDs the text offers as the fix: a lore/gmane link, or &lt;id&gt;, in or right after a
@@ -105,19 +112,81 @@ public static partial class LinkText
     [GeneratedRegex(@"\b(fix(es)?|don'?t|do\s+not|avoid|prevent|check|validate|reject|disallow|forbid|sanitise|sanitize|cap|limit|ensure|correct(ly)?|handle|guard|protect|annotate|silence|abort|init(ialise|ialize)?|clear|zero|leak|race|uaf|use-after-free|null|overflow|underflow|deadlock|hang|crash|warn(ing)?|bug|oob|out[- ]of[- ]bounds|revert)\b", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex FixWords();
 
+    // Source-generated rather than interpreted: every candidate fix of every cluster is matched against them.
+    // No Words pattern matches a line break: FixScoring searches a fix's subject and message one after the other.
     static readonly (Regex Title, Regex Words)[] BugClasses =
     [
-        (new(@"use-after-free|\buaf\b", Opts, SafeRegex.Timeout), new(@"use[- ]after[- ]free|\buaf\b|freed|lifetime|refcount|reference", Opts, SafeRegex.Timeout)),
-        (new(@"double-free", Opts, SafeRegex.Timeout), new(@"double[- ]free|freed twice", Opts, SafeRegex.Timeout)),
-        (new(@"out-of-bounds|array-index|slab-out", Opts, SafeRegex.Timeout), new(@"out[- ]of[- ]bounds|overflow|\boob\b|bounds|index", Opts, SafeRegex.Timeout)),
-        (new(@"null-ptr-deref|NULL pointer|general protection fault", Opts, SafeRegex.Timeout), new(@"\bnull\b|null[- ]pointer|NULL|dereference|uninitiali[sz]ed", Opts, SafeRegex.Timeout)),
-        (new(@"memory leak", Opts, SafeRegex.Timeout), new(@"\bleak", Opts, SafeRegex.Timeout)),
-        (new(@"data-race", Opts, SafeRegex.Timeout), new(@"\brac(e|y)\b|data_race|READ_ONCE|WRITE_ONCE|annotate", Opts, SafeRegex.Timeout)),
-        (new(@"uninit-value", Opts, SafeRegex.Timeout), new(@"uninit|initiali[sz]e|zero", Opts, SafeRegex.Timeout)),
-        (new(@"deadlock|lock state|locking bug|lock held", Opts, SafeRegex.Timeout), new(@"deadlock|\block(ing|dep)?\b|mutex|spinlock", Opts, SafeRegex.Timeout)),
-        (new(@"task hung|stall|soft lockup|hang", Opts, SafeRegex.Timeout), new(@"\bhang|\bhung|stall|lockup|resched|livelock|forever|wait", Opts, SafeRegex.Timeout)),
-        (new(@"^WARNING|kernel BUG", Opts, SafeRegex.Timeout), new(@"\bwarn|WARN_ON|BUG_ON|warning", Opts, SafeRegex.Timeout)),
+        (UseAfterFreeTitle(), UseAfterFreeWords()),
+        (DoubleFreeTitle(), DoubleFreeWords()),
+        (OutOfBoundsTitle(), OutOfBoundsWords()),
+        (NullDerefTitle(), NullDerefWords()),
+        (LeakTitle(), LeakWords()),
+        (DataRaceTitle(), DataRaceWords()),
+        (UninitTitle(), UninitWords()),
+        (DeadlockTitle(), DeadlockWords()),
+        (HangTitle(), HangWords()),
+        (WarningTitle(), WarningWords()),
     ];
+
+    [GeneratedRegex(@"use-after-free|\buaf\b", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex UseAfterFreeTitle();
+
+    [GeneratedRegex(@"use[- ]after[- ]free|\buaf\b|freed|lifetime|refcount|reference", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex UseAfterFreeWords();
+
+    [GeneratedRegex(@"double-free", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex DoubleFreeTitle();
+
+    [GeneratedRegex(@"double[- ]free|freed twice", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex DoubleFreeWords();
+
+    [GeneratedRegex(@"out-of-bounds|array-index|slab-out", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex OutOfBoundsTitle();
+
+    [GeneratedRegex(@"out[- ]of[- ]bounds|overflow|\boob\b|bounds|index", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex OutOfBoundsWords();
+
+    [GeneratedRegex(@"null-ptr-deref|NULL pointer|general protection fault", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex NullDerefTitle();
+
+    [GeneratedRegex(@"\bnull\b|null[- ]pointer|NULL|dereference|uninitiali[sz]ed", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex NullDerefWords();
+
+    [GeneratedRegex(@"memory leak", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex LeakTitle();
+
+    [GeneratedRegex(@"\bleak", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex LeakWords();
+
+    [GeneratedRegex(@"data-race", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex DataRaceTitle();
+
+    [GeneratedRegex(@"\brac(e|y)\b|data_race|READ_ONCE|WRITE_ONCE|annotate", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex DataRaceWords();
+
+    [GeneratedRegex(@"uninit-value", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex UninitTitle();
+
+    [GeneratedRegex(@"uninit|initiali[sz]e|zero", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex UninitWords();
+
+    [GeneratedRegex(@"deadlock|lock state|locking bug|lock held", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex DeadlockTitle();
+
+    [GeneratedRegex(@"deadlock|\block(ing|dep)?\b|mutex|spinlock", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex DeadlockWords();
+
+    [GeneratedRegex(@"task hung|stall|soft lockup|hang", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex HangTitle();
+
+    [GeneratedRegex(@"\bhang|\bhung|stall|lockup|resched|livelock|forever|wait", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex HangWords();
+
+    [GeneratedRegex(@"^WARNING|kernel BUG", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex WarningTitle();
+
+    [GeneratedRegex(@"\bwarn|WARN_ON|BUG_ON|warning", Opts, SafeRegex.TimeoutMs)]
+    private static partial Regex WarningWords();
 
     /// <summary>Words a patch uses when it fixes the kind of bug a crash title names (a leak, a race…), or null.</summary>
     public static Regex? BugClassWords(string title) => BugClasses.FirstOrDefault(c => c.Title.IsMatch(title)).Words;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Ktriage.Core;
 using System.Text.Json;
@@ -22,24 +23,31 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     const int SubsystemWindowDays = 7;
 
     static readonly JsonSerializerOptions Json = StoreJson.Options;
-    sealed record Msg(long Id, string MessageId, long Thread, string? InReplyTo, string FromName, string FromEmail,
-        string Recipients, DateTimeOffset Date, string Subject, string List);
+    sealed record Msg(long Id, string MessageId, long Thread, string? InReplyTo, string FromName, string FromEmail, DateTimeOffset Date, string Subject);
 
-    sealed record Rep(long Id, Msg Message, CrashReport Report, IReadOnlyList<NormalizedFrame> Frames, BotReport? Bot, string? BotId);
+    /// <param name="List">the list of the report's message (only reports need theirs: candidate fixes are read by the thousand).</param>
+    sealed record Rep(long Id, Msg Message, string List, CrashReport Report, IReadOnlyList<NormalizedFrame> Frames, BotReport? Bot, string? BotId);
 
     sealed record Member(Rep Rep, Placement Placement);
 
-    readonly Dictionary<long, Msg> messages = [];
-    // KTRIAGE_LINK_TIMING=1 prints where the time goes (stderr).
-    readonly Dictionary<string, System.Diagnostics.Stopwatch> timers = [];
-    System.Diagnostics.Stopwatch T(string phase) => timers.TryGetValue(phase, out var t) ? t : timers[phase] = new();
-    int parses;
-    readonly Dictionary<long, string> ownTexts = [];
-    readonly Dictionary<long, string> fullTexts = [];
+    readonly ConcurrentDictionary<long, Msg> messages = [];
+    // KTRIAGE_LINK_TIMING=1 prints where the time goes (stderr): thread time summed over the workers.
+    readonly PhaseTimes times = new();
+    int parses, evaluated;
+    long parseAllocated, replyVisits;
+    readonly OnceCache<long, SearchText> fullTexts = new();
+
+    // Clusters are computed on several threads (CrashLinker.Parallel.cs); the one connection is used by one at a time.
+    // Only database work happens under this lock (no cache look-ups, which may wait for another thread's database work).
+    readonly Lock dbLock = new();
+
+    /// <summary>Holds the connection for one thread (<c>using (Db("db: what")) { … }</c>), timing the wait and the use.</summary>
+    DbTurn Db(string what) => new(dbLock, times, what);
 
     // Prepared once per recomputation: preparing statements again for every cluster was a third of the time.
     readonly Dictionary<string, DbCommand> commands = [];
 
+    /// <summary>A prepared command; call it inside <see cref="Db"/> and read its results before letting go.</summary>
     DbCommand Cmd(string sql)
     {
         // Parameters are kept and given new values (Bind): Npgsql keeps the parameters it resolved for a command text, and
@@ -54,124 +62,193 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     public void Dispose()
     {
         foreach (var c in commands.Values) c.Dispose();
+        recent.Dispose();
+        recentNext.Dispose();
     }
 
-    const string MsgColumns = """
-        m.id, m.message_id, m.thread_id, m.in_reply_to, m.from_name, m.from_email, m.to_addrs || ' ' || m.cc_addrs, m.date, m.subject,
-        (SELECT l.name FROM lists l WHERE l.id = m.list_id)
-        """;
+    const string MsgColumns = "m.id, m.message_id, m.thread_id, m.in_reply_to, m.from_name, m.from_email, m.date, m.subject";
+    const int MsgColumnCount = 8;
 
     static Msg ReadMsg(DbDataReader r, int o = 0) => new(r.GetInt64(o), r.GetString(o + 1), r.GetInt64(o + 2),
-        r.IsDBNull(o + 3) ? null : r.GetString(o + 3), r.GetString(o + 4), r.GetString(o + 5).ToLowerInvariant(), r.GetString(o + 6),
-        DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(o + 7)), r.GetString(o + 8), r.GetString(o + 9));
+        r.IsDBNull(o + 3) ? null : r.GetString(o + 3), r.GetString(o + 4), r.GetString(o + 5).ToLowerInvariant(),
+        DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(o + 6)), r.GetString(o + 7));
 
     Msg? GetMessage(long id)
     {
         if (messages.TryGetValue(id, out var m)) return m;
-        var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.id = @id");
-        c.Bind("@id", id);
-        using var r = c.ExecuteReader();
-        return r.Read() ? messages[id] = ReadMsg(r) : null;
+        using (Db("db: message"))
+        {
+            var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.id = @id");
+            c.Bind("@id", id);
+            using var r = c.ExecuteReader();
+            return r.Read() ? CachedMsg(r) : null;
+        }
     }
 
     List<Msg> ThreadOf(long thread)
     {
-        var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.thread_id = @t ORDER BY m.date, m.id");
-        c.Bind("@t", thread);
-        using var r = c.ExecuteReader();
-        var list = new List<Msg>();
-        while (r.Read()) { var m = ReadMsg(r); messages.TryAdd(m.Id, m); list.Add(m); }
-        return list;
+        using (Db("db: thread"))
+        {
+            var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.thread_id = @t ORDER BY m.date, m.id");
+            c.Bind("@t", thread);
+            using var r = c.ExecuteReader();
+            var list = new List<Msg>();
+            while (r.Read()) list.Add(CachedMsg(r));
+            return list;
+        }
     }
 
-    // The texts derived from one message (own words, commit message, full text, inline subject) are asked for one
-    // after the other while a candidate is evaluated: the last few parses are kept.
-    readonly (long Id, Message? Message)[] recent = new (long, Message?)[4];
-    int recentNext;
+    // The texts derived from one message (own words, commit message, full text, inline subject, inline diff) are
+    // asked for one after the other while a candidate is evaluated: each thread keeps its last few parses.
+    readonly ThreadLocal<(long Id, Message? Message)[]> recent = new(() => new (long, Message?)[4]);
+    readonly ThreadLocal<int> recentNext = new();
 
     Message? Parse(long id)
     {
-        foreach (var (rid, rm) in recent)
+        var ring = recent.Value!;
+        foreach (var (rid, rm) in ring)
             if (rid == id && rm is not null) return rm;
-        var c = Cmd("SELECT raw FROM copies WHERE message = @m ORDER BY id LIMIT 1");
-        c.Bind("@m", id);
-        if (c.ExecuteScalar() is not byte[] raw) return null;
-        parses++;
+        byte[]? raw;
+        using (Db("db: raw"))
+        {
+            var c = Cmd("SELECT raw FROM copies WHERE message = @m ORDER BY id LIMIT 1");
+            c.Bind("@m", id);
+            raw = c.ExecuteScalar() as byte[];
+        }
+        if (raw is null) return null;
+        Interlocked.Increment(ref parses);
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         Message? m;
         try { m = MailParser.Parse(raw); } catch (Exception) { m = null; }
-        recent[recentNext++ % recent.Length] = (id, m);
+        Interlocked.Add(ref parseAllocated, GC.GetAllocatedBytesForCurrentThread() - allocated);
+        ring[recentNext.Value++ % ring.Length] = (id, m);
         return m;
     }
 
-    /// <summary>The sender's own words (quotes removed), for signals, references and #syz commands.</summary>
-    string OwnText(long id)
+    /// <summary>Diff facts of a reply that ingest stored none for: it keeps patch facts of a reply only when it carries
+    /// trailers or signals, so a bare "#syz test" diff in a report thread is read here.</summary>
+    sealed record InlineDiff(List<string> Functions, List<string> Files);
+
+    /// <summary>What one parse of a reply gives: the sender's own words (quotes removed), for signals, references and
+    /// #syz commands, and its <see cref="InlineDiff"/> if any. A pure function of the message, whichever cluster asks
+    /// first: clusters are computed in any order.</summary>
+    sealed record ReplyText(string Own, InlineDiff? Diff);
+
+    readonly OnceCache<long, ReplyText> replies = new();
+
+    ReplyText Reply(Msg msg) => replies.Get(msg.Id, id =>
     {
-        if (ownTexts.TryGetValue(id, out var t)) return t;
-        var m = Parse(id);
-        // Ingest keeps patch facts of a reply only when it carries trailers or signals: a bare "#syz test" diff in
-        // a report thread is read here.
-        if (m is not null && !HasDiff(id) && (m.AllText.Contains("\n+++ ", StringComparison.Ordinal) || m.AllText.Contains("diff --git", StringComparison.Ordinal)))
+        if (Parse(id) is not { } m) return new ReplyText("", null);
+        InlineDiff? inline = null;
+        if (msg.InReplyTo is not null && !StoredDiff(id)
+            && (m.AllText.Contains("\n+++ ", StringComparison.Ordinal) || m.AllText.Contains("diff --git", StringComparison.Ordinal)))
         {
             var diff = PatchAnalyzer.DiffOf(m);
             if (!diff.IsEmpty)
-            {
-                hasDiff[id] = true;
-                functionsCache[id] = diff.Functions.ToList();
-                filesCache[id] = diff.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>().Where(x => x != "/dev/null").Select(x => x.Split(' ')[0]).Distinct().ToList();
-            }
+                inline = new InlineDiff(diff.Functions.ToList(), diff.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>()
+                    .Where(x => x != "/dev/null").Select(x => x.Split(' ')[0]).Distinct().ToList());
         }
-        return ownTexts[id] = m is null ? "" : LinkText.OwnText(m.Body);
-    }
+        return new ReplyText(LinkText.OwnText(m.Body), inline);
+    });
+
+    string OwnText(Msg m) => Reply(m).Own;
+
+    /// <summary>Null when the stored diff facts stand: a top-level message, a reply with stored facts, no diff in the text.</summary>
+    InlineDiff? InlineDiffOf(Msg m) => m.InReplyTo is null || StoredDiff(m.Id) ? null : Reply(m).Diff;
 
     /// <summary>Subject and whole text, whitespace collapsed and lower-cased, for "does it name the crash".</summary>
-    string FullText(long id)
+    SearchText FullText(long id) => fullTexts.Get(id, id => new SearchText(Parse(id) is { } m ? Collapse(m.Subject, " ", m.AllText) : ""));
+
+    /// <summary>A text kept for substring searches, ASCII texts (nearly all mail) as bytes: half the memory of a string,
+    /// and these are the linker's largest cache.</summary>
+    sealed class SearchText
     {
-        if (fullTexts.TryGetValue(id, out var t)) return t;
-        var m = Parse(id);
-        return fullTexts[id] = m is null ? "" : Collapse(m.Subject + " " + m.AllText);
+        readonly string? text;
+        readonly byte[]? ascii;
+
+        public SearchText(string s)
+        {
+            if (!System.Text.Ascii.IsValid(s)) { text = s; return; }
+            ascii = new byte[s.Length];
+            System.Text.Ascii.FromUtf16(s, ascii, out _);
+        }
+
+        public int Length => text?.Length ?? ascii!.Length;
+
+        /// <summary>string.Contains(<paramref name="value"/>, Ordinal): an ASCII text contains only ASCII strings.</summary>
+        public bool Contains(string value)
+        {
+            if (text is not null) return text.Contains(value, StringComparison.Ordinal);
+            if (!System.Text.Ascii.IsValid(value)) return false;
+            Span<byte> bytes = value.Length <= 256 ? stackalloc byte[value.Length] : new byte[value.Length];
+            System.Text.Ascii.FromUtf16(value, bytes, out _);
+            return ascii.AsSpan().IndexOf(bytes) >= 0;
+        }
     }
 
-    readonly Dictionary<long, string> commitMessages = [];
+    readonly OnceCache<long, string> commitMessages = new();
 
     /// <summary>A patch's explanation, as stored at ingest (patches.description); parsed again only for messages
     /// stored before that column existed, or without a patches row.</summary>
-    string CommitMessage(long id)
+    string CommitMessage(long id) => commitMessages.Get(id, id =>
     {
-        if (commitMessages.TryGetValue(id, out var t)) return t;
-        var c = Cmd("SELECT description FROM patches WHERE message = @m");
-        c.Bind("@m", id);
-        return commitMessages[id] = c.ExecuteScalar() as string ?? LinkText.CommitMessage(Parse(id)?.Body ?? "");
-    }
+        string? stored;
+        using (Db("db: commit message"))
+        {
+            var c = Cmd("SELECT description FROM patches WHERE message = @m");
+            c.Bind("@m", id);
+            stored = c.ExecuteScalar() as string;
+        }
+        return stored ?? LinkText.CommitMessage(Parse(id)?.Body ?? "");
+    });
 
-    string OwnCommitText(long id)
+    string OwnCommitText(Msg m)
     {
-        var own = OwnText(id);
+        var own = OwnText(m);
         var cut = own.IndexOf("diff --git", StringComparison.Ordinal);
         return cut >= 0 ? own[..cut] : own;
     }
 
-    readonly Dictionary<long, int> seriesTotals = [];
-    int SeriesTotal(long id)
+    readonly OnceCache<long, int> seriesTotals = new();
+
+    int SeriesTotal(long id) => seriesTotals.Get(id, id =>
     {
-        if (seriesTotals.TryGetValue(id, out var total)) return total;
-        return seriesTotals[id] = SeriesTotalQuery(id);
-    }
+        using (Db("db: series"))
+        {
+            var c = Cmd("SELECT total FROM patches WHERE message = @m");
+            c.Bind("@m", id);
+            return c.ExecuteScalar() is { } n and not DBNull ? Convert.ToInt32(n) : 1;
+        }
+    });
 
-    int SeriesTotalQuery(long id)
+    /// <summary>The parts, joined, with every run of white space (what Regex's \s matches: char.IsWhiteSpace) made one
+    /// space, lower-cased: one pass and one string for messages of megabytes.</summary>
+    static string Collapse(params ReadOnlySpan<string> parts)
     {
-        var c = Cmd("SELECT total FROM patches WHERE message = @m");
-        c.Bind("@m", id);
-        return c.ExecuteScalar() is { } n and not DBNull ? Convert.ToInt32(n) : 1;
+        var length = 0;
+        foreach (var p in parts) length += p.Length;
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(length);
+        try
+        {
+            var n = 0;
+            var space = false;
+            foreach (var p in parts)
+                foreach (var c in p)
+                {
+                    if (!char.IsWhiteSpace(c)) buffer[n++] = c;
+                    else if (!space) buffer[n++] = ' ';
+                    space = char.IsWhiteSpace(c);
+                }
+            return string.Create(n, buffer, static (lower, b) => b.AsSpan(0, lower.Length).ToLowerInvariant(lower));
+        }
+        finally { System.Buffers.ArrayPool<char>.Shared.Return(buffer); }
     }
-
-    static string Collapse(string s) => WhiteSpace().Replace(s, " ").ToLowerInvariant();
-
-    [GeneratedRegex(@"\s+", RegexOptions.None, SafeRegex.TimeoutMs)]
-    private static partial Regex WhiteSpace();
 
     /// <param name="upto">null: recompute everything; else the last message id the stored results saw.</param>
     public void Run(long? upto)
     {
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        var (gc0, gc1, gc2, paused, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
         var reports = LoadReports();
         var members = new Dictionary<int, List<Member>>();
         foreach (var rep in reports)
@@ -205,11 +282,14 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             }
             groups = changed;
         }
-        foreach (var group in groups) Store(group, closes);
+        var threads = ComputeAndWrite(groups, closes);
         if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
-            Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed, {parses} parses; " +
-                string.Join(", ", timers.Select(t => $"{t.Key} {t.Value.Elapsed.TotalSeconds:F1} s")) +
-                $"; cached chars: own {ownTexts.Values.Sum(x => (long)x.Length) >> 20}M/{ownTexts.Count} full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} msgs {messages.Count} recipients {messages.Values.Sum(m => (long)m.Recipients.Length) >> 20}M functions {functionsCache.Count} files {filesCache.Count} trailers {trailersCache.Count}; GC heap {GC.GetTotalMemory(false) >> 20} MiB");
+            Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed on {threads} threads, {parses} parses, {evaluated} candidates, {replyVisits} replies read (of {replies.Count}), " +
+                $"{wall.Elapsed.TotalSeconds:F2} s; thread time {times}; cached chars: own {replies.Values.Sum(x => (long)x.Own.Length) >> 20}M/{replies.Count} " +
+                $"full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} " +
+                $"msgs {messages.Count} functions {functionsCache.Count} files {filesCache.Count} trailers {trailersCache.Count}; " +
+                $"GC heap {GC.GetTotalMemory(false) >> 20} MiB, collections {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
+                $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB ({parseAllocated >> 20} MiB parsing), live after {GC.GetTotalMemory(true) >> 20} MiB");
     }
 
     static long ClusterId(List<Member> group) => group.First(m => m.Placement.CopyOf is null).Rep.Id;
@@ -296,7 +376,10 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     List<Rep> LoadReports()
     {
-        var c = Cmd($"SELECT cr.id, cr.report, {MsgColumns} FROM crash_reports cr JOIN messages m ON m.id = cr.message ORDER BY m.date, m.id, cr.ord");
+        var c = Cmd($"""
+            SELECT cr.id, cr.report, {MsgColumns}, m.to_addrs || ' ' || m.cc_addrs, (SELECT l.name FROM lists l WHERE l.id = m.list_id)
+            FROM crash_reports cr JOIN messages m ON m.id = cr.message ORDER BY m.date, m.id, cr.ord
+            """);
         using var r = c.ExecuteReader();
         var list = new List<Rep>();
         while (r.Read())
@@ -306,8 +389,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             var report = JsonSerializer.Deserialize<CrashReport>(r.GetString(1), Json)!;
             if (IsListing(m, report)) continue;
             var bot = Bots.FromSender(m.FromEmail);
-            var botId = bot?.Id ?? Bots.SyzbotId(m.FromEmail, m.Recipients, null);
-            list.Add(new Rep(r.GetInt64(0), m, report, CrashFrames.Normalize(report), bot, botId));
+            var botId = bot?.Id ?? Bots.SyzbotId(m.FromEmail, r.GetString(2 + MsgColumnCount), null);
+            list.Add(new Rep(r.GetInt64(0), m, r.GetString(3 + MsgColumnCount), report, CrashFrames.Normalize(report), bot, botId));
         }
         return list;
     }
@@ -343,7 +426,14 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         return map;
     }
 
-    void Store(List<Member> group, Dictionary<string, List<(long Message, string Trailer)>> closes)
+    /// <summary>A cluster's rows, computed by <see cref="Compute"/> on any thread and written by <see cref="Write"/>
+    /// in cluster order, so that the tables come out the same however many threads computed them.</summary>
+    sealed record ClusterResult(List<Member> Group, long Id, string Title, string AltTitles, string Type, string? Bot, string BotIds,
+        DateTimeOffset First, DateTimeOffset Last, int Reports, string Lists, string KeyFunctions, string? GuiltyFile, List<LinkRow> Links);
+
+    sealed record LinkRow(string MessageId, long? Message, string? Subject, long? Date, double Score, string Evidence, string Signals);
+
+    ClusterResult Compute(List<Member> group, Dictionary<string, List<(long Message, string Trailer)>> closes)
     {
         var reports = group.Where(m => m.Placement.CopyOf is null).Select(m => m.Rep).ToList();
         var lead = reports.FirstOrDefault(r => !r.Report.Corrupted) ?? reports[0];
@@ -351,46 +441,11 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var altTitles = reports.SelectMany(r => r.Report.AltTitles.Prepend(r.Report.Title)).Distinct().Where(t => t != lead.Report.Title).ToList();
         var botIds = group.Select(m => m.Rep.BotId).OfType<string>().Distinct().ToList();
         var bot = reports.Select(r => r.Bot?.Bot).FirstOrDefault(b => b is not null);
-        var lists = group.Select(m => m.Rep.Message.List).Distinct().Order().ToList();
+        var lists = group.Select(m => m.Rep.List).Distinct().Order().ToList();
         var keyFunctions = CrashFrames.KeyFunctions(lead.Frames, lead.Report.Title);
         var guilty = reports.Select(r => r.Report.GuiltyFile).FirstOrDefault(f => f is not null);
         var first = reports.Min(r => r.Message.Date);
         var last = reports.Max(r => r.Message.Date);
-
-        if (Cmd("""
-            INSERT INTO crash_clusters(id, title, alt_titles, type, bot, bot_ids, first_seen, last_seen, reports, copies, lists, key_functions, guilty_file)
-            VALUES(@id, @title, @alt, @type, @bot, @botIds, @first, @last, @reports, @copies, @lists, @key, @guilty)
-            """) is var c)
-        {
-            c.Bind("@id", clusterId);
-            c.Bind("@title", lead.Report.Title);
-            c.Bind("@alt", JsonSerializer.Serialize(altTitles));
-            c.Bind("@type", lead.Report.Type);
-            c.Bind("@bot", (object?)bot ?? DBNull.Value);
-            c.Bind("@botIds", JsonSerializer.Serialize(botIds));
-            c.Bind("@first", first.ToUnixTimeSeconds());
-            c.Bind("@last", last.ToUnixTimeSeconds());
-            c.Bind("@reports", reports.Count);
-            c.Bind("@copies", group.Count - reports.Count);
-            c.Bind("@lists", JsonSerializer.Serialize(lists));
-            c.Bind("@key", JsonSerializer.Serialize(keyFunctions));
-            c.Bind("@guilty", (object?)guilty ?? DBNull.Value);
-            c.ExecuteNonQuery();
-        }
-        var insertMember = Cmd("INSERT INTO cluster_members(report, cluster, message, copy_of, reason, bot, bot_id) VALUES(@r, @c, @m, @copy, @reason, @bot, @botId)");
-        {
-            foreach (var m in group)
-            {
-                insertMember.Bind("@r", m.Rep.Id);
-                insertMember.Bind("@c", clusterId);
-                insertMember.Bind("@m", m.Rep.Message.Id);
-                insertMember.Bind("@copy", (object?)m.Placement.CopyOf ?? DBNull.Value);
-                insertMember.Bind("@reason", m.Placement.Reason);
-                insertMember.Bind("@bot", (object?)m.Rep.Bot?.Bot ?? DBNull.Value);
-                insertMember.Bind("@botId", (object?)m.Rep.BotId ?? DBNull.Value);
-                insertMember.ExecuteNonQuery();
-            }
-        }
 
         // Human reporters: whoever sent a report (not a quoted copy). Bots are matched by their bug id instead.
         var reporterEmails = new HashSet<string>(reports.Where(r => r.Bot is null).Select(r => r.Message.FromEmail)
@@ -401,8 +456,67 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             reports.Select(r => r.Message.Date).Distinct().Order().ToList(),
             reports.Select(r => new ReportKernel(r.Message.Date, r.Report.KernelVersion)).ToList());
         var reporterNames = reports.Where(r => r.Bot is null).Select(r => r.Message.FromName).Where(n => n.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        StoreMatchKeys(clusterId, group[0].Placement.Cluster);
-        LinkFixes(clusterId, facts, reporterNames, closes);
+        return new ClusterResult(group, clusterId, lead.Report.Title, JsonSerializer.Serialize(altTitles), lead.Report.Type, bot,
+            JsonSerializer.Serialize(botIds), first, last, reports.Count, JsonSerializer.Serialize(lists), JsonSerializer.Serialize(keyFunctions),
+            guilty, LinkFixes(facts, reporterNames, closes));
+    }
+
+    void Write(ClusterResult cluster)
+    {
+        using var _ = times.Time("insert");
+        using (Db("db: write"))
+        {
+            var c = Cmd("""
+                INSERT INTO crash_clusters(id, title, alt_titles, type, bot, bot_ids, first_seen, last_seen, reports, copies, lists, key_functions, guilty_file)
+                VALUES(@id, @title, @alt, @type, @bot, @botIds, @first, @last, @reports, @copies, @lists, @key, @guilty)
+                """);
+            c.Bind("@id", cluster.Id);
+            c.Bind("@title", cluster.Title);
+            c.Bind("@alt", cluster.AltTitles);
+            c.Bind("@type", cluster.Type);
+            c.Bind("@bot", (object?)cluster.Bot ?? DBNull.Value);
+            c.Bind("@botIds", cluster.BotIds);
+            c.Bind("@first", cluster.First.ToUnixTimeSeconds());
+            c.Bind("@last", cluster.Last.ToUnixTimeSeconds());
+            c.Bind("@reports", cluster.Reports);
+            c.Bind("@copies", cluster.Group.Count - cluster.Reports);
+            c.Bind("@lists", cluster.Lists);
+            c.Bind("@key", cluster.KeyFunctions);
+            c.Bind("@guilty", (object?)cluster.GuiltyFile ?? DBNull.Value);
+            c.ExecuteNonQuery();
+
+            var insertMember = Cmd("INSERT INTO cluster_members(report, cluster, message, copy_of, reason, bot, bot_id) VALUES(@r, @c, @m, @copy, @reason, @bot, @botId)");
+            foreach (var m in cluster.Group)
+            {
+                insertMember.Bind("@r", m.Rep.Id);
+                insertMember.Bind("@c", cluster.Id);
+                insertMember.Bind("@m", m.Rep.Message.Id);
+                insertMember.Bind("@copy", (object?)m.Placement.CopyOf ?? DBNull.Value);
+                insertMember.Bind("@reason", m.Placement.Reason);
+                insertMember.Bind("@bot", (object?)m.Rep.Bot?.Bot ?? DBNull.Value);
+                insertMember.Bind("@botId", (object?)m.Rep.BotId ?? DBNull.Value);
+                insertMember.ExecuteNonQuery();
+            }
+
+            StoreMatchKeys(cluster.Id, cluster.Group[0].Placement.Cluster);
+
+            var insert = Cmd("""
+                INSERT INTO fix_links(cluster, message_id, message, subject, date, score, evidence, signals)
+                VALUES(@c, @mid, @m, @s, @d, @score, @ev, @sig)
+                """);
+            foreach (var link in cluster.Links)
+            {
+                insert.Bind("@c", cluster.Id);
+                insert.Bind("@mid", link.MessageId);
+                insert.Bind("@m", (object?)link.Message ?? DBNull.Value);
+                insert.Bind("@s", (object?)link.Subject ?? DBNull.Value);
+                insert.Bind("@d", (object?)link.Date ?? DBNull.Value);
+                insert.Bind("@score", link.Score);
+                insert.Bind("@ev", link.Evidence);
+                insert.Bind("@sig", link.Signals);
+                insert.ExecuteNonQuery();
+            }
+        }
     }
 
     sealed class Cand(string messageId)
@@ -418,7 +532,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         public List<Confirmation> Confirmations { get; } = [];
     }
 
-    void LinkFixes(long clusterId, CrashFacts facts, HashSet<string> reporterNames, Dictionary<string, List<(long Message, string Trailer)>> closes)
+    List<LinkRow> LinkFixes(CrashFacts facts, HashSet<string> reporterNames, Dictionary<string, List<(long Message, string Trailer)>> closes)
     {
         var cands = new Dictionary<string, Cand>(StringComparer.OrdinalIgnoreCase);
         Cand Add(Msg m)
@@ -431,18 +545,18 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
         // Thread: every message with a diff in the report threads; replies give confirmations, references, #syz fix.
         var confirmedPatches = new List<Msg>();
-        T("thread").Start();
+        var phase = times.Time("thread");
         foreach (var thread in facts.Threads)
         {
             var msgs = ThreadOf(thread);
+            Interlocked.Add(ref replyVisits, msgs.Count(m => m.InReplyTo is not null));
             var byId = msgs.GroupBy(m => m.MessageId).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-            foreach (var m in msgs.Where(m => m.InReplyTo is not null)) OwnText(m.Id);
-            var withDiff = msgs.Where(m => HasDiff(m.Id)).ToList();
+            var withDiff = msgs.Where(HasDiff).ToList();
             foreach (var m in withDiff) Add(m);
             foreach (var reply in msgs.Where(m => m.InReplyTo is not null))
             {
-                var own = OwnText(reply.Id);
-                foreach (var r in LinkText.FixReferences(own))
+                var said = Said(reply);
+                foreach (var r in said.References)
                 {
                     if (facts.ReportMessageIds.Contains(r.MessageId) || r.MessageId == reply.MessageId) continue;
                     var target = FindByMessageId(r.MessageId);
@@ -450,16 +564,16 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
                     c.ReferencedBy ??= $"{Who(reply)} pointed to it in the report thread: \"{Clip(r.Context, 100)}\"";
                     c.ReferencedOn ??= reply.Date;
                 }
-                foreach (var title in LinkText.SyzFixTitles(own))
+                foreach (var title in said.SyzFixTitles)
                     foreach (var target in FindBySubjectTitle(title))
                         Add(target).SyzFix ??= $"{Who(reply)}: #syz fix: {title}";
                 // syzbot tested a tree ("#syz test: git://… branch") and the crash is gone: the tree's head commit,
                 // when it is a patch posted here, is probably the fix (or one just before it).
-                if (SyzbotTestedOk().IsMatch(own) && TestedCommit().Match(own) is { Success: true } head && head.Groups[1].Value.TrimEnd('.').Trim() is { Length: >= 20 } prefix)
+                if (said.TestedHead is { } head && head.TrimEnd('.').Trim() is { Length: >= 20 } prefix)
                     foreach (var target in FindBySubjectTitle(prefix).Where(t => t.Date <= reply.Date).TakeLast(1))
-                        Add(target).TestedHead ??= $"syzbot tested a tree at \"{head.Groups[1].Value.Trim()}\" and the reproducer did not trigger";
+                        Add(target).TestedHead ??= $"syzbot tested a tree at \"{head.Trim()}\" and the reproducer did not trigger";
                 // Who does the reply confirm? The nearest patch it (transitively) answers.
-                var confirmation = ConfirmationIn(reply, own, facts, reporterNames);
+                var confirmation = ConfirmationIn(reply, said, facts, reporterNames);
                 if (confirmation is null) continue;
                 var parent = reply.InReplyTo is { } p ? byId.GetValueOrDefault(p) : null;
                 for (var hops = 0; parent is not null && hops < 10; hops++)
@@ -475,8 +589,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             }
         }
 
-        T("thread").Stop();
-        T("content").Start();
+        phase.Dispose();
+        phase = times.Time("content");
         // Content: top-level patches touching the crash's functions or guilty file, after the report, within the window.
         // In SQLite's order for the former IN/DISTINCT query (functions sorted, then insertion order), so that ties
         // at the candidate limit fall the same way.
@@ -487,8 +601,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         if (facts.GuiltyFile is { } gf)
         {
             // Popular files are touched by hundreds of patches a year: the nearest ones after the report are the likely fixes.
-            if (!fileByDate.TryGetValue(gf, out var byDate))
-                fileByDate[gf] = byDate = Touching("path", gf).Where(t => t.Kind == "Patch").Select(t => t.Msg).OrderBy(m => m.Date).ToList();
+            var byDate = fileByDate.Get(gf, gf => Touching("path", gf).Where(t => t.Kind == "Patch").Select(t => t.Msg).OrderBy(m => m.Date).ToList());
             foreach (var m in byDate.SkipWhile(m => m.Date.ToUnixTimeSeconds() < start).TakeWhile(m => m.Date.ToUnixTimeSeconds() <= windowEnd).Take(MaxFileCandidates))
                 Add(m);
         }
@@ -503,116 +616,119 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
                 foreach (var (m, files) in FixLikePatches(reportDate, reportDate.AddDays(SubsystemWindowDays)))
                     if (files.Any(f => f.StartsWith(dir, StringComparison.Ordinal))) Add(m);
         }
-        T("content").Stop();
-        T("explicit").Start();
+        phase.Dispose();
+        phase = times.Time("explicit");
         // Explicit: trailers naming the bot id, the reporter, or the report.
         foreach (var email in facts.BotIds.Select(id => $"syzbot+{id}@syzkaller.appspotmail.com").Concat(facts.ReporterEmails))
-        {
-            var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = @e AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id)) AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
-            c.Bind("@e", email.ToLowerInvariant());
-            using var r = c.ExecuteReader();
-            while (r.Read()) Add(Cache(ReadMsg(r)));
-        }
+            foreach (var m in NamedInTrailers(email.ToLowerInvariant())) Add(m);
         foreach (var key in facts.ReportMessageIds.Concat(facts.BotIds))
             foreach (var (message, _) in closes.GetValueOrDefault(key) ?? [])
                 if (GetMessage(message) is { } m) Add(m);
 
         // Sibling confirmation: a patch confirmed in the report thread (often a "#syz test" diff) is usually posted
         // again as a proper patch elsewhere; candidates touching the same functions inherit part of that trust.
-        var confirmedFunctions = confirmedPatches.SelectMany(p => Functions(p.Id).Select(f => (f, p))).ToList();
+        var confirmedFunctions = confirmedPatches.SelectMany(p => Functions(p).Select(f => (f, p))).ToList();
 
-        T("explicit").Stop();
-        T("evaluate").Start();
+        phase.Dispose();
+        phase = times.Time("evaluate");
         var titles = SpecificTitles(facts);
-        var mentioning = Mentioning(titles);
+        HashSet<long> mentioning;
+        using (times.Time("evaluate: full-text index")) mentioning = Mentioning(titles);
+        var collapsedTitles = titles.Select(t => Collapse(t)).ToList();
         var rows = new List<(Cand Cand, List<Evidence> Evidence, double Score)>();
         foreach (var cand in cands.Values)
         {
             var m = cand.Msg;
-            var functions = m is null ? [] : Functions(m.Id);
+            var gathering = times.Time("evaluate: candidate facts");
+            var functions = m is null ? [] : Functions(m);
             if (m is not null && confirmedFunctions.FirstOrDefault(x => x.p.Id != m.Id && functions.Contains(x.f)) is { p: not null } hit)
                 cand.ConfirmedSibling = $"touches {hit.f} like {hit.p.MessageId}, the patch confirmed in the report thread";
             // A diff in a reply: its subject and quotes are the report's, so only its own words and an inline
             // "Subject: [PATCH]" describe it.
             // A reply carrying a whole "git format-patch" (From sha…/Subject: [PATCH]) is a posted patch all the same.
-            var replyDiff = m is not null && m.InReplyTo is not null && SubjectInfo.Parse(m.Subject).IsReply
-                && PatchSubject(m) == SubjectInfo.Parse(m.Subject).Title;
+            var subject = m is null ? null : Subject(m);
+            var replyDiff = m is not null && m.InReplyTo is not null && subject!.IsReply && PatchSubject(m) == subject.Title;
             var fix = new FixCandidate(cand.MessageId, m is not null, m?.Thread, m?.Date,
-                m is null ? [] : Files(m.Id), functions, m is null ? [] : Trailers(m.Id),
-                m is not null && !replyDiff && NamesTitle(m.Id, facts, mentioning, titles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
+                m is null ? [] : Files(m), functions, m is null ? [] : Trailers(m.Id),
+                m is not null && !replyDiff && NamesTitle(m.Id, mentioning, collapsedTitles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
                 cand.ConfirmedSibling, cand.TestedHead, replyDiff,
-                m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != SubjectInfo.Parse(m.Subject).Title ? ps : "" : SubjectInfo.Parse(m.Subject).Title,
-                m is null ? "" : replyDiff ? OwnCommitText(m.Id) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id),
+                m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != subject!.Title ? ps : "" : subject!.Title,
+                m is null ? "" : replyDiff ? OwnCommitText(m) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id),
                 m is null ? null : Culprits(m));
-            var evidence = FixScoring.Evaluate(facts, fix);
+            gathering.Dispose();
+            List<Evidence> evidence;
+            using (times.Time("evaluate: scoring")) evidence = FixScoring.Evaluate(facts, fix);
+            Interlocked.Increment(ref evaluated);
             if (evidence.Count == 0) continue;
             rows.Add((cand, evidence, FixScoring.Score(evidence)));
         }
-        T("evaluate").Stop();
-        using var _ = new Stop(T("insert"));
-        var insert = Cmd("""
-            INSERT INTO fix_links(cluster, message_id, message, subject, date, score, evidence, signals)
-            VALUES(@c, @mid, @m, @s, @d, @score, @ev, @sig)
-            """);
+        phase.Dispose();
+        using var _ = times.Time("rows");
+        var links = new List<LinkRow>();
         foreach (var (cand, evidence, score) in rows.OrderByDescending(r => r.Score).ThenBy(r => r.Cand.Msg?.Date).Take(MaxFixesPerCluster))
         {
             var m = cand.Msg;
-            insert.Bind("@c", clusterId);
-            insert.Bind("@mid", cand.MessageId);
-            insert.Bind("@m", (object?)m?.Id ?? DBNull.Value);
-            insert.Bind("@s", (object?)(m is null ? null : PatchSubject(m)) ?? DBNull.Value);
-            insert.Bind("@d", (object?)(m?.Date ?? cand.ReferencedOn)?.ToUnixTimeSeconds() ?? DBNull.Value);
-            insert.Bind("@score", score);
-            insert.Bind("@ev", JsonSerializer.Serialize(evidence.Select(e =>
-                new StoredEvidence(FixScoring.KindName(e.Kind), e.Code, Math.Round(e.Weight, 4), e.Detail)), Json));
             // Confirmations read from the report thread (also informal ones the patch analyzer missed) count as tests.
             var signals = m is null ? [] : SignalsOn(m);
             signals.AddRange(cand.Confirmations.Select(c => new StoredSignal("tested", c.Date, c.Who)));
-            insert.Bind("@sig", JsonSerializer.Serialize(signals, Json));
-            insert.ExecuteNonQuery();
+            links.Add(new LinkRow(cand.MessageId, m?.Id, m is null ? null : PatchSubject(m), (m?.Date ?? cand.ReferencedOn)?.ToUnixTimeSeconds(), score,
+                JsonSerializer.Serialize(evidence.Select(e => new StoredEvidence(FixScoring.KindName(e.Kind), e.Code, Math.Round(e.Weight, 4), e.Detail)), Json),
+                JsonSerializer.Serialize(signals, Json)));
         }
+        return links;
     }
 
-    sealed class Stop : IDisposable
-    {
-        readonly System.Diagnostics.Stopwatch watch;
-        public Stop(System.Diagnostics.Stopwatch w) { watch = w; w.Start(); }
-        public void Dispose() => watch.Stop();
-    }
-
-    readonly Dictionary<(string, string), List<(Msg Msg, string Kind)>> touching = [];
-    readonly Dictionary<string, List<Msg>> fileByDate = [];
+    readonly OnceCache<(string, string), List<(Msg Msg, string Kind)>> touching = new();
+    readonly OnceCache<string, List<Msg>> fileByDate = new();
 
     /// <summary>Top-level patches and pull requests naming a function (<paramref name="column"/> "function") or a
     /// file ("path") in their diff, in insertion order; read once per name: the same io_uring functions and files
     /// come up for hundreds of clusters.</summary>
-    List<(Msg Msg, string Kind)> Touching(string column, string name)
+    List<(Msg Msg, string Kind)> Touching(string column, string name) => touching.Get((column, name), key =>
     {
-        if (touching.TryGetValue((column, name), out var list)) return list;
         var table = column == "function" ? "patch_functions" : "patch_files";
-        var c = Cmd($"""
-            SELECT {MsgColumns}, p.kind FROM {table} pf JOIN patches p ON p.message = pf.message JOIN messages m ON m.id = pf.message
-            WHERE pf.{column} = @n AND p.kind IN ('Patch', 'PullRequest') ORDER BY {dialect.InsertionOrder("pf")}
-            """);
-        c.Bind("@n", name);
-        list = [];
-        using var r = c.ExecuteReader();
-        while (r.Read()) list.Add((Cache(ReadMsg(r)), r.GetString(10)));
-        return touching[(column, name)] = list;
-    }
+        // Nearly all of them are among Patches(), read once: only ids and kinds are read here, without the join to
+        // messages (the linker's largest share of database time, which the threads take turns at).
+        Patches();
+        var rows = new List<(long, string)>();
+        using (Db("db: touching"))
+        {
+            var c = Cmd($"""
+                SELECT pf.message, p.kind FROM {table} pf JOIN patches p ON p.message = pf.message
+                WHERE pf.{column} = @n AND p.kind IN ('Patch', 'PullRequest') ORDER BY {dialect.InsertionOrder("pf")}
+                """);
+            c.Bind("@n", name);
+            using var r = c.ExecuteReader();
+            // One string per kind, not per row: these lists are kept, and popular functions have thousands of rows.
+            while (r.Read()) rows.Add((r.GetInt64(0), r.GetString(1) switch { "Patch" => "Patch", "PullRequest" => "PullRequest", var k => k }));
+        }
+        var list = new List<(Msg, string)>(rows.Count);
+        foreach (var (id, kind) in rows)
+            if (GetMessage(id) is { } m) list.Add((m, kind));
+        return list;
+    });
 
+    readonly Lock lazyLock = new();
     List<Msg>? patches;
 
     /// <summary>Every top-level patch by date, read once: subject lookups and date windows scan it in memory
     /// (an <c>instr()</c> scan of the table per lookup was the linker's slowest query).</summary>
     List<Msg> Patches()
     {
-        if (patches is not null) return patches;
-        patches = [];
-        var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date, m.id");
-        using var r = c.ExecuteReader();
-        while (r.Read()) patches.Add(Cache(ReadMsg(r)));
-        return patches;
+        if (Volatile.Read(ref patches) is { } known) return known;
+        lock (lazyLock)
+        {
+            if (patches is not null) return patches;
+            var list = new List<Msg>();
+            using (Db("db: patches"))
+            {
+                var c = Cmd($"SELECT {MsgColumns} FROM messages m JOIN patches p ON p.message = m.id WHERE p.kind = 'Patch' ORDER BY m.date, m.id");
+                using var r = c.ExecuteReader();
+                while (r.Read()) list.Add(CachedMsg(r));
+            }
+            Volatile.Write(ref patches, list);
+            return list;
+        }
     }
 
     List<(Msg Msg, List<string> Files)>? fixLike;
@@ -620,14 +736,21 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     /// <summary>Top-level patches worded as fixes, by date.</summary>
     IEnumerable<(Msg Msg, List<string> Files)> FixLikePatches(DateTimeOffset from, DateTimeOffset to)
     {
-        fixLike ??= Patches().Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)).Select(m => (m, Files(m.Id))).ToList();
+        var all = Volatile.Read(ref fixLike);
+        if (all is null)
+            lock (lazyLock)
+                Volatile.Write(ref fixLike, all = fixLike ?? Patches().Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)).Select(m => (m, Files(m))).ToList());
         var lo = 0;
-        var hi = fixLike.Count;
-        while (lo < hi) { var mid = (lo + hi) / 2; if (fixLike[mid].Msg.Date < from) lo = mid + 1; else hi = mid; }
-        for (var i = lo; i < fixLike.Count && fixLike[i].Msg.Date <= to; i++) yield return fixLike[i];
+        var hi = all.Count;
+        while (lo < hi) { var mid = (lo + hi) / 2; if (all[mid].Msg.Date < from) lo = mid + 1; else hi = mid; }
+        for (var i = lo; i < all.Count && all[i].Msg.Date <= to; i++) yield return all[i];
     }
 
-    Msg Cache(Msg m) => messages.TryAdd(m.Id, m) ? m : messages[m.Id];
+    Msg Cache(Msg m) => messages.GetOrAdd(m.Id, m);
+
+    /// <summary>The message of the row <paramref name="r"/> is at (<see cref="MsgColumns"/> first), its columns read only
+    /// when it is not cached yet: popular functions' patches come up again and again.</summary>
+    Msg CachedMsg(DbDataReader r) => messages.TryGetValue(r.GetInt64(0), out var m) ? m : Cache(ReadMsg(r));
 
     static string Who(Msg m) => string.IsNullOrEmpty(m.FromName) ? m.FromEmail : m.FromName;
 
@@ -637,67 +760,84 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         return s.Length <= n ? s : s[..(n - 1)] + "…";
     }
 
-    readonly Dictionary<long, bool> hasDiff = [];
-    bool HasDiff(long id)
+    readonly OnceCache<long, bool> storedDiffs = new();
+
+    /// <summary>Whether ingest stored diff facts (patch_files) for the message.</summary>
+    bool StoredDiff(long id) => storedDiffs.Get(id, id =>
     {
-        if (hasDiff.TryGetValue(id, out var b)) return b;
-        var c = Cmd("SELECT EXISTS(SELECT 1 FROM patch_files WHERE message = @m)");
-        c.Bind("@m", id);
-        return hasDiff[id] = Convert.ToInt64(c.ExecuteScalar()) != 0;
-    }
+        using (Db("db: stored diff"))
+        {
+            var c = Cmd("SELECT EXISTS(SELECT 1 FROM patch_files WHERE message = @m)");
+            c.Bind("@m", id);
+            return Convert.ToInt64(c.ExecuteScalar()) != 0;
+        }
+    });
+
+    bool HasDiff(Msg m) => StoredDiff(m.Id) || InlineDiffOf(m) is not null;
 
     List<string> Strings(string sql, long id)
     {
-        var c = Cmd(sql);
-        c.Bind("@m", id);
-        using var r = c.ExecuteReader();
-        var list = new List<string>();
-        while (r.Read()) list.Add(r.GetString(0));
-        return list;
+        using (Db("db: functions/files"))
+        {
+            var c = Cmd(sql);
+            c.Bind("@m", id);
+            using var r = c.ExecuteReader();
+            var list = new List<string>();
+            while (r.Read()) list.Add(r.GetString(0));
+            return list;
+        }
     }
 
-    readonly Dictionary<long, List<string>> functionsCache = [];
-    List<string> Functions(long id) => functionsCache.TryGetValue(id, out var f) ? f
-        : functionsCache[id] = Strings("SELECT function FROM patch_functions WHERE message = @m", id);
+    readonly OnceCache<long, List<string>> functionsCache = new();
+    List<string> Functions(Msg m) => InlineDiffOf(m)?.Functions
+        ?? functionsCache.Get(m.Id, id => Strings("SELECT function FROM patch_functions WHERE message = @m", id));
 
-    readonly Dictionary<long, List<string>> filesCache = [];
+    readonly OnceCache<long, List<string>> filesCache = new();
     // Paths are cleaned the way diffs name them: the stored path can carry the rest of a flattened line.
-    List<string> Files(long id) => filesCache.TryGetValue(id, out var f) ? f
-        : filesCache[id] = Strings("SELECT path FROM patch_files WHERE message = @m", id).Select(p => p.Split(' ')[0]).Distinct().ToList();
+    List<string> Files(Msg m) => InlineDiffOf(m)?.Files
+        ?? filesCache.Get(m.Id, id => Strings("SELECT path FROM patch_files WHERE message = @m", id).Select(p => p.Split(' ')[0]).Distinct().ToList());
 
     // The same fix is a candidate of many clusters: what is read about it once serves them all.
-    readonly Dictionary<long, List<TrailerFact>> trailersCache = [];
-    List<TrailerFact> Trailers(long id) => trailersCache.TryGetValue(id, out var t) ? t : trailersCache[id] = TrailersQuery(id);
-
-    List<TrailerFact> TrailersQuery(long id)
+    readonly OnceCache<long, List<TrailerFact>> trailersCache = new();
+    List<TrailerFact> Trailers(long id) => trailersCache.Get(id, id =>
     {
-        var c = Cmd("SELECT name, value, email FROM trailers WHERE message = @m");
-        c.Bind("@m", id);
-        using var r = c.ExecuteReader();
-        var list = new List<TrailerFact>();
-        while (r.Read()) list.Add(new TrailerFact(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
-        return list;
-    }
+        using (Db("db: trailers"))
+        {
+            var c = Cmd("SELECT name, value, email FROM trailers WHERE message = @m");
+            c.Bind("@m", id);
+            using var r = c.ExecuteReader();
+            var list = new List<TrailerFact>();
+            while (r.Read()) list.Add(new TrailerFact(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
+            return list;
+        }
+    });
 
     Msg? FindByMessageId(string messageId)
     {
-        var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.message_id = @id ORDER BY m.id LIMIT 1");
-        c.Bind("@id", messageId);
-        using var r = c.ExecuteReader();
-        return r.Read() ? Cache(ReadMsg(r)) : null;
+        using (Db("db: by message-id"))
+        {
+            var c = Cmd($"SELECT {MsgColumns} FROM messages m WHERE m.message_id = @id ORDER BY m.id LIMIT 1");
+            c.Bind("@id", messageId);
+            using var r = c.ExecuteReader();
+            return r.Read() ? CachedMsg(r) : null;
+        }
     }
 
+    readonly OnceCache<string, List<Msg>> bySubjectTitle = new();
+
+    // Report threads are read again for every cluster they belong to, with the same #syz commands.
     List<Msg> FindBySubjectTitle(string title) =>
-        Patches().Where(m => m.Subject.Contains(title, StringComparison.Ordinal)).Take(5).ToList();
+        bySubjectTitle.Get(title, title => Patches().Where(m => m.Subject.Contains(title, StringComparison.Ordinal)).Take(5).ToList());
 
     /// <summary>Whether the message's subject or text contains one of the crash titles. Titles name a function
     /// ("… in io_sqe_buffer_register"): the full-text index says which messages contain that word at all, so
     /// only those are parsed and searched.</summary>
-    bool NamesTitle(long id, CrashFacts facts, HashSet<long> mentioning, List<string> titles)
+    bool NamesTitle(long id, HashSet<long> mentioning, List<string> collapsedTitles)
     {
         if (!mentioning.Contains(id)) return false;
+        using var _ = times.Time("evaluate: names title");
         var text = FullText(id);
-        return titles.Any(t => text.Contains(Collapse(t), StringComparison.Ordinal));
+        return collapsedTitles.Any(text.Contains);
     }
 
     static List<string> SpecificTitles(CrashFacts facts) => facts.AltTitles.Prepend(facts.Title)
@@ -707,12 +847,34 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     {
         var set = new HashSet<long>();
         foreach (var word in titles.Select(t => t[(t.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..].Split(' ')[0]).Distinct())
-        {
-            if (!FtsWord().IsMatch(word)) continue;
-            set.UnionWith(dialect.Mentioning(db, tx, word));
-        }
+            if (FtsWord().IsMatch(word)) set.UnionWith(MentioningWord(word));
         return set;
     }
+
+    readonly OnceCache<string, List<long>> mentioningWord = new();
+
+    // Clusters of one subsystem crash in the same functions: each is looked up once.
+    List<long> MentioningWord(string word) => mentioningWord.Get(word, word =>
+    {
+        using (Db("db: full-text")) return dialect.Mentioning(db, tx, word).ToList();
+    });
+
+    readonly OnceCache<string, List<Msg>> namedInTrailers = new();
+
+    /// <summary>Patches whose trailers (other than Cc, Signed-off-by, Reviewed-by, Acked-by) name <paramref name="email"/>:
+    /// a prolific reporter's address is in thousands of trailers, and in the clusters of every crash they reported.</summary>
+    List<Msg> NamedInTrailers(string email) => namedInTrailers.Get(email, email =>
+    {
+        var found = new List<Msg>();
+        using (Db("db: explicit"))
+        {
+            var c = Cmd($"SELECT DISTINCT {MsgColumns} FROM trailers t JOIN messages m ON m.id = t.message JOIN patches p ON p.message = m.id WHERE t.email = @e AND (p.kind IN ('Patch', 'PullRequest') OR EXISTS(SELECT 1 FROM patch_files f WHERE f.message = m.id)) AND lower(t.name) NOT IN ('cc', 'signed-off-by', 'reviewed-by', 'acked-by')");
+            c.Bind("@e", email);
+            using var r = c.ExecuteReader();
+            while (r.Read()) found.Add(CachedMsg(r));
+        }
+        return found;
+    });
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{3,}$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex FtsWord();
@@ -724,52 +886,88 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     private static partial Regex SyzbotTestedOk();
 
     /// <summary>A reply saying a patch works for its sender: Tested-by, "that fixes it for me", or syzbot's clean test result.</summary>
-    Confirmation? ConfirmationIn(Msg reply, string own, CrashFacts facts, HashSet<string> reporterNames)
+    Confirmation? ConfirmationIn(Msg reply, ReplySays said, CrashFacts facts, HashSet<string> reporterNames)
     {
         var isReporter = facts.ReporterEmails.Contains(reply.FromEmail) || reporterNames.Contains(reply.FromName)
             || Bots.SyzbotIds(reply.FromEmail).Any(facts.BotIds.Contains);
-        if (SyzbotTestedOk().Match(own) is { Success: true } ok)
-            return new Confirmation("syzbot", ok.Value, reply.Date, isReporter);
+        if (said.SyzbotTestedOk is { } ok)
+            return new Confirmation("syzbot", ok, reply.Date, isReporter);
         if (!isReporter) return null;
-        var trailers = Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList();
-        var signal = ReviewSignals.Find(own, trailers, Who(reply)).FirstOrDefault(s => s.Kind == SignalKind.Tested);
         // By name as well as address: lore pages give made-up addresses, and people write from several.
-        return signal is null ? null : new Confirmation(Who(reply), signal.Evidence, reply.Date, true);
+        return TestedBySender(reply) is { } signal ? new Confirmation(Who(reply), signal.Evidence, reply.Date, true) : null;
     }
 
+    /// <summary>What a reply in a report thread says that linking reads: fix references, "#syz fix:" titles, syzbot's
+    /// clean test result and the tested tree's head. A report thread is read again for each cluster it has reports of.</summary>
+    sealed record ReplySays(IReadOnlyList<FixReference> References, IReadOnlyList<string> SyzFixTitles, string? SyzbotTestedOk, string? TestedHead);
+
+    readonly OnceCache<long, ReplySays> said = new();
+
+    ReplySays Said(Msg reply) => said.Get(reply.Id, _ =>
+    {
+        var own = OwnText(reply);
+        var ok = SyzbotTestedOk().Match(own) is { Success: true } m ? m.Value : null;
+        var head = ok is not null && TestedCommit().Match(own) is { Success: true } h ? h.Groups[1].Value : null;
+        return new ReplySays(LinkText.FixReferences(own), LinkText.SyzFixTitles(own), ok, head);
+    });
+
+    readonly OnceCache<long, ReviewSignal?> testedBySender = new();
+
+    /// <summary>The reply's sender saying it works for them (Tested-by, "that fixes it for me").</summary>
+    ReviewSignal? TestedBySender(Msg reply) => testedBySender.Get(reply.Id, _ =>
+        ReviewSignals.Find(OwnText(reply), Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList(), Who(reply))
+            .FirstOrDefault(s => s.Kind == SignalKind.Tested));
+
     /// <summary>The fix's own title: the subject without [PATCH] tags, or for a patch sent inline in a reply, its Subject: line.</summary>
-    readonly Dictionary<long, string> patchSubjects = [];
-    string PatchSubject(Msg m) => patchSubjects.TryGetValue(m.Id, out var s) ? s : patchSubjects[m.Id] = PatchSubjectOf(m);
+    readonly OnceCache<long, string> patchSubjects = new();
+    string PatchSubject(Msg m) => patchSubjects.Get(m.Id, _ => PatchSubjectOf(m));
+
+    /// <summary>What the linker reads of a subject (SubjectInfo keeps more, for every candidate of every cluster).</summary>
+    sealed record SubjectFacts(bool IsReply, string Title);
+
+    readonly OnceCache<long, SubjectFacts> subjects = new();
+
+    // Asked several times for every candidate of every cluster.
+    SubjectFacts Subject(Msg m) => subjects.Get(m.Id, _ =>
+    {
+        var info = SubjectInfo.Parse(m.Subject);
+        return new SubjectFacts(info.IsReply, info.Title);
+    });
 
     string PatchSubjectOf(Msg m)
     {
-        var info = SubjectInfo.Parse(m.Subject);
+        var info = Subject(m);
         if (info.IsReply && LinkText.InlinePatchSubject(Parse(m.Id)?.Body ?? "") is { } inline) return inline;
         return info.Title;
     }
 
     /// <summary>Reviews, tests and "applied" said about a fix: replies to it (or to its cover letter) after it was posted.</summary>
-    readonly Dictionary<long, List<StoredSignal>> signalsCache = [];
-    List<StoredSignal> SignalsOn(Msg fix) => [.. signalsCache.TryGetValue(fix.Id, out var s) ? s : signalsCache[fix.Id] = SignalsQuery(fix)];
+    readonly OnceCache<long, List<StoredSignal>> signalsCache = new();
+    List<StoredSignal> SignalsOn(Msg fix) => [.. signalsCache.Get(fix.Id, _ => SignalsQuery(fix))];
 
     List<StoredSignal> SignalsQuery(Msg fix)
     {
-        var c = Cmd($"""
-            SELECT p.info, m.date, m.from_name FROM messages m JOIN patches p ON p.message = m.id
-            WHERE m.thread_id = @t AND m.date >= @d AND (m.in_reply_to = @id{(fix.InReplyTo is null ? "" : " OR m.in_reply_to = @cover")})
-            """);
-        c.Bind("@t", fix.Thread);
-        c.Bind("@d", fix.Date.ToUnixTimeSeconds());
-        c.Bind("@id", fix.MessageId);
-        if (fix.InReplyTo is { } cover) c.Bind("@cover", cover);
-        using var r = c.ExecuteReader();
-        var list = new List<StoredSignal>();
-        while (r.Read())
+        var replies = new List<(string Info, long Date, string From)>();
+        using (Db("db: signals"))
         {
-            var info = JsonSerializer.Deserialize<PatchInfo>(r.GetString(0), Json);
-            if (info is null || info.Kind != MessageKind.Comment) continue;
+            var c = Cmd($"""
+                SELECT p.info, m.date, m.from_name FROM messages m JOIN patches p ON p.message = m.id
+                WHERE m.thread_id = @t AND m.date >= @d AND p.kind = 'Comment' AND (m.in_reply_to = @id{(fix.InReplyTo is null ? "" : " OR m.in_reply_to = @cover")})
+                """);
+            c.Bind("@t", fix.Thread);
+            c.Bind("@d", fix.Date.ToUnixTimeSeconds());
+            c.Bind("@id", fix.MessageId);
+            if (fix.InReplyTo is { } cover) c.Bind("@cover", cover);
+            using var r = c.ExecuteReader();
+            while (r.Read()) replies.Add((r.GetString(0), r.GetInt64(1), r.GetString(2)));
+        }
+        var list = new List<StoredSignal>();
+        foreach (var (json, date, from) in replies)
+        {
+            var info = JsonSerializer.Deserialize<PatchInfo>(json, Json);
+            if (info is null || info.Kind != MessageKind.Comment) continue; // kind is info's Kind, stored beside it
             foreach (var s in info.Signals.Where(s => s.Kind != SignalKind.Nacked))
-                list.Add(new StoredSignal(s.Kind.ToString().ToLowerInvariant(), DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(1)), s.Who ?? r.GetString(2)));
+                list.Add(new StoredSignal(s.Kind.ToString().ToLowerInvariant(), DateTimeOffset.FromUnixTimeSeconds(date), s.Who ?? from));
         }
         return list;
     }

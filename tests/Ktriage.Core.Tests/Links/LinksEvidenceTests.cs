@@ -18,6 +18,19 @@ public sealed class LinksEvidenceTests
         confirmations ?? [], null, null, null, null, replyDiff, subject, "", 1);
 
     [Fact]
+    public void The_same_kind_of_bug_is_read_from_the_subject_first_then_the_commit_message()
+    {
+        string? BugClass(string subject, string message) => FixScoring.Evaluate(Crash(), Patch(2, subject, functions: ["io_sqe_buffer_register"])
+            with { CommitMessage = message }).FirstOrDefault(e => e.Code == "same-bug-class")?.Detail;
+
+        Assert.Equal("describes the same kind of bug (uninitialized)",
+            BugClass("io_uring/rsrc: check the buffer count", "The iovec array is uninitialized when the NULL check fails."));
+        Assert.Equal("describes the same kind of bug (null)",
+            BugClass("io_uring/rsrc: fix null ptr dereference", "The iovec array is uninitialized."));
+        Assert.Null(BugClass("io_uring/rsrc: check the buffer count", "Counts can be zero."));
+    }
+
+    [Fact]
     public void Content_evidence_works_without_any_tag()
     {
         var evidence = FixScoring.Evaluate(Crash(), Patch(2, functions: ["io_sqe_buffer_register"]));
