@@ -32,6 +32,7 @@ internal static class LogNormalizer
     static readonly Regex FlatSplit = new(@"(?:(?<=\s)|^)(?:> ?){0,16}(?:" + SyslogPat + @"|\[ *\d+\.\d+\] )", RegexOptions.Compiled, SafeRegex.Timeout);
     const int FlattenedLength = 400;
     const int MaxLineLength = 4096;
+    const int MaxJoinedLength = 1024 + 64;
     // A flattened web page of a thread is tens of KiB per line; beyond this a line is garbage, not worth splitting.
     const int MaxRawLineLength = 1 << 20;
 
@@ -134,7 +135,10 @@ internal static class LogNormalizer
         for (int i = 0; i < lines.Count; i++)
         {
             var cur = lines[i];
+            // A joined line stays within a printk line (1 KiB) and its prefix: past that it is not a wrapped console
+            // line, and joining on (thousands of "Code:"-like lines) would copy the growing line once per line.
             if (result.Count > 0 && !cur.HasConsolePrefix && cur.Header is null && !string.IsNullOrWhiteSpace(cur.Text)
+                && result[^1].Text.Length + cur.Text.Length < MaxJoinedLength
                 && (result[^1].QuoteDepth == cur.QuoteDepth || RewrappedQuote(lines, i, result[^1].QuoteDepth)))
             {
                 var prev = result[^1];
