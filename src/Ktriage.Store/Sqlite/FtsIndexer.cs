@@ -146,10 +146,14 @@ internal sealed class FtsIndexer : IDisposable
         {
             case IndexOp i:
                 Begin();
-                insert!.Parameters[0].Value = i.RowId;
-                var n = 1;
-                foreach (var (_, text) in SearchFields.Of(i.Message).All) insert.Parameters[n++].Value = text;
-                insert.ExecuteNonQuery();
+                try { Insert(i); }
+                catch (OutOfMemoryException)
+                {
+                    // Ingest's heap limit (IngestMemory) is shared with the parse workers: a big message may meet a full
+                    // heap here (binding its fields copies them as UTF-8). Collect and try once more, as they do.
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    Insert(i);
+                }
                 break;
             case DeleteOp d:
                 Begin();
@@ -173,6 +177,14 @@ internal sealed class FtsIndexer : IDisposable
                 EndTransaction();
                 break;
         }
+    }
+
+    void Insert(IndexOp i)
+    {
+        insert!.Parameters[0].Value = i.RowId;
+        var n = 1;
+        foreach (var (_, text) in SearchFields.Of(i.Message).All) insert.Parameters[n++].Value = text;
+        insert.ExecuteNonQuery();
     }
 
     void Begin()
