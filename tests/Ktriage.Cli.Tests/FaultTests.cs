@@ -139,7 +139,9 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Readers_during_an_ingest_see_whole_batches_and_never_fail()
     {
-        var mbox = GeneratedMbox(600);
+        // Enough messages that the ingest outlasts several reader processes even on a loaded machine (with 600 it
+        // sometimes finished before the second reader started).
+        var mbox = GeneratedMbox(3000);
         var db = Path.Combine(dir, "read.db");
         var one = Path.Combine(dir, "one.eml");
         File.WriteAllText(one, "From: a@b\nSubject: first\nMessage-ID: <first@example.com>\n\nfirst\n");
@@ -164,7 +166,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         // Counts only grow, by whole batches of 50 (plus the one message stored before).
         Assert.Equal(seen.Order(), seen);
         Assert.All(seen, n => Assert.Equal(1, n % 50));
-        Assert.Equal(601, Stored(db).Count);
+        Assert.Equal(3001, Stored(db).Count);
     }
 
     /// <summary>A public-inbox v2 epoch of <paramref name="count"/> commits whose blobs do not delta (random text).</summary>
