@@ -11,6 +11,8 @@
 //   GitReadBench jitmem MIB            -> JIT every method of the ktriage assemblies and list those whose compilation
 //                                         raises peak RSS by more than MIB; run with DOTNET_TieredCompilation=0 to see
 //                                         the fully optimizing JIT (tier 1 without PGO, as the CLI runs)
+//   GitReadBench mimediff REF-DIR SRC...  -> every message parsed by this build's MailParser and by the one in REF-DIR
+//                                         (another build's bin/Release/net10.0), every Message field compared (MimeDiff.cs)
 using System.Diagnostics;
 using Ktriage.Core.Mail;
 using Ktriage.Sources;
@@ -39,6 +41,7 @@ if (args.Length == 2 && args[0] == "jitmem")
     Console.WriteLine($"jitmem: {methods} methods compiled, {heavy} raised peak RSS by more than {args[1]} MiB");
     return 0;
 }
+if (args.Length >= 3 && args[0] == "mimediff") return await MimeDiff.Run(args[1], args[2..]);
 if (args.Length != 2) { Console.Error.WriteLine("usage: GitReadBench sources|libgit2 EPOCH.git"); return 2; }
 var (mode, repo) = (args[0], args[1]);
 var sw = Stopwatch.StartNew();

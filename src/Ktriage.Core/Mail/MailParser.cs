@@ -30,53 +30,112 @@ public static class MailParser
     {
         var limits = InputLimits.Current;
         MailLimits.Check(bytes, limits);
-        var contentHash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var options = MailLimits.OptionsFor(Options, limits);
+        return PlainTextMessage.TryRead(bytes, options, limits) is { } plain
+            ? Build(bytes, plain.Fields, fallbackDate, plain.Body, [], [], [])
+            : ParseWithMimeKit(bytes, fallbackDate, options, limits);
+    }
+
+    /// <summary>The whole message through MimeKit's parser and entity tree: what <see cref="Parse(byte[], DateTimeOffset?)"/>
+    /// does for anything <see cref="PlainTextMessage"/> does not take. Internal so tests can check the two agree.</summary>
+    internal static Message ParseWithMimeKit(byte[] bytes, DateTimeOffset? fallbackDate = null)
+    {
+        var limits = InputLimits.Current;
+        MailLimits.Check(bytes, limits);
+        return ParseWithMimeKit(bytes, fallbackDate, MailLimits.OptionsFor(Options, limits), limits);
+    }
+
+    static Message ParseWithMimeKit(byte[] bytes, DateTimeOffset? fallbackDate, ParserOptions options, InputLimits limits)
+    {
         MimeMessage mime;
         try
         {
             // Persistent: parts reference the byte array instead of copying it (the bytes are kept anyway), so the
-            // stream must stay open: it is a view on the array and owns nothing.
-            var stream = new MemoryStream(bytes, writable: false);
-            mime = new MimeParser(MailLimits.OptionsFor(Options, limits), stream, MimeFormat.Entity, persistent: true).ParseMessage();
+            // stream must stay open: it is a view on the array and owns nothing. PartText reads the parts in place.
+            var stream = new PartText.MessageBytes(bytes);
+            mime = new MimeParser(options, stream, MimeFormat.Entity, persistent: true).ParseMessage();
         }
         catch (FormatException)
         {
-            // Not even a header block: keep the bytes as the body so nothing is lost.
-            mime = new MimeMessage { Body = new TextPart("plain") { Text = Encoding.Latin1.GetString(bytes) } };
+            // Not even a header block: the bytes are the body, so nothing is lost. No header at all, so the id is the
+            // stable synthetic one and the date the fallback (a MimeMessage built here would bring a random
+            // Message-ID and the current time: the same bytes read twice were two messages).
+            return Build(bytes, new HeaderFields(), fallbackDate, Encoding.Latin1.GetString(bytes), [], [], []);
         }
 
         // Disposed when done: MimeContent has a finalizer, and leaving tens of thousands of them to the finalizer
         // thread cost more CPU than parsing (profiled on io-uring).
         using var _ = mime;
-        var headers = mime.Headers;
-        var ownIds = headers.Where(h => h.Id == HeaderId.MessageId).SelectMany(h => MessageIds.OwnIds(RawValue(h))).Distinct().ToList();
-        var altIds = headers.Where(h => h.Field.Equals("X-Alt-Message-ID", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(h => MessageIds.OwnIds(RawValue(h))).Where(id => !ownIds.Contains(id)).Distinct().ToList();
-        var synthetic = ownIds.Count == 0;
-        var messageId = synthetic ? $"{contentHash[..24]}@ktriage.synthetic" : ownIds[0];
+        var fields = new HeaderFields();
+        foreach (var h in mime.Headers)
+        {
+            var kind = h.Id switch
+            {
+                HeaderId.MessageId => IdHeader.MessageId,
+                HeaderId.References => IdHeader.References,
+                HeaderId.InReplyTo => IdHeader.InReplyTo,
+                _ when h.Field.Equals("X-Alt-Message-ID", StringComparison.OrdinalIgnoreCase) => IdHeader.AltMessageId,
+                _ => IdHeader.None,
+            };
+            // The header's bytes as written (Latin-1 keeps every byte), not RFC 2047-decoded.
+            if (kind != IdHeader.None) fields.Ids.Add((kind, Encoding.Latin1.GetString(h.RawValue)));
+        }
+        fields.From.AddRange(mime.From.Mailboxes);
+        fields.To.AddRange(mime.To.Mailboxes);
+        fields.Cc.AddRange(mime.Cc.Mailboxes);
+        fields.Subject = mime.Subject;
+        fields.Date = mime.Headers[HeaderId.Date];
 
-        var from = Addresses(mime.From).FirstOrDefault();
-        var to = Addresses(mime.To);
-        var cc = Addresses(mime.Cc);
-
-        var (date, fromHeader) = DateOf(headers, fallbackDate);
         var notes = new List<string>();
         var otherFileNames = new List<string>();
-        var (body, attachments) = TextParts(mime, new MailLimits.PartBudget(limits, notes), otherFileNames);
+        var (body, attachments) = TextParts(bytes, mime, new MailLimits.PartBudget(limits, notes), otherFileNames);
+        return Build(bytes, fields, fallbackDate, body, attachments, otherFileNames, notes);
+    }
+
+    /// <summary>The headers that ids, threading, addresses, subject and date come from: filled by MimeKit's parse or
+    /// by <see cref="PlainTextMessage"/>, in header order.</summary>
+    internal sealed class HeaderFields
+    {
+        /// <summary>Raw (undecoded, Latin-1) values of the id headers, in message order.</summary>
+        public readonly List<(IdHeader Kind, string Raw)> Ids = [];
+        public readonly List<MailboxAddress> From = [], To = [], Cc = [];
+        /// <summary>Decoded values of the first Subject and Date headers.</summary>
+        public string? Subject, Date;
+    }
+
+    internal enum IdHeader : byte { None, MessageId, AltMessageId, References, InReplyTo }
+
+    static Message Build(byte[] bytes, HeaderFields fields, DateTimeOffset? fallbackDate, string body,
+        IReadOnlyList<TextAttachment> attachments, List<string> otherFileNames, List<string> notes)
+    {
+        var contentHash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var ownIds = new List<string>();
+        var altIds = new List<string>();
+        foreach (var (kind, raw) in fields.Ids)
+            if (kind == IdHeader.MessageId)
+                foreach (var id in MessageIds.OwnIds(raw))
+                    if (!ownIds.Contains(id)) ownIds.Add(id);
+        foreach (var (kind, raw) in fields.Ids)
+            if (kind == IdHeader.AltMessageId)
+                foreach (var id in MessageIds.OwnIds(raw))
+                    if (!ownIds.Contains(id) && !altIds.Contains(id)) altIds.Add(id);
+        var synthetic = ownIds.Count == 0;
+        var messageId = synthetic ? $"{contentHash[..24]}@ktriage.synthetic" : ownIds[0];
+        var (date, fromHeader) = DateOf(fields.Date, fallbackDate);
 
         return new Message
         {
             MessageId = messageId,
             SyntheticId = synthetic,
-            OtherIds = [.. ownIds.Skip(1), .. altIds],
-            References = References(headers, [.. ownIds, .. altIds], mime),
-            InReplyTo = Parent(headers),
-            From = from,
-            To = to,
-            Cc = cc,
+            OtherIds = ownIds.Count > 1 || altIds.Count > 0 ? [.. ownIds.Skip(1), .. altIds] : [],
+            References = References(fields, ownIds, altIds, out var parent),
+            InReplyTo = parent,
+            From = fields.From.Count > 0 ? Address(fields.From[0]) : null,
+            To = Addresses(fields.To),
+            Cc = Addresses(fields.Cc),
             Date = date,
             DateFromHeader = fromHeader,
-            Subject = Clean(mime.Subject),
+            Subject = Clean(fields.Subject),
             Body = body,
             Attachments = attachments,
             OtherFileNames = otherFileNames,
@@ -87,50 +146,54 @@ public static class MailParser
     }
 
     /// <summary>public-inbox's references(): References then In-Reply-To, without duplicates, the message's own
-    /// ids, sender/recipient addresses (git send-email once stored addresses there) or 'y'/'n' answers.</summary>
-    static IReadOnlyList<string> References(HeaderList headers, List<string> ownIds, MimeMessage mime)
+    /// ids, sender/recipient addresses (git send-email once stored addresses there) or 'y'/'n' answers.
+    /// <paramref name="parent"/>: the direct parent, the last id of In-Reply-To, else the last of References.</summary>
+    static IReadOnlyList<string> References(HeaderFields fields, List<string> ownIds, List<string> altIds, out string? parent)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal) { "y", "n" };
-        foreach (var a in mime.From.Mailboxes.Concat(mime.To.Mailboxes).Concat(mime.Cc.Mailboxes))
-            if (!string.IsNullOrEmpty(a.Address)) seen.Add(a.Address);
-        var refs = new List<string>();
-        foreach (var field in new[] { HeaderId.References, HeaderId.InReplyTo })
-            foreach (var h in headers.Where(h => h.Id == field))
-                foreach (var id in MessageIds.AllIn(RawValue(h)))
-                    if (seen.Add(id)) refs.Add(id);
-        refs.RemoveAll(r => r.Length > MessageIds.MaxLength || ownIds.Contains(r));
-        return refs;
+        string? lastReference = null, lastReply = null;
+        List<string>? refs = null;
+        HashSet<string>? seen = null;
+        foreach (var field in (ReadOnlySpan<IdHeader>)[IdHeader.References, IdHeader.InReplyTo])
+            foreach (var (kind, raw) in fields.Ids)
+            {
+                if (kind != field) continue;
+                foreach (var id in MessageIds.AllIn(raw))
+                {
+                    if (field == IdHeader.References) lastReference = id; else lastReply = id;
+                    if (seen is null)
+                    {
+                        seen = new HashSet<string>(StringComparer.Ordinal) { "y", "n" };
+                        foreach (var a in fields.From.Concat(fields.To).Concat(fields.Cc))
+                            if (!string.IsNullOrEmpty(a.Address)) seen.Add(a.Address);
+                    }
+                    if (seen.Add(id) && id.Length <= MessageIds.MaxLength && !ownIds.Contains(id) && !altIds.Contains(id))
+                        (refs ??= []).Add(id);
+                }
+            }
+        parent = lastReply ?? lastReference;
+        return refs ?? (IReadOnlyList<string>)[];
     }
 
-    static string? Parent(HeaderList headers)
+    static (DateTimeOffset, bool) DateOf(string? value, DateTimeOffset? fallback)
     {
-        var irt = headers.Where(h => h.Id == HeaderId.InReplyTo).SelectMany(h => MessageIds.AllIn(RawValue(h))).LastOrDefault();
-        return irt ?? headers.Where(h => h.Id == HeaderId.References).SelectMany(h => MessageIds.AllIn(RawValue(h))).LastOrDefault();
-    }
-
-    /// <summary>The header's bytes as written (Latin-1 keeps every byte), not RFC 2047-decoded.</summary>
-    static string RawValue(Header h) => Encoding.Latin1.GetString(h.RawValue);
-
-    static (DateTimeOffset, bool) DateOf(HeaderList headers, DateTimeOffset? fallback)
-    {
-        var value = headers[HeaderId.Date];
         if (value is not null && DateUtils.TryParse(value, out var d) && d.Year is >= 1970 and < 2200)
             return (d, true);
         return (fallback ?? DateTimeOffset.UnixEpoch, false);
     }
 
-    static IReadOnlyList<MailAddress> Addresses(InternetAddressList list)
+    static MailAddress Address(MailboxAddress mb) => new(Clean(mb.Name), mb.Address ?? "");
+
+    static IReadOnlyList<MailAddress> Addresses(List<MailboxAddress> list)
     {
-        var result = new List<MailAddress>();
-        foreach (var mb in list.Mailboxes)
-            result.Add(new MailAddress(Clean(mb.Name), mb.Address ?? ""));
+        var result = new List<MailAddress>(list.Count);
+        foreach (var mb in list) result.Add(Address(mb));
         return result;
     }
 
     /// <summary>Body = first inline text/plain part (the text side of multipart/alternative; HTML never);
     /// patches and further text parts become attachments, in message order; the names of the other parts go to
     /// <paramref name="otherFileNames"/>.</summary>
-    static (string Body, IReadOnlyList<TextAttachment> Attachments) TextParts(MimeMessage mime, MailLimits.PartBudget budget, List<string> otherFileNames)
+    static (string Body, IReadOnlyList<TextAttachment> Attachments) TextParts(byte[] bytes, MimeMessage mime, MailLimits.PartBudget budget, List<string> otherFileNames)
     {
         string? body = null;
         var attachments = new List<TextAttachment>();
@@ -144,7 +207,7 @@ public static class MailParser
                     continue;
                 case TextPart text:
                 {
-                    var decoded = Decode(text);
+                    var decoded = PartText.Of(bytes, text, text.ContentType.Charset);
                     var type = text.ContentType.MimeType.ToLowerInvariant();
                     if (body is null && type == "text/plain" && !text.IsAttachment) body = decoded;
                     else attachments.Add(new TextAttachment(text.FileName, type, decoded));
@@ -152,14 +215,14 @@ public static class MailParser
                 }
                 case MessagePart { Message: { } inner }:
                 {
-                    var (innerBody, innerAttachments) = TextParts(inner, budget, otherFileNames);
+                    var (innerBody, innerAttachments) = TextParts(bytes, inner, budget, otherFileNames);
                     attachments.Add(new TextAttachment(null, "message/rfc822", innerBody));
                     attachments.AddRange(innerAttachments);
                     break;
                 }
                 // Mail clients often send an attached .c file or log as application/octet-stream: when it is printable
                 // UTF-8 it is text (public-inbox indexes it so too), kept with its type so patch parsing can tell it apart.
-                case MimePart part when part.ContentType.IsMimeType("application", "octet-stream") && PrintableText(part) is { } text:
+                case MimePart part when part.ContentType.IsMimeType("application", "octet-stream") && PrintableText(bytes, part) is { } text:
                     attachments.Add(new TextAttachment(part.FileName, OctetStream, text));
                     break;
                 case MimePart { FileName: { Length: > 0 } name }:
@@ -176,54 +239,25 @@ public static class MailParser
         return (body ?? "", attachments);
     }
 
-    /// <summary>Decodes a text part with its declared charset; unknown, missing or invalid charsets fall back to
-    /// UTF-8, and to Latin-1 when the bytes are not valid UTF-8.</summary>
-    internal static string Decode(TextPart part)
-    {
-        byte[] content;
-        try
-        {
-            using var ms = new MemoryStream();
-            part.Content?.DecodeTo(ms);
-            content = ms.ToArray();
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // A part whose transfer encoding cannot be undone yields no text; the message itself is kept.
-            return "";
-        }
-        var charset = part.ContentType.Charset;
-        Encoding? declared = null;
-        if (!string.IsNullOrWhiteSpace(charset))
-        {
-            try { declared = Encoding.GetEncoding(charset.Trim().Trim('"')); }
-            catch (Exception e) when (e is ArgumentException or NotSupportedException) { }
-        }
-        if (declared is not null && declared.CodePage != Encoding.UTF8.CodePage && declared.CodePage != 20127 /* us-ascii */)
-            return declared.GetString(content);
-        try { return StrictUtf8.GetString(content); }
-        catch (DecoderFallbackException) { return Encoding.Latin1.GetString(content); }
-    }
-
     /// <summary>The content type of an octet-stream part kept as text.</summary>
     public const string OctetStream = "application/octet-stream";
 
     /// <summary>The part's bytes as UTF-8 text when they are valid UTF-8 with no control characters but whitespace; else null.</summary>
-    static string? PrintableText(MimePart part)
+    static string? PrintableText(byte[] bytes, MimePart part)
     {
         try
         {
-            using var ms = new MemoryStream();
-            part.Content?.DecodeTo(ms);
-            var text = StrictUtf8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
-            foreach (var c in text)
-                if (char.IsControl(c) && !char.IsWhiteSpace(c)) return null;
-            return text;
+            return PartText.Decoded(bytes, part, static (content, _) =>
+            {
+                if (!System.Text.Unicode.Utf8.IsValid(content)) return null;
+                var text = Encoding.UTF8.GetString(content);
+                foreach (var c in text)
+                    if (char.IsControl(c) && !char.IsWhiteSpace(c)) return null;
+                return text;
+            }, null);
         }
         catch (Exception e) when (e is not OutOfMemoryException) { return null; }
     }
-
-    static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
 
     static string Clean(string? s) =>
         string.IsNullOrEmpty(s) ? "" : s.Replace("\r", "").Replace("\n", " ").Replace("\t", " ").Trim();
