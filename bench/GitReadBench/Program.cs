@@ -4,6 +4,7 @@
 //   GitReadBench dump ANY-SOURCE       -> prints every item (kind, locator, bytes): to look at what a source yields
 //   GitReadBench stages ANY-SOURCE     -> CPU seconds of each ingest stage (parse, body hash, patch, crash, facts JSON)
 //                                         over every message, on one thread, messages held in memory first
+//   GitReadBench parse ANY-SOURCE      -> MailParser.Parse alone, 5 rounds (thread CPU each): for profiling the parse
 //   GitReadBench crashmem ANY-SOURCE   -> ingest's parse stage (Task.Run per message, 64 in flight) without the store:
 //                                         peak RSS vs GC heap, to see what crash analysis keeps (KTRIAGE_NOCRASH=1: skip it)
 //   GitReadBench crashlist ANY-SOURCE  -> every crash report found, as ingest finds it: locator, context flags
@@ -100,6 +101,21 @@ if (mode == "stages")
             store.FlushIndex();
         }
         foreach (var f in Directory.GetFiles(Path.GetTempPath(), $"grb-{Environment.ProcessId}-{round}.db*")) File.Delete(f);
+    }
+    return 0;
+}
+if (mode == "parse")
+{
+    // MailParser.Parse alone, five rounds over messages held in memory: to profile the parse (perf record).
+    var raws = new List<RawMessage>();
+    foreach (var source in SourceFactory.Open(repo))
+        await foreach (var m in source.ReadAsync(null))
+            if (m.Kind == RawKind.Message) raws.Add(m);
+    for (var round = 0; round < 5; round++)
+    {
+        var t0 = ThreadCpu.Seconds();
+        foreach (var raw in raws) MailParser.Parse(raw);
+        Console.WriteLine($"parse round {round}: {raws.Count} messages, {ThreadCpu.Seconds() - t0:F2} CPU s");
     }
     return 0;
 }

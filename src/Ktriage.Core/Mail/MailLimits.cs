@@ -9,8 +9,7 @@ internal static class MailLimits
     /// <exception cref="InputLimitException">over the message size, header count or header length limit.</exception>
     public static void Check(byte[] bytes, InputLimits limits)
     {
-        if (bytes.Length > limits.MessageBytes)
-            throw new InputLimitException($"message is {bytes.Length:N0} bytes, over the limit of {limits.MessageBytes:N0} (KTRIAGE_MAX_MESSAGE_BYTES)");
+        CheckSize(bytes, limits);
         // The header block: field lines ("Name: value") and their folded continuations, up to the first line
         // that is neither (a blank line, or body text in a message without headers).
         int fields = 0, fieldStart = 0;
@@ -28,14 +27,34 @@ internal static class MailLimits
             {
                 int colon = line.IndexOf((byte)':');
                 if (colon <= 0 || line[..colon].TrimEnd((byte)' ').IndexOfAny((byte)' ', (byte)'\t') >= 0) break;
-                if (++fields > limits.Headers)
-                    throw new InputLimitException($"message has more than {limits.Headers:N0} header fields (KTRIAGE_MAX_HEADERS)");
+                CheckFieldCount(++fields, limits);
                 fieldStart = i;
             }
-            if (end - fieldStart > limits.HeaderBytes)
-                throw new InputLimitException($"message has a header field longer than {limits.HeaderBytes:N0} bytes (KTRIAGE_MAX_HEADER_BYTES): {Name(bytes, fieldStart)}");
+            CheckFieldLength(bytes, fieldStart, end, limits);
             i = end + 1;
         }
+    }
+
+    /// <exception cref="InputLimitException">over the message size limit.</exception>
+    public static void CheckSize(byte[] bytes, InputLimits limits)
+    {
+        if (bytes.Length > limits.MessageBytes)
+            throw new InputLimitException($"message is {bytes.Length:N0} bytes, over the limit of {limits.MessageBytes:N0} (KTRIAGE_MAX_MESSAGE_BYTES)");
+    }
+
+    /// <summary>The checks of <see cref="Check"/> on one field line, for a reader that walks the header block itself
+    /// (<see cref="PlainTextMessage"/>): <paramref name="fields"/> fields so far.</summary>
+    public static void CheckFieldCount(int fields, InputLimits limits)
+    {
+        if (fields > limits.Headers)
+            throw new InputLimitException($"message has more than {limits.Headers:N0} header fields (KTRIAGE_MAX_HEADERS)");
+    }
+
+    /// <summary>The field starting at <paramref name="fieldStart"/> runs at least to <paramref name="lineEnd"/> (a '\n').</summary>
+    public static void CheckFieldLength(byte[] bytes, int fieldStart, int lineEnd, InputLimits limits)
+    {
+        if (lineEnd - fieldStart > limits.HeaderBytes)
+            throw new InputLimitException($"message has a header field longer than {limits.HeaderBytes:N0} bytes (KTRIAGE_MAX_HEADER_BYTES): {Name(bytes, fieldStart)}");
     }
 
     static string Name(byte[] bytes, int at)

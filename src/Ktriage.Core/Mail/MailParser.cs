@@ -19,7 +19,7 @@ public static class MailParser
         RespectContentLength = false,
     };
 
-    static MailParser() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    static MailParser() => Encoding.RegisterProvider(CachedCodePages.Instance);
 
     public static Message Parse(RawMessage raw) => Parse(raw.Bytes, raw.CommitTime);
 
@@ -29,11 +29,12 @@ public static class MailParser
     public static Message Parse(byte[] bytes, DateTimeOffset? fallbackDate = null)
     {
         var limits = InputLimits.Current;
-        MailLimits.Check(bytes, limits);
+        MailLimits.CheckSize(bytes, limits);
         var options = MailLimits.OptionsFor(Options, limits);
-        return PlainTextMessage.TryRead(bytes, options, limits) is { } plain
-            ? Build(bytes, plain.Fields, fallbackDate, plain.Body, [], [], [])
-            : ParseWithMimeKit(bytes, fallbackDate, options, limits);
+        if (PlainTextMessage.TryRead(bytes, options, limits) is { } plain)
+            return Build(bytes, plain.Fields, fallbackDate, plain.Body, [], [], []);
+        MailLimits.Check(bytes, limits);
+        return ParseWithMimeKit(bytes, fallbackDate, options, limits);
     }
 
     /// <summary>The whole message through MimeKit's parser and entity tree: what <see cref="Parse(byte[], DateTimeOffset?)"/>

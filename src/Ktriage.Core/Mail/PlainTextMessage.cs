@@ -22,7 +22,10 @@ internal static class PlainTextMessage
 
     enum Field : byte { Other, MessageId, AltMessageId, References, InReplyTo, From, To, Cc, Subject, Date, ContentType, ContentTransferEncoding, ContentDisposition }
 
-    /// <summary>The message's fields and body, or null when the message is not a plain single text part (see the class remarks).</summary>
+    /// <summary>The message's fields and body, or null when the message is not a plain single text part (see the class remarks).
+    /// The header limits are checked on the way, as <see cref="MailLimits.Check"/> does (on a block read here, its walk
+    /// sees the same lines and fields): a caller that gets null must still call it.</summary>
+    /// <exception cref="InputLimitException">over the header count or header length limit.</exception>
     public static Result? TryRead(byte[] bytes, ParserOptions options, InputLimits limits)
     {
         if (limits.MimeParts < 1) return null;
@@ -51,12 +54,13 @@ internal static class PlainTextMessage
                 int colon = i;
                 while (colon < nl && bytes[colon] is >= 33 and <= 126 and not (byte)':') colon++;
                 if (colon == i || colon == nl || bytes[colon] != (byte)':') return null;
+                MailLimits.CheckFieldCount(++count, limits);
                 fieldStart = i;
                 valueStart = colon + 1;
                 kind = KindOf(bytes.AsSpan(i, colon - i));
-                count++;
             }
             else if (fieldStart < 0) return null; // a folded line before any field
+            MailLimits.CheckFieldLength(bytes, fieldStart, nl, limits);
             i = nl + 1;
         }
         if (count == 0) return null;
