@@ -46,15 +46,20 @@ internal static class MailLimits
     /// (<see cref="PlainTextMessage"/>): <paramref name="fields"/> fields so far.</summary>
     public static void CheckFieldCount(int fields, InputLimits limits)
     {
-        if (fields > limits.Headers)
-            throw new InputLimitException($"message has more than {limits.Headers:N0} header fields (KTRIAGE_MAX_HEADERS)");
+        if (fields > limits.Headers) TooManyFields(limits);
     }
+
+    // The throws are apart so that the checks, run on every header line, stay small enough to inline.
+    static void TooManyFields(InputLimits limits) =>
+        throw new InputLimitException($"message has more than {limits.Headers:N0} header fields (KTRIAGE_MAX_HEADERS)");
+
+    static void FieldTooLong(byte[] bytes, int fieldStart, InputLimits limits) =>
+        throw new InputLimitException($"message has a header field longer than {limits.HeaderBytes:N0} bytes (KTRIAGE_MAX_HEADER_BYTES): {Name(bytes, fieldStart)}");
 
     /// <summary>The field starting at <paramref name="fieldStart"/> runs at least to <paramref name="lineEnd"/> (a '\n').</summary>
     public static void CheckFieldLength(byte[] bytes, int fieldStart, int lineEnd, InputLimits limits)
     {
-        if (lineEnd - fieldStart > limits.HeaderBytes)
-            throw new InputLimitException($"message has a header field longer than {limits.HeaderBytes:N0} bytes (KTRIAGE_MAX_HEADER_BYTES): {Name(bytes, fieldStart)}");
+        if (lineEnd - fieldStart > limits.HeaderBytes) FieldTooLong(bytes, fieldStart, limits);
     }
 
     static string Name(byte[] bytes, int at)

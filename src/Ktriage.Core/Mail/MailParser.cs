@@ -46,6 +46,8 @@ public static class MailParser
         return ParseWithMimeKit(bytes, fallbackDate, MailLimits.OptionsFor(Options, limits), limits);
     }
 
+    [ThreadStatic] static MimeParser? reusableParser;
+
     static Message ParseWithMimeKit(byte[] bytes, DateTimeOffset? fallbackDate, ParserOptions options, InputLimits limits)
     {
         MimeMessage mime;
@@ -54,7 +56,13 @@ public static class MailParser
             // Persistent: parts reference the byte array instead of copying it (the bytes are kept anyway), so the
             // stream must stay open: it is a view on the array and owns nothing. PartText reads the parts in place.
             var stream = new PartText.MessageBytes(bytes);
-            mime = new MimeParser(options, stream, MimeFormat.Entity, persistent: true).ParseMessage();
+            // One parser per thread, reset by SetStream (which is all its constructor does): a new one allocates its
+            // buffers each time, and grows its header buffer 64 bytes at a time — quadratic on a 26 KiB Autocrypt
+            // header (PGP-signed mail), a reused one has grown already.
+            var parser = reusableParser ??= new MimeParser(options, Stream.Null, MimeFormat.Entity);
+            parser.SetStream(options, stream, MimeFormat.Entity, persistent: true);
+            try { mime = parser.ParseMessage(); }
+            finally { parser.SetStream(Stream.Null, MimeFormat.Entity, persistent: false); } // keeps no message alive
         }
         catch (FormatException)
         {
@@ -81,9 +89,9 @@ public static class MailParser
             // The header's bytes as written (Latin-1 keeps every byte), not RFC 2047-decoded.
             if (kind != IdHeader.None) fields.Ids.Add((kind, Encoding.Latin1.GetString(h.RawValue)));
         }
-        fields.From.AddRange(mime.From.Mailboxes);
-        fields.To.AddRange(mime.To.Mailboxes);
-        fields.Cc.AddRange(mime.Cc.Mailboxes);
+        fields.From.AddRange(mime.From.Mailboxes.Select(Address));
+        fields.To.AddRange(mime.To.Mailboxes.Select(Address));
+        fields.Cc.AddRange(mime.Cc.Mailboxes.Select(Address));
         fields.Subject = mime.Subject;
         fields.Date = mime.Headers[HeaderId.Date];
 
@@ -99,7 +107,7 @@ public static class MailParser
     {
         /// <summary>Raw (undecoded, Latin-1) values of the id headers, in message order.</summary>
         public readonly List<(IdHeader Kind, string Raw)> Ids = [];
-        public readonly List<MailboxAddress> From = [], To = [], Cc = [];
+        public readonly List<MailAddress> From = [], To = [], Cc = [];
         /// <summary>Decoded values of the first Subject and Date headers.</summary>
         public string? Subject, Date;
     }
@@ -131,9 +139,9 @@ public static class MailParser
             OtherIds = ownIds.Count > 1 || altIds.Count > 0 ? [.. ownIds.Skip(1), .. altIds] : [],
             References = References(fields, ownIds, altIds, out var parent),
             InReplyTo = parent,
-            From = fields.From.Count > 0 ? Address(fields.From[0]) : null,
-            To = Addresses(fields.To),
-            Cc = Addresses(fields.Cc),
+            From = fields.From.Count > 0 ? fields.From[0] : null,
+            To = fields.To,
+            Cc = fields.Cc,
             Date = date,
             DateFromHeader = fromHeader,
             Subject = Clean(fields.Subject),
@@ -161,18 +169,21 @@ public static class MailParser
                 foreach (var id in MessageIds.AllIn(raw))
                 {
                     if (field == IdHeader.References) lastReference = id; else lastReply = id;
-                    if (seen is null)
-                    {
-                        seen = new HashSet<string>(StringComparer.Ordinal) { "y", "n" };
-                        foreach (var a in fields.From.Concat(fields.To).Concat(fields.Cc))
-                            if (!string.IsNullOrEmpty(a.Address)) seen.Add(a.Address);
-                    }
-                    if (seen.Add(id) && id.Length <= MessageIds.MaxLength && !ownIds.Contains(id) && !altIds.Contains(id))
+                    if ((seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(id) && id is not ("y" or "n") && !IsAddress(fields, id)
+                        && id.Length <= MessageIds.MaxLength && !ownIds.Contains(id) && !altIds.Contains(id))
                         (refs ??= []).Add(id);
                 }
             }
         parent = lastReply ?? lastReference;
         return refs ?? (IReadOnlyList<string>)[];
+    }
+
+    static bool IsAddress(HeaderFields fields, string id)
+    {
+        foreach (var list in (ReadOnlySpan<List<MailAddress>>)[fields.From, fields.To, fields.Cc])
+            foreach (var a in list)
+                if (a.Email == id) return true;
+        return false;
     }
 
     static (DateTimeOffset, bool) DateOf(string? value, DateTimeOffset? fallback)
@@ -182,14 +193,7 @@ public static class MailParser
         return (fallback ?? DateTimeOffset.UnixEpoch, false);
     }
 
-    static MailAddress Address(MailboxAddress mb) => new(Clean(mb.Name), mb.Address ?? "");
-
-    static IReadOnlyList<MailAddress> Addresses(List<MailboxAddress> list)
-    {
-        var result = new List<MailAddress>(list.Count);
-        foreach (var mb in list) result.Add(Address(mb));
-        return result;
-    }
+    internal static MailAddress Address(MailboxAddress mb) => new(Clean(mb.Name), mb.Address ?? "");
 
     /// <summary>Body = first inline text/plain part (the text side of multipart/alternative; HTML never);
     /// patches and further text parts become attachments, in message order; the names of the other parts go to

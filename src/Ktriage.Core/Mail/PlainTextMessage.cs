@@ -124,14 +124,22 @@ internal static class PlainTextMessage
     /// <summary>MimeMessage's lazy address lists parse each field with the lenient internal flavour of
     /// InternetAddressList.TryParse, which skips a bad address where the public one fails; they agree whenever the
     /// public one succeeds. It also fails on an empty field, which MimeMessage just skips.</summary>
-    static bool Addresses(byte[] bytes, int start, int end, ParserOptions options, List<MailboxAddress> into)
+    static bool Addresses(byte[] bytes, int start, int end, ParserOptions options, List<MailAddress> into)
     {
-        if (InternetAddressList.TryParse(options, bytes, start, end - start, out var list))
+        var raw = bytes.AsSpan(start, end - start);
+        if (AddressCache.Find(options, raw, out var hash) is { } known)
         {
-            into.AddRange(list.Mailboxes);
+            into.AddRange(known);
             return true;
         }
-        return bytes.AsSpan(start, end - start).IndexOfAnyExcept(" \t\r\n"u8) < 0;
+        if (InternetAddressList.TryParse(options, bytes, start, end - start, out var list))
+        {
+            var parsed = list.Mailboxes.Select(MailParser.Address).ToArray();
+            AddressCache.Add(options, raw, hash, parsed);
+            into.AddRange(parsed);
+            return true;
+        }
+        return raw.IndexOfAnyExcept(" \t\r\n"u8) < 0;
     }
 
     static Field KindOf(ReadOnlySpan<byte> name) => name.Length switch
