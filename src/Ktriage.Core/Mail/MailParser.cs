@@ -60,7 +60,8 @@ public static class MailParser
             // buffers each time, and grows its header buffer 64 bytes at a time — quadratic on a 26 KiB Autocrypt
             // header (PGP-signed mail), a reused one has grown already.
             var parser = reusableParser ??= new MimeParser(options, Stream.Null, MimeFormat.Entity);
-            parser.SetStream(options, stream, MimeFormat.Entity, persistent: true);
+            parser.Options = options;
+            parser.SetStream(stream, MimeFormat.Entity, persistent: true);
             try { mime = parser.ParseMessage(); }
             finally { parser.SetStream(Stream.Null, MimeFormat.Entity, persistent: false); } // keeps no message alive
         }
