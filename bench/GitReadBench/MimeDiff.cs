@@ -1,7 +1,7 @@
 // GitReadBench mimediff REF-DIR SOURCE...: parses every message of each source with this build's MailParser and with
 // the MailParser of another build (REF-DIR: a directory holding that build's Ktriage.Core.dll and MimeKit.dll, e.g.
 // main's bin/Release/net10.0), loaded side by side in its own AssemblyLoadContext, and compares every field of the two
-// Messages. A SOURCE is anything SourceFactory opens (a git epoch, an mbox…); a directory that is not a source has
+// Messages and of their full-text fields (SearchFields.Of). A SOURCE is anything SourceFactory opens (a git epoch, an mbox…); a directory that is not a source has
 // each of its files read both as a source and as one raw message (malformed corpora). Each message is also parsed
 // with CRLF line ends. Prints the differences (first 20 in full) and exits 1 when there are any. A message the
 // reference parses differently each time is reported apart (not a difference) when this build's parse is stable.
@@ -16,6 +16,7 @@ static class MimeDiff
 {
     public static async Task<int> Run(string refDir, IEnumerable<string> sources)
     {
+        var fallbackDate = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero);
         var context = new AssemblyLoadContext("reference-parser");
         context.Resolving += (ctx, name) =>
         {
@@ -24,29 +25,36 @@ static class MimeDiff
         };
         var refCore = context.LoadFromAssemblyPath(Path.GetFullPath(Path.Combine(refDir, "Ktriage.Core.dll")));
         var refParse = refCore.GetType("Ktriage.Core.Mail.MailParser")!.GetMethod("Parse", [typeof(byte[]), typeof(DateTimeOffset?)])!;
+        var refMessage = refCore.GetType("Ktriage.Core.Mail.Message")!;
+        var refFields = refCore.GetType("Ktriage.Core.Search.SearchFields")!.GetMethod("Of", [refMessage])!;
+        object RefParse(byte[] input)
+        {
+            try
+            {
+                var m = refParse.Invoke(null, [input, fallbackDate])!;
+                return new { Message = m, Search = refFields.Invoke(null, [m]) };
+            }
+            catch (TargetInvocationException e) { throw e.InnerException!; }
+        }
+        object Parse(byte[] input)
+        {
+            var m = MailParser.Parse(input, fallbackDate);
+            return new { Message = m, Search = Ktriage.Core.Search.SearchFields.Of(m) };
+        }
         long messages = 0, differing = 0, unstable = 0;
-        var fallbackDate = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
         void Compare(string where, byte[] bytes)
         {
             foreach (var (variant, input) in new[] { ("", bytes), (" (CRLF)", Crlf(bytes)) })
             {
                 messages++;
-                var mine = Dump(() => MailParser.Parse(input, fallbackDate));
-                var theirs = Dump(() =>
-                {
-                    try { return refParse.Invoke(null, [input, fallbackDate]); }
-                    catch (TargetInvocationException e) { throw e.InnerException!; }
-                });
+                var mine = Dump(() => Parse(input));
+                var theirs = Dump(() => RefParse(input));
                 if (mine == theirs) continue;
                 // The reference may not be a function of the bytes (main gave a message without a header block a
                 // random MimeKit Message-ID and the current date): then this build must be, and the case is counted apart.
-                var again = Dump(() =>
-                {
-                    try { return refParse.Invoke(null, [input, fallbackDate]); }
-                    catch (TargetInvocationException e) { throw e.InnerException!; }
-                });
-                if (again != theirs && mine == Dump(() => MailParser.Parse(input, fallbackDate)))
+                var again = Dump(() => RefParse(input));
+                if (again != theirs && mine == Dump(() => Parse(input)))
                 {
                     unstable++;
                     Console.WriteLine($"=== reference not deterministic, this build is: {where}{variant}");

@@ -4,7 +4,8 @@
 //   GitReadBench dump ANY-SOURCE       -> prints every item (kind, locator, bytes): to look at what a source yields
 //   GitReadBench stages ANY-SOURCE     -> CPU seconds of each ingest stage (parse, body hash, patch, crash, facts JSON)
 //                                         over every message, on one thread, messages held in memory first
-//   GitReadBench parse ANY-SOURCE      -> MailParser.Parse alone, 5 rounds (thread CPU each): for profiling the parse
+//   GitReadBench parse ANY-SOURCE      -> MailParser.Parse alone, 5 rounds (thread CPU each), then SearchFields.Of
+//                                         3 rounds: for profiling the parse and the full-text split
 //   GitReadBench crashmem ANY-SOURCE   -> ingest's parse stage (Task.Run per message, 64 in flight) without the store:
 //                                         peak RSS vs GC heap, to see what crash analysis keeps (KTRIAGE_NOCRASH=1: skip it)
 //   GitReadBench crashlist ANY-SOURCE  -> every crash report found, as ingest finds it: locator, context flags
@@ -116,6 +117,14 @@ if (mode == "parse")
         var t0 = ThreadCpu.Seconds();
         foreach (var raw in raws) MailParser.Parse(raw);
         Console.WriteLine($"parse round {round}: {raws.Count} messages, {ThreadCpu.Seconds() - t0:F2} CPU s");
+    }
+    // The full-text fields of each message, as the FTS indexer thread splits them.
+    var parsedAll = raws.Select(MailParser.Parse).ToList();
+    for (var round = 0; round < 3; round++)
+    {
+        var t0 = ThreadCpu.Seconds();
+        foreach (var m in parsedAll) Ktriage.Core.Search.SearchFields.Of(m);
+        Console.WriteLine($"search fields round {round}: {ThreadCpu.Seconds() - t0:F2} CPU s");
     }
     return 0;
 }

@@ -144,6 +144,11 @@ public sealed partial class SearchFields
         {
             var line = lines[i];
             Match m;
+            // Each pattern is anchored and starts with a literal: the line's first characters are compared before a
+            // regex runs (most lines of a diff are +, - or context lines and matched none of them, at ~6 regex calls each).
+            var diff = line.StartsWith("diff ", StringComparison.Ordinal);
+            var minus = line.StartsWith("--- ", StringComparison.Ordinal);
+            var plus = line.StartsWith("+++ ", StringComparison.Ordinal);
             if (InDiff() && line.StartsWith("GIT binary patch", StringComparison.Ordinal))
             {
                 Line(b.Nq, line);
@@ -155,32 +160,35 @@ public sealed partial class SearchFields
             }
             else if (InDiff() && line.StartsWith(' ')) Line(b.Dfctx, line.AsSpan(1));
             else if (line == "-- ") state = null;
-            else if ((m = GitDiff().Match(line)).Success)
+            else if (diff && (m = GitDiff().Match(line)).Success)
             {
                 Line(b.Nq, line);
                 state = "1";
                 File(StripComponent(m.Groups[1].Value));
                 File(StripComponent(m.Groups[2].Value));
             }
-            else if ((m = TraditionalDiff().Match(line)).Success)
+            else if (diff && (m = TraditionalDiff().Match(line)).Success)
             {
                 Line(b.Nq, line);
                 if (m.Groups[1].Value.Contains('u', StringComparison.OrdinalIgnoreCase))
                     state = OldDiffFileName(m.Groups[2].Value, m.Groups[3].Value) ? "1" : "";
             }
-            else if ((m = MinusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
-            else if ((m = PlusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
-            else if ((m = OldMinus().Match(line)).Success) { state = m.Groups[1].Value; Line(b.Nq, line); }
-            else if (state is not null && (m = OldPlus().Match(line)).Success) state = OldDiffFileName(state, m.Groups[1].Value) ? "1" : "";
+            else if (minus && (m = MinusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
+            else if (plus && (m = PlusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
+            else if (minus && (m = OldMinus().Match(line)).Success) { state = m.Groups[1].Value; Line(b.Nq, line); }
+            else if (plus && state is not null && (m = OldPlus().Match(line)).Success) state = OldDiffFileName(state, m.Groups[1].Value) ? "1" : "";
             else if (InDiff() && line.StartsWith('+')) Line(b.Dfb, line.AsSpan(1));
             else if (InDiff() && line.StartsWith('-')) Line(b.Dfa, line.AsSpan(1));
-            else if (IndexLine().IsMatch(line)) state = "1";
-            else if ((m = HunkHeader().Match(line)).Success) { if (m.Groups[1].Success) Line(b.Dfhh, m.Groups[1].Value); }
-            else if (Ignored().IsMatch(line)) Line(b.Nq, line);
+            else if (line.StartsWith("index ", StringComparison.Ordinal) && IndexLine().IsMatch(line)) state = "1";
+            else if (line.StartsWith("@@ ", StringComparison.Ordinal) && (m = HunkHeader().Match(line)).Success) { if (m.Groups[1].Success) Line(b.Dfhh, m.Groups[1].Value); }
+            else if (line.Length > 0 && IgnoredFirst.Contains(line[0]) && Ignored().IsMatch(line)) Line(b.Nq, line);
             else if (line.Length == 0) { }
             else { Line(b.Nq, line); state = null; }
         }
     }
+
+    /// <summary>The first characters of <see cref="Ignored"/>'s alternatives.</summary>
+    static readonly System.Buffers.SearchValues<char> IgnoredFirst = System.Buffers.SearchValues.Create("dsoncr\\B");
 
     /// <summary>"a/fs/io_uring.c" → "fs/io_uring.c" (git_unquote of "quoted" names is left out: rare in kernel mail).</summary>
     static string StripComponent(string name)
