@@ -45,6 +45,7 @@ public sealed partial class SearchFields
     {
         public readonly StringBuilder Nq = new(), Q = new(), Dfn = new(), Dfa = new(), Dfb = new(), Dfhh = new(), Dfctx = new();
         public readonly HashSet<string> Seen = [];
+        public readonly List<Range> Lines = [];
     }
 
     /// <summary>The message's fields. One too big to split whole within the ingest's GC heap limit (a pasted log of
@@ -99,7 +100,7 @@ public sealed partial class SearchFields
             if (end <= start) return;
             var s = text.AsSpan(start, end - start);
             if (quoted) b.Q.Append(s).Append('\n');
-            else if (looksLikeDiff && DiffStart().IsMatch(s)) Diff(b, s.ToString().Replace("\r", ""));
+            else if (looksLikeDiff && DiffStart().IsMatch(s)) Diff(b, s);
             else b.Nq.Append(s).Append('\n');
         }
         foreach (var range in text.AsSpan().Split('\n'))
@@ -117,8 +118,13 @@ public sealed partial class SearchFields
     /// <summary>index_diff: classifies each line of a section that contains a diff, quirks included (a "+++ /dev/null"
     /// ends the diff state until the next header, as there). <c>state</c> is public-inbox's <c>$in_diff</c>: null
     /// undef, "" false, "1" true, else the old file name of a traditional diff.</summary>
-    static void Diff(Builder b, string text)
+    static void Diff(Builder b, ReadOnlySpan<char> text)
     {
+        // Lines are slices of the section; a string is made only for the few lines a pattern with groups matches.
+        if (text.Contains('\r')) text = text.ToString().Replace("\r", "");
+        var lines = b.Lines;
+        lines.Clear();
+        foreach (var range in text.Split('\n')) lines.Add(range);
         string? state = null;
         bool InDiff() => !string.IsNullOrEmpty(state) && state != "0";
         void File(string name)
@@ -139,10 +145,10 @@ public sealed partial class SearchFields
             }
             return false;
         }
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        for (var i = 0; i < lines.Count; i++)
         {
-            var line = lines[i];
+            var line = text[lines[i]];
+            string? str = null;
             Match m;
             // Each pattern is anchored and starts with a literal: the line's first characters are compared before a
             // regex runs (most lines of a diff are +, - or context lines and matched none of them, at ~6 regex calls each).
@@ -152,35 +158,35 @@ public sealed partial class SearchFields
             if (InDiff() && line.StartsWith("GIT binary patch", StringComparison.Ordinal))
             {
                 Line(b.Nq, line);
-                while (i + 1 < lines.Length && LiteralOrDelta().IsMatch(lines[i + 1]))
+                while (i + 1 < lines.Count && LiteralOrDelta().IsMatch(text[lines[i + 1]]))
                 {
-                    Line(b.Nq, lines[++i]);
-                    while (i + 1 < lines.Length && (Base85().IsMatch(lines[i + 1]) || string.IsNullOrWhiteSpace(lines[i + 1]))) i++;
+                    Line(b.Nq, text[lines[++i]]);
+                    while (i + 1 < lines.Count && (Base85().IsMatch(text[lines[i + 1]]) || text[lines[i + 1]].IsWhiteSpace())) i++;
                 }
             }
-            else if (InDiff() && line.StartsWith(' ')) Line(b.Dfctx, line.AsSpan(1));
-            else if (line == "-- ") state = null;
-            else if (diff && (m = GitDiff().Match(line)).Success)
+            else if (InDiff() && line is [' ', ..]) Line(b.Dfctx, line[1..]);
+            else if (line.SequenceEqual("-- ")) state = null;
+            else if (diff && (m = GitDiff().Match(str ??= line.ToString())).Success)
             {
                 Line(b.Nq, line);
                 state = "1";
                 File(StripComponent(m.Groups[1].Value));
                 File(StripComponent(m.Groups[2].Value));
             }
-            else if (diff && (m = TraditionalDiff().Match(line)).Success)
+            else if (diff && (m = TraditionalDiff().Match(str ??= line.ToString())).Success)
             {
                 Line(b.Nq, line);
                 if (m.Groups[1].Value.Contains('u', StringComparison.OrdinalIgnoreCase))
                     state = OldDiffFileName(m.Groups[2].Value, m.Groups[3].Value) ? "1" : "";
             }
-            else if (minus && (m = MinusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
-            else if (plus && (m = PlusFile().Match(line)).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
-            else if (minus && (m = OldMinus().Match(line)).Success) { state = m.Groups[1].Value; Line(b.Nq, line); }
-            else if (plus && state is not null && (m = OldPlus().Match(line)).Success) state = OldDiffFileName(state, m.Groups[1].Value) ? "1" : "";
-            else if (InDiff() && line.StartsWith('+')) Line(b.Dfb, line.AsSpan(1));
-            else if (InDiff() && line.StartsWith('-')) Line(b.Dfa, line.AsSpan(1));
+            else if (minus && (m = MinusFile().Match(str ??= line.ToString())).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
+            else if (plus && (m = PlusFile().Match(str ??= line.ToString())).Success) { File(StripComponent(m.Groups[1].Value)); state = "1"; }
+            else if (minus && (m = OldMinus().Match(str ??= line.ToString())).Success) { state = m.Groups[1].Value; Line(b.Nq, line); }
+            else if (plus && state is not null && (m = OldPlus().Match(str ??= line.ToString())).Success) state = OldDiffFileName(state, m.Groups[1].Value) ? "1" : "";
+            else if (InDiff() && line is ['+', ..]) Line(b.Dfb, line[1..]);
+            else if (InDiff() && line is ['-', ..]) Line(b.Dfa, line[1..]);
             else if (line.StartsWith("index ", StringComparison.Ordinal) && IndexLine().IsMatch(line)) state = "1";
-            else if (line.StartsWith("@@ ", StringComparison.Ordinal) && (m = HunkHeader().Match(line)).Success) { if (m.Groups[1].Success) Line(b.Dfhh, m.Groups[1].Value); }
+            else if (line.StartsWith("@@ ", StringComparison.Ordinal) && (m = HunkHeader().Match(str ??= line.ToString())).Success) { if (m.Groups[1].Success) Line(b.Dfhh, m.Groups[1].Value); }
             else if (line.Length > 0 && IgnoredFirst.Contains(line[0]) && Ignored().IsMatch(line)) Line(b.Nq, line);
             else if (line.Length == 0) { }
             else { Line(b.Nq, line); state = null; }
