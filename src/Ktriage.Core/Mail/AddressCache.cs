@@ -20,6 +20,7 @@ internal static class AddressCache
     {
         public readonly ParserOptions Options = options;
         public readonly ConcurrentDictionary<int, Entry> Entries = new();
+        public int Added; // ConcurrentDictionary.Count takes every lock: counted here instead (roughly, which is enough)
     }
 
     static volatile Table table = new(new ParserOptions());
@@ -40,7 +41,7 @@ internal static class AddressCache
     {
         if (raw.Length > MaxValueBytes) return;
         var t = table;
-        if (!ReferenceEquals(t.Options, options) || t.Entries.Count >= MaxEntries) table = t = new Table(options);
+        if (!ReferenceEquals(t.Options, options) || Interlocked.Increment(ref t.Added) > MaxEntries) table = t = new Table(options);
         t.Entries[hash] = new Entry(raw.ToArray(), addresses);
     }
 }
