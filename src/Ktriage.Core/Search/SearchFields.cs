@@ -45,7 +45,6 @@ public sealed partial class SearchFields
     {
         public readonly StringBuilder Nq = new(), Q = new(), Dfn = new(), Dfa = new(), Dfb = new(), Dfhh = new(), Dfctx = new();
         public readonly HashSet<string> Seen = [];
-        public readonly List<Range> Lines = [];
     }
 
     /// <summary>The message's fields. One too big to split whole within the ingest's GC heap limit (a pasted log of
@@ -91,7 +90,7 @@ public sealed partial class SearchFields
     /// log of tens of MiB is not copied line by line.</summary>
     static void Part(Builder b, string text)
     {
-        var looksLikeDiff = DiffStart().IsMatch(text);
+        var looksLikeDiff = HasDiffLine(text);
         // split_quotes: runs of '>' lines vs the rest; a section "looks like a diff" on its own.
         int start = 0;
         var quoted = false;
@@ -100,7 +99,7 @@ public sealed partial class SearchFields
             if (end <= start) return;
             var s = text.AsSpan(start, end - start);
             if (quoted) b.Q.Append(s).Append('\n');
-            else if (looksLikeDiff && DiffStart().IsMatch(s)) Diff(b, s);
+            else if (looksLikeDiff && HasDiffLine(s)) Diff(b, s);
             else b.Nq.Append(s).Append('\n');
         }
         foreach (var range in text.AsSpan().Split('\n'))
@@ -120,11 +119,11 @@ public sealed partial class SearchFields
     /// undef, "" false, "1" true, else the old file name of a traditional diff.</summary>
     static void Diff(Builder b, ReadOnlySpan<char> text)
     {
-        // Lines are slices of the section; a string is made only for the few lines a pattern with groups matches.
+        // Lines are slices of the section (the lines of text.Split('\n'), read with a cursor); a string is made only
+        // for the few lines a pattern with groups matches.
         if (text.Contains('\r')) text = text.ToString().Replace("\r", "");
-        var lines = b.Lines;
-        lines.Clear();
-        foreach (var range in text.Split('\n')) lines.Add(range);
+        int next = 0;
+        var more = true;
         string? state = null;
         bool InDiff() => !string.IsNullOrEmpty(state) && state != "0";
         void File(string name)
@@ -145,9 +144,9 @@ public sealed partial class SearchFields
             }
             return false;
         }
-        for (var i = 0; i < lines.Count; i++)
+        while (more)
         {
-            var line = text[lines[i]];
+            var line = NextLine(text, ref next, ref more);
             string? str = null;
             Match m;
             // Each pattern is anchored and starts with a literal: the line's first characters are compared before a
@@ -158,10 +157,10 @@ public sealed partial class SearchFields
             if (InDiff() && line.StartsWith("GIT binary patch", StringComparison.Ordinal))
             {
                 Line(b.Nq, line);
-                while (i + 1 < lines.Count && LiteralOrDelta().IsMatch(text[lines[i + 1]]))
+                while (more && LiteralOrDelta().IsMatch(PeekLine(text, next)))
                 {
-                    Line(b.Nq, text[lines[++i]]);
-                    while (i + 1 < lines.Count && (Base85().IsMatch(text[lines[i + 1]]) || text[lines[i + 1]].IsWhiteSpace())) i++;
+                    Line(b.Nq, NextLine(text, ref next, ref more));
+                    while (more && (Base85().IsMatch(PeekLine(text, next)) || PeekLine(text, next).IsWhiteSpace())) NextLine(text, ref next, ref more);
                 }
             }
             else if (InDiff() && line is [' ', ..]) Line(b.Dfctx, line[1..]);
@@ -193,6 +192,38 @@ public sealed partial class SearchFields
         }
     }
 
+    /// <summary>The line starting at <paramref name="at"/>, up to its '\n'.</summary>
+    static ReadOnlySpan<char> PeekLine(ReadOnlySpan<char> text, int at)
+    {
+        var rest = text[at..];
+        var nl = rest.IndexOf('\n');
+        return nl < 0 ? rest : rest[..nl];
+    }
+
+    /// <summary>Reads the line at <paramref name="at"/> and moves past it; <paramref name="more"/> turns false after the
+    /// last one (the text after the last '\n', empty when the text ends with one: the lines of string.Split('\n')).</summary>
+    static ReadOnlySpan<char> NextLine(ReadOnlySpan<char> text, ref int at, ref bool more)
+    {
+        var line = PeekLine(text, at);
+        at += line.Length + 1;
+        more = at <= text.Length;
+        return line;
+    }
+
+    /// <summary>Whether a line starts with "diff ", "--- " or "+++ " (public-inbox's <c>/^(?:diff|---|\+\+\+) /ms</c>),
+    /// looking at line starts only: the regex's search for a start stopped at every 'd', '-' and '+' of the text.</summary>
+    static bool HasDiffLine(ReadOnlySpan<char> text)
+    {
+        while (true)
+        {
+            if (text.StartsWith("diff ", StringComparison.Ordinal) || text.StartsWith("--- ", StringComparison.Ordinal)
+                || text.StartsWith("+++ ", StringComparison.Ordinal)) return true;
+            var nl = text.IndexOf('\n');
+            if (nl < 0) return false;
+            text = text[(nl + 1)..];
+        }
+    }
+
     /// <summary>The first characters of <see cref="Ignored"/>'s alternatives.</summary>
     static readonly System.Buffers.SearchValues<char> IgnoredFirst = System.Buffers.SearchValues.Create("dsoncr\\B");
 
@@ -204,8 +235,6 @@ public sealed partial class SearchFields
         return slash < 0 ? name : name[(slash + 1)..];
     }
 
-    [GeneratedRegex(@"^(?:diff|---|\+\+\+) ", RegexOptions.Multiline, SafeRegex.TimeoutMs)]
-    private static partial Regex DiffStart();
     [GeneratedRegex(@"^diff --git (""?[^/]+/.+) (""?[^/]+/.+)$", RegexOptions.None, SafeRegex.TimeoutMs)]
     private static partial Regex GitDiff();
     [GeneratedRegex(@"^--- (""?[^/]+/.+)", RegexOptions.None, SafeRegex.TimeoutMs)]
