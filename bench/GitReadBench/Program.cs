@@ -115,16 +115,18 @@ if (mode == "parse")
     for (var round = 0; round < 5; round++)
     {
         var t0 = ThreadCpu.Seconds();
+        var a0 = GC.GetAllocatedBytesForCurrentThread();
         foreach (var raw in raws) MailParser.Parse(raw);
-        Console.WriteLine($"parse round {round}: {raws.Count} messages, {ThreadCpu.Seconds() - t0:F2} CPU s");
+        Console.WriteLine($"parse round {round}: {raws.Count} messages, {ThreadCpu.Seconds() - t0:F2} CPU s, {(GC.GetAllocatedBytesForCurrentThread() - a0) >> 20} MiB allocated");
     }
     // The full-text fields of each message, as the FTS indexer thread splits them.
     var parsedAll = raws.Select(MailParser.Parse).ToList();
     for (var round = 0; round < 3; round++)
     {
         var t0 = ThreadCpu.Seconds();
+        var a0 = GC.GetAllocatedBytesForCurrentThread();
         foreach (var m in parsedAll) Ktriage.Core.Search.SearchFields.Of(m);
-        Console.WriteLine($"search fields round {round}: {ThreadCpu.Seconds() - t0:F2} CPU s");
+        Console.WriteLine($"search fields round {round}: {ThreadCpu.Seconds() - t0:F2} CPU s, {(GC.GetAllocatedBytesForCurrentThread() - a0) >> 20} MiB allocated");
     }
     return 0;
 }

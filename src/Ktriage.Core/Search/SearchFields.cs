@@ -41,10 +41,52 @@ public sealed partial class SearchFields
         TextField.DiffFile, TextField.DiffRemoved, TextField.DiffAdded, TextField.DiffHunk, TextField.DiffContext, TextField.FileName,
     ];
 
-    sealed class Builder
+    sealed class Builder : IDisposable
     {
-        public readonly StringBuilder Nq = new(), Q = new(), Dfn = new(), Dfa = new(), Dfb = new(), Dfhh = new(), Dfctx = new();
+        public readonly TextBuffer Nq = new(), Q = new(), Dfn = new(), Dfa = new(), Dfb = new(), Dfhh = new(), Dfctx = new();
         public readonly HashSet<string> Seen = [];
+
+        public void Dispose()
+        {
+            foreach (var t in (ReadOnlySpan<TextBuffer>)[Nq, Q, Dfn, Dfa, Dfb, Dfhh, Dfctx]) t.Dispose();
+        }
+    }
+
+    /// <summary>Text appended in slices, in a pooled buffer, copied out once by ToString. A StringBuilder's chunks were a
+    /// second copy of each field of every message, all garbage for the ingest's GC (this runs on the FTS thread).</summary>
+    sealed class TextBuffer : IDisposable
+    {
+        char[] buffer = System.Buffers.ArrayPool<char>.Shared.Rent(256);
+        int length;
+
+        public TextBuffer Append(ReadOnlySpan<char> text)
+        {
+            if (text.Length > buffer.Length - length) Grow(text.Length);
+            text.CopyTo(buffer.AsSpan(length));
+            length += text.Length;
+            return this;
+        }
+
+        public TextBuffer Append(char c) => Append([c]);
+
+        void Grow(int more)
+        {
+            var need = (long)length + more;
+            if (need > Array.MaxLength) throw new OutOfMemoryException($"a search field over {Array.MaxLength:N0} characters");
+            var bigger = System.Buffers.ArrayPool<char>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(need, 2L * buffer.Length)));
+            buffer.AsSpan(0, length).CopyTo(bigger);
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+            buffer = bigger;
+        }
+
+        public override string ToString() => new(buffer, 0, length);
+
+        public void Dispose()
+        {
+            if (buffer.Length > 0) System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+            buffer = [];
+            length = 0;
+        }
     }
 
     /// <summary>The message's fields. One too big to split whole within the ingest's GC heap limit (a pasted log of
@@ -62,7 +104,7 @@ public sealed partial class SearchFields
 
     static SearchFields Of(Message m, int maxPartChars)
     {
-        var b = new Builder();
+        using var b = new Builder();
         static string Cap(string text, int max) => text.Length > max ? text[..max] : text;
         Part(b, Cap(m.Body, maxPartChars));
         foreach (var a in m.Attachments) Part(b, Cap(a.Text, maxPartChars));
@@ -83,7 +125,7 @@ public sealed partial class SearchFields
         };
     }
 
-    static void Line(StringBuilder sb, ReadOnlySpan<char> line) => sb.Append(line).Append('\n');
+    static void Line(TextBuffer sb, ReadOnlySpan<char> line) => sb.Append(line).Append('\n');
 
     /// <summary>One text part: quoted blocks apart, the rest either plain text or (when it looks like one) a diff.
     /// Sections are appended as slices of the text (the tokenizer does not care about '\r' or extra newlines), so a
