@@ -56,6 +56,8 @@ public sealed partial class SearchFields
     /// second copy of each field of every message, all garbage for the ingest's GC (this runs on the FTS thread).</summary>
     sealed class TextBuffer : IDisposable
     {
+        // Bigger buffers (a pasted log of MiBs) are plain arrays, not kept by the pool: the ingest's heap is limited.
+        const int MaxPooled = 256 << 10;
         char[] buffer = System.Buffers.ArrayPool<char>.Shared.Rent(256);
         int length;
 
@@ -73,17 +75,23 @@ public sealed partial class SearchFields
         {
             var need = (long)length + more;
             if (need > Array.MaxLength) throw new OutOfMemoryException($"a search field over {Array.MaxLength:N0} characters");
-            var bigger = System.Buffers.ArrayPool<char>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(need, 2L * buffer.Length)));
+            var size = (int)Math.Min(Array.MaxLength, Math.Max(need, 2L * buffer.Length));
+            var bigger = size <= MaxPooled ? System.Buffers.ArrayPool<char>.Shared.Rent(size) : new char[size];
             buffer.AsSpan(0, length).CopyTo(bigger);
-            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+            Release();
             buffer = bigger;
+        }
+
+        void Release()
+        {
+            if (buffer.Length is > 0 and <= MaxPooled) System.Buffers.ArrayPool<char>.Shared.Return(buffer);
         }
 
         public override string ToString() => new(buffer, 0, length);
 
         public void Dispose()
         {
-            if (buffer.Length > 0) System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+            Release();
             buffer = [];
             length = 0;
         }
