@@ -76,4 +76,21 @@ public sealed class SearchFieldsTests
         Assert.Contains("return 1", f.DiffAdded);
         Assert.Contains("int foo(void)", f.DiffHunk);
     }
+
+    [Fact]
+    public void Big_parts_are_split_whole_past_the_pooled_buffer_sizes()
+    {
+        // A pasted log of ~1 MiB between quotes, then a diff: each field grows past the 256 Ki-char pooled buffers.
+        var log = string.Concat(Enumerable.Range(0, 40_000).Select(i => $"[{i,8}.000000] io_uring line {i}\n"));
+        var quote = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"> quoted {i}\n"));
+        var added = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"+added {i}\n"));
+        var body = log + quote + "diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1 +1,20000 @@ fn\n" + added;
+        var m = MailParser.Parse(Encoding.UTF8.GetBytes("Message-ID: <big@x>\n\n" + body));
+        var f = SearchFields.Of(m);
+        Assert.Equal(log + "\n" + "diff --git a/f.c b/f.c\n", f.NonQuoted);
+        Assert.Equal(quote + "\n", f.Quoted);
+        Assert.Equal(added.Replace("+added", "added"), f.DiffAdded);
+        Assert.Equal("f.c\n", f.DiffFile);
+        Assert.Equal("fn\n", f.DiffHunk);
+    }
 }
