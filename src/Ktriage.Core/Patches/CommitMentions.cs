@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Ktriage.Core.Patches;
@@ -33,6 +34,11 @@ public static partial class CommitMentions
     [GeneratedRegex(@"(introduc\w*|caus\w*|broke\w*|regress\w*|since|after|culprit|bisect\w*|by|from|fixes|with)\s+(the\s+)?(upstream\s+)?$", Opts, SafeRegex.TimeoutMs)]
     private static partial Regex CulpritLead();
 
+    // Vectorized searches: string.Contains(…, OrdinalIgnoreCase) takes a scalar path under invariant globalization.
+    static readonly SearchValues<string> Commit = SearchValues.Create(["commit"], StringComparison.OrdinalIgnoreCase);
+    static readonly SearchValues<string> PullLines =
+        SearchValues.Create(["following changes since commit", "changes up to"], StringComparison.OrdinalIgnoreCase);
+
     /// <param name="prose">the message's own text (no quotes, no diff, no signature).</param>
     public static List<CommitMention> Find(string prose, IReadOnlyList<Trailer> trailers)
     {
@@ -43,11 +49,13 @@ public static partial class CommitMentions
             var m = FixesValue().Match(t.Value);
             if (m.Success) Add(found, new CommitMention(m.Groups[1].Value.ToLowerInvariant(), m.Groups[3].Success ? m.Groups[3].Value : null, MentionKind.FixesTag));
         }
+        // Every prose mention holds the word "commit" (no letter of it has a non-ASCII case equivalent in the regex):
+        // most messages have none, and skip the line joining and the regex.
+        if (!prose.AsSpan().ContainsAny(Commit)) return found;
         // Join wrapped lines so 'commit\nabc ("subject\nwrapped")' reads as one mention; skip trailer and pull-request lines.
         var kept = prose.Replace("\r", "").Split('\n')
             .Where(l => !l.TrimStart().StartsWith("Fixes:", StringComparison.OrdinalIgnoreCase)
-                     && !l.Contains("following changes since commit", StringComparison.OrdinalIgnoreCase)
-                     && !l.Contains("changes up to", StringComparison.OrdinalIgnoreCase))
+                     && !l.AsSpan().ContainsAny(PullLines))
             .Select(l => l.Trim());
         var flat = string.Join(' ', kept);
         foreach (Match m in CommitRef().Matches(flat))

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Ktriage.Core.Patches;
@@ -45,7 +46,20 @@ public static partial class ReviewSignals
     /// <summary>"Applied these, thanks" / "I'll take the series": the signal covers every patch of the posting.</summary>
     public static bool MeansWholeSeries(string evidence) => Plural().IsMatch(evidence);
 
-    static readonly string[] Keywords = ["applied", "queued", "pushed", "merged", "picked", "for me", "tested", "confirm", "lgtm", "looks good", "nack", "reviewed", "acked", "take", "apply"];
+    // One vectorized scan for all keywords (as many IndexOf(…, OrdinalIgnoreCase) calls cost a scan each).
+    static readonly SearchValues<string> Keywords = SearchValues.Create(
+        ["applied", "queued", "pushed", "merged", "picked", "for me", "tested", "confirm", "lgtm", "looks good", "nack", "reviewed", "acked", "take", "apply"],
+        StringComparison.OrdinalIgnoreCase);
+
+    // Words every match of a phrase regex contains, to skip the regex on sentences that lack them all. The regexes
+    // ignore case with Unicode's equivalences, where the Kelvin sign (U+212A) is a 'k' (OrdinalIgnoreCase has no such
+    // pair): in a text holding one, every sentence is given to the regexes.
+    static SearchValues<string> Needs(params string[] words) => SearchValues.Create(words, StringComparison.OrdinalIgnoreCase);
+    static readonly SearchValues<string> OfferNeeds = Needs("reviewed", "tested", "acked");
+    static readonly SearchValues<string> TestedNeeds = Needs("fixe", "works", "solves", "tested", "confirm");
+    static readonly SearchValues<string> ReviewedNeeds = Needs("lgtm", "looks");
+    static readonly SearchValues<string> AppliedNeeds = Needs("appl", "queue", "pushed", "merged", "pick", "take");
+    static readonly SearchValues<string> NackNeeds = Needs("nack");
 
     /// <param name="text">the reply's own text: quoted lines and the signature already removed.</param>
     /// <param name="trailers">follow-up trailers found in the reply.</param>
@@ -65,11 +79,13 @@ public static partial class ReviewSignals
             if (kind is { } k) signals.Add(new ReviewSignal(k, true, t.AsString(true), t.Value));
         }
         // Most replies contain none of the phrases: a plain substring check spares the regexes.
-        if (!Keywords.Any(k => text.Contains(k, StringComparison.OrdinalIgnoreCase))) return signals;
+        if (!text.AsSpan().ContainsAny(Keywords)) return signals;
+        var kelvin = text.Contains('\u212A');
+        bool May(string sentence, SearchValues<string> needs) => kelvin || sentence.AsSpan().ContainsAny(needs);
         // Phrases span wrapped lines: scan sentences of re-joined paragraphs.
         foreach (var line in SentencesOf(text))
         {
-            if (TrySignal(OfferTag(), line) is { } offer)
+            if (May(line, OfferNeeds) && TrySignal(OfferTag(), line) is { } offer)
             {
                 foreach (Match m in TagName().Matches(line))
                 {
@@ -77,13 +93,13 @@ public static partial class ReviewSignals
                     if (!signals.Any(s => s.Kind == kind && !s.Formal)) signals.Add(new ReviewSignal(kind, false, offer, sender));
                 }
             }
-            if (TrySignal(TestedPhrase(), line) is { } tested && !signals.Any(s => s.Kind == SignalKind.Tested && !s.Formal))
+            if (May(line, TestedNeeds) && TrySignal(TestedPhrase(), line) is { } tested && !signals.Any(s => s.Kind == SignalKind.Tested && !s.Formal))
                 signals.Add(new ReviewSignal(SignalKind.Tested, false, tested, sender));
-            if (TrySignal(ReviewedPhrase(), line) is { } reviewed && !signals.Any(s => s.Kind == SignalKind.Reviewed && !s.Formal))
+            if (May(line, ReviewedNeeds) && TrySignal(ReviewedPhrase(), line) is { } reviewed && !signals.Any(s => s.Kind == SignalKind.Reviewed && !s.Formal))
                 signals.Add(new ReviewSignal(SignalKind.Reviewed, false, reviewed, sender));
-            if (TrySignal(AppliedPhrase(), line) is { } applied && !signals.Any(s => s.Kind == SignalKind.Applied))
+            if (May(line, AppliedNeeds) && TrySignal(AppliedPhrase(), line) is { } applied && !signals.Any(s => s.Kind == SignalKind.Applied))
                 signals.Add(new ReviewSignal(SignalKind.Applied, false, applied, sender));
-            if (TrySignal(NackPhrase(), line) is { } nack && !signals.Any(s => s.Kind == SignalKind.Nacked))
+            if (May(line, NackNeeds) && TrySignal(NackPhrase(), line) is { } nack && !signals.Any(s => s.Kind == SignalKind.Nacked))
                 signals.Add(new ReviewSignal(SignalKind.Nacked, false, nack, sender));
         }
         return signals;
