@@ -67,51 +67,33 @@ public sealed class Message
 
     string ComputeBodyHash()
     {
-        // Streamed line by line into a pooled buffer that is hashed when full: no copies of the text, and few calls
-        // into the native hash (this runs on every ingested message). Each line is still encoded in 256-character
-        // pieces, as it always was: a surrogate pair split between two pieces encodes as two U+FFFD, and changing
-        // that would change the hash of stored messages.
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BodyHashBuffer);
-        var used = 0;
+        // Streamed line by line into the hash: no copies of the text (this runs on every ingested message). Lines are
+        // encoded in 256-character pieces, as they always were: a surrogate pair split between two pieces encodes as
+        // two U+FFFD, and changing that would change the hash of stored messages.
+        using var hash = new Utf8Hasher(System.Security.Cryptography.HashAlgorithmName.SHA256);
         var pendingNewlines = 0;
-        void Put(ReadOnlySpan<char> chunk)
-        {
-            if (used + 3 * chunk.Length > buffer.Length) { hash.AppendData(buffer, 0, used); used = 0; }
-            used += System.Text.Encoding.UTF8.GetBytes(chunk, buffer.AsSpan(used));
-        }
-        void Newline()
-        {
-            if (used == buffer.Length) { hash.AppendData(buffer, 0, used); used = 0; }
-            buffer[used++] = (byte)'\n';
-        }
         void Feed(string text)
         {
             foreach (var range in text.AsSpan().Split('\n'))
             {
                 var line = text.AsSpan(range).TrimEnd();
                 if (line.IsEmpty) { pendingNewlines++; continue; }
-                for (; pendingNewlines > 0; pendingNewlines--) Newline();
+                for (; pendingNewlines > 0; pendingNewlines--) hash.Append((byte)'\n');
                 while (!line.IsEmpty)
                 {
                     var chunk = line[..Math.Min(line.Length, 256)];
-                    Put(chunk);
+                    hash.Append(chunk);
                     line = line[chunk.Length..];
                 }
                 pendingNewlines = 1;
             }
         }
-        try
-        {
-            Feed(Body);
-            foreach (var a in Attachments) { pendingNewlines = Math.Max(pendingNewlines, 1); Feed(a.Text); }
-            hash.AppendData(buffer, 0, used);
-        }
-        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        Feed(Body);
+        foreach (var a in Attachments) { pendingNewlines = Math.Max(pendingNewlines, 1); Feed(a.Text); }
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return Convert.ToHexStringLower(digest);
     }
-
-    const int BodyHashBuffer = 16 * 1024;
 
     /// <summary>Body followed by every text attachment: what crash and diff scanners read.</summary>
     public string AllText => Attachments.Count == 0 ? Body : Body + "\n" + string.Join("\n", Attachments.Select(a => a.Text));
