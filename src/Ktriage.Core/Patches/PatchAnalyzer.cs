@@ -1,3 +1,4 @@
+using System.Text;
 using Ktriage.Core.Mail;
 
 namespace Ktriage.Core.Patches;
@@ -65,7 +66,7 @@ public static class PatchAnalyzer
         }
         else
         {
-            var parts = TrailerParser.Split(body);
+            var parts = TrailerParser.Split(body, keepBasement: false);
             trailers = parts.Trailers;
             prose = parts.Message;
             if (parts.GitHeaders.FirstOrDefault(h => h.LName == "from") is { Email: { } email } from)
@@ -83,28 +84,32 @@ public static class PatchAnalyzer
     /// </summary>
     public static string OwnText(string body)
     {
-        var lines = body.Replace("\r", "").Split('\n');
-        var kept = new List<string>(lines.Length);
+        // Over spans of the lines, one string out: this runs on every reply at ingest.
+        using var lines = new TextLines(body.Replace("\r", ""));
+        var kept = new StringBuilder(body.Length);
+        var first = true;
         for (var i = 0; i < lines.Length; i++)
         {
             var l = lines[i];
-            if (l == "-- ") break;
+            if (l.SequenceEqual("-- ")) break;
             if (l.StartsWith("diff --git ", StringComparison.Ordinal) || (l.StartsWith("--- ", StringComparison.Ordinal) && i + 1 < lines.Length && lines[i + 1].StartsWith("+++ ", StringComparison.Ordinal)))
                 break;
-            if (l.TrimStart().StartsWith('>')) continue;
+            if (l.TrimStart() is ['>', ..]) continue;
             // "On Mon, 1 Jan 2024, Foo wrote:" introducing a quote.
             if (l.TrimEnd().EndsWith("wrote:", StringComparison.Ordinal) && NextIsQuote(lines, i)) continue;
-            kept.Add(l);
+            if (!first) kept.Append('\n');
+            kept.Append(l);
+            first = false;
         }
-        return string.Join('\n', kept);
+        return kept.ToString();
     }
 
-    static bool NextIsQuote(string[] lines, int i)
+    static bool NextIsQuote(TextLines lines, int i)
     {
         for (var k = i + 1; k < lines.Length && k < i + 3; k++)
         {
             if (lines[k].Trim().Length == 0) continue;
-            return lines[k].TrimStart().StartsWith('>');
+            return lines[k].TrimStart() is ['>', ..];
         }
         return false;
     }

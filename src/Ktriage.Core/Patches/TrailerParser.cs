@@ -66,32 +66,40 @@ public static class TrailerParser
     }
 
     /// <summary>b4's get_body_parts: in-body headers, message, trailers, basement (after ---), signature.</summary>
-    public static BodyParts Split(string body)
+    public static BodyParts Split(string body) => Split(body, keepBasement: true);
+
+    /// <param name="keepBasement">false: <see cref="BodyParts.Basement"/> is left empty, sparing a copy of the diff
+    /// (patch analysis reads only the headers, message and trailers).</param>
+    internal static BodyParts Split(string body, bool keepBasement)
     {
-        body = body.Replace("\r", "").Trim('\n');
+        // Cut with spans of the body: only the parts kept are copied (the body of a patch is mostly its diff).
+        var text = body.Replace("\r", "").AsSpan().Trim('\n');
         var signature = "";
-        var sig = body.LastIndexOf("\n-- \n", StringComparison.Ordinal);
+        var sig = text.LastIndexOf("\n-- \n", StringComparison.Ordinal);
         if (sig >= 0)
         {
-            signature = body[(sig + 5)..];
-            body = body[..sig].TrimEnd('\n');
+            signature = text[(sig + 5)..].ToString();
+            text = text[..sig].TrimEnd('\n');
         }
-        var basement = "";
-        var head = body;
-        var dash = FindLine(body, "---");
+        var basement = ReadOnlySpan<char>.Empty;
+        var head = text;
+        var dash = FindLine(text, "---");
         if (dash >= 0)
         {
-            head = body[..dash];
-            var after = dash + 3 < body.Length ? body[(dash + 4)..] : "";
+            head = text[..dash];
+            var after = dash + 3 < text.Length ? text[(dash + 4)..] : "";
             basement = after.TrimEnd('\n');
         }
-        else if (body.IndexOf("\ndiff ", StringComparison.Ordinal) is var d and >= 0)
+        else if (text.IndexOf("\ndiff ", StringComparison.Ordinal) is var d and >= 0)
         {
-            head = body[..d];
-            basement = body[(d + 1)..].TrimEnd('\n');
+            head = text[..d];
+            basement = text[(d + 1)..].TrimEnd('\n');
         }
+        return SplitMessage(head.Trim('\n').ToString(), keepBasement ? basement.ToString() : "", signature);
+    }
 
-        var mbody = head.Trim('\n');
+    static BodyParts SplitMessage(string mbody, string basement, string signature)
+    {
         var paras = mbody.Split("\n\n");
         var mparts = new List<string>();
         var gitHeaders = new List<Trailer>();
@@ -112,9 +120,10 @@ public static class TrailerParser
     }
 
     /// <summary>Index of a line equal to <paramref name="marker"/>, or -1.</summary>
-    static int FindLine(string text, string marker)
+    static int FindLine(ReadOnlySpan<char> text, string marker)
     {
-        if (text.StartsWith(marker + "\n", StringComparison.Ordinal) || text == marker) return 0;
+        if ((text.StartsWith(marker, StringComparison.Ordinal) && text.Length > marker.Length && text[marker.Length] == '\n')
+            || text.SequenceEqual(marker)) return 0;
         var k = text.IndexOf("\n" + marker + "\n", StringComparison.Ordinal);
         if (k >= 0) return k + 1;
         return text.EndsWith("\n" + marker, StringComparison.Ordinal) ? text.Length - marker.Length : -1;
