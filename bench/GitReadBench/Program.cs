@@ -132,19 +132,29 @@ if (mode == "patchstages")
     {
         // The steps of PatchAnalyzer.AnalyzeCore, one by one (the analysis itself is timed as a whole too).
         double hash = 0, subject = 0, diff = 0, pull = 0, own = 0, trailers = 0, signals = 0, commits = 0, patchId = 0, whole = 0, desc = 0;
+        long hashBytes = 0, analyzeBytes = 0, crashBytes = 0, factsBytes = 0;
+        var stepBytes = new long[8];
+        long Mark() => GC.GetAllocatedBytesForCurrentThread();
         foreach (var msg in msgs)
         {
             // A copy with no cached body hash, so each round computes it.
             var fresh = new Message { MessageId = msg.MessageId, References = msg.References, Date = msg.Date, Subject = msg.Subject, Body = msg.Body, Attachments = msg.Attachments, ContentHash = msg.ContentHash, Raw = msg.Raw };
+            var a0 = GC.GetAllocatedBytesForCurrentThread();
             var t0 = ThreadCpu.Seconds();
             _ = fresh.BodyHash;
             var t1 = ThreadCpu.Seconds();
+            hashBytes += GC.GetAllocatedBytesForCurrentThread() - a0;
+            var m0 = Mark();
             var s = Ktriage.Core.Patches.SubjectInfo.Parse(msg.Subject);
             var t2 = ThreadCpu.Seconds();
+            var m1 = Mark();
             var d = Ktriage.Core.Patches.PatchAnalyzer.DiffOf(msg);
             var t3 = ThreadCpu.Seconds();
+            var m2 = Mark();
             var pr = s.IsReply ? null : Ktriage.Core.Patches.PullRequest.Find(msg.Body);
             var t4 = ThreadCpu.Seconds();
+            stepBytes[0] += m1 - m0; stepBytes[1] += m2 - m1;
+            var m3 = Mark();
             var comment = s.IsReply || (pr is null && d.IsEmpty && !(s.CounterStated && s.Counter == 0));
             string prose;
             IReadOnlyList<Ktriage.Core.Patches.Trailer> tr;
@@ -166,18 +176,30 @@ if (mode == "patchstages")
                 tr = parts.Trailers;
                 t6 = t7 = ThreadCpu.Seconds();
             }
+            var m4 = Mark();
             Ktriage.Core.Patches.CommitMentions.Find(prose, tr);
             var t8 = ThreadCpu.Seconds();
+            var m5 = Mark();
             if (!comment) Ktriage.Core.Patches.PatchId.Compute(d.Text);
             var t9 = ThreadCpu.Seconds();
-            Ktriage.Core.Patches.PatchAnalyzer.Analyze(msg);
+            var m6 = Mark();
+            stepBytes[2] += m4 - m3; stepBytes[3] += m5 - m4; stepBytes[4] += m6 - m5;
+            var a1 = GC.GetAllocatedBytesForCurrentThread();
+            var analyzed = Ktriage.Core.Patches.PatchAnalyzer.Analyze(msg);
             var t10 = ThreadCpu.Seconds();
+            var a2 = GC.GetAllocatedBytesForCurrentThread();
+            var crashes = Ktriage.Core.Crashes.CrashAnalyzer.Analyze(msg.AllText);
+            var a3 = GC.GetAllocatedBytesForCurrentThread();
+            new Ktriage.Store.MessageFacts(analyzed, crashes).Prepare();
+            var a4 = GC.GetAllocatedBytesForCurrentThread();
+            analyzeBytes += a2 - a1; crashBytes += a3 - a2; factsBytes += a4 - a3;
+            var t10b = ThreadCpu.Seconds();
             Ktriage.Core.Links.LinkText.CommitMessage(msg.Body);
             var t11 = ThreadCpu.Seconds();
             hash += t1 - t0; subject += t2 - t1; diff += t3 - t2; pull += t4 - t3; own += t5 - t4; trailers += t6 - t5;
-            signals += t7 - t6; commits += t8 - t7; patchId += t9 - t8; whole += t10 - t9; desc += t11 - t10;
+            signals += t7 - t6; commits += t8 - t7; patchId += t9 - t8; whole += t10 - t9; desc += t11 - t10b;
         }
-        Console.WriteLine($"round {round}: CPU s: body hash {hash:F2} | subject {subject:F2}, diff {diff:F2}, pull {pull:F2}, own text {own:F2}, trailers {trailers:F2}, signals {signals:F2}, commits {commits:F2}, patch-id {patchId:F2} | analyze {whole:F2} | description {desc:F2}");
+        Console.WriteLine($"round {round}: CPU s: body hash {hash:F2} | subject {subject:F2}, diff {diff:F2}, pull {pull:F2}, own text {own:F2}, trailers {trailers:F2}, signals {signals:F2}, commits {commits:F2}, patch-id {patchId:F2} | analyze {whole:F2} | description {desc:F2}; MB allocated: body hash {hashBytes >> 20}, subject {stepBytes[0] >> 20}, diff {stepBytes[1] >> 20}, own text+trailers+signals {stepBytes[2] >> 20}, commits {stepBytes[3] >> 20}, patch-id {stepBytes[4] >> 20}, analyze {analyzeBytes >> 20}, crash {crashBytes >> 20}, facts JSON {factsBytes >> 20}");
     }
     return 0;
 }

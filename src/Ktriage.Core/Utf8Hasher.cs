@@ -28,9 +28,9 @@ internal sealed class Utf8Hasher : IDisposable
             if (max > buffer.Length)
             {
                 // Longer than the buffer: encode into a rented array of its own.
-                var big = ArrayPool<byte>.Shared.Rent(max);
+                var big = SmallPool<byte>.Rent(max);
                 hash.AppendData(big, 0, Encoding.UTF8.GetBytes(text, big));
-                ArrayPool<byte>.Shared.Return(big);
+                SmallPool<byte>.Return(big);
                 return;
             }
         }

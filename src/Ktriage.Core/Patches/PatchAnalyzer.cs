@@ -1,4 +1,3 @@
-using System.Text;
 using Ktriage.Core.Mail;
 
 namespace Ktriage.Core.Patches;
@@ -84,10 +83,12 @@ public static class PatchAnalyzer
     /// </summary>
     public static string OwnText(string body)
     {
-        // Over spans of the lines, one string out: this runs on every reply at ingest.
+        // Over spans of the lines into a pooled buffer, one string out: this runs on every reply at ingest. What is
+        // kept (lines and the '\n's between them) is never longer than the body.
         using var lines = new TextLines(body.Replace("\r", ""));
-        var kept = new StringBuilder(body.Length);
-        var first = true;
+        var kept = SmallPool<char>.Rent(Math.Max(1, body.Length));
+        var n = 0;
+        var any = false;
         for (var i = 0; i < lines.Length; i++)
         {
             var l = lines[i];
@@ -97,11 +98,14 @@ public static class PatchAnalyzer
             if (l.TrimStart() is ['>', ..]) continue;
             // "On Mon, 1 Jan 2024, Foo wrote:" introducing a quote.
             if (l.TrimEnd().EndsWith("wrote:", StringComparison.Ordinal) && NextIsQuote(lines, i)) continue;
-            if (!first) kept.Append('\n');
-            kept.Append(l);
-            first = false;
+            if (any) kept[n++] = '\n';
+            l.CopyTo(kept.AsSpan(n));
+            n += l.Length;
+            any = true;
         }
-        return kept.ToString();
+        var own = new string(kept, 0, n);
+        SmallPool<char>.Return(kept);
+        return own;
     }
 
     static bool NextIsQuote(TextLines lines, int i)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Ktriage.Core.Patches;
@@ -23,7 +22,7 @@ public static class PatchId
         int before = -1, after = -1, patchLen = 0;
         var binary = false;
         Range preOid = default, postOid = default;
-        var stripBuffer = ArrayPool<char>.Shared.Rent(256);
+        var stripBuffer = SmallPool<char>.Rent(256);
         try
         {
             foreach (var lineRange in text.AsSpan().Split('\n'))
@@ -85,15 +84,15 @@ public static class PatchId
 
                 if (stripBuffer.Length < line.Length)
                 {
-                    ArrayPool<char>.Shared.Return(stripBuffer);
-                    stripBuffer = ArrayPool<char>.Shared.Rent(line.Length);
+                    SmallPool<char>.Return(stripBuffer);
+                    stripBuffer = SmallPool<char>.Rent(line.Length);
                 }
                 var stripped = RemoveSpace(line, stripBuffer);
                 patchLen += stripped.Length;
                 ctx.Append(stripped);
             }
         }
-        finally { ArrayPool<char>.Shared.Return(stripBuffer); }
+        finally { SmallPool<char>.Return(stripBuffer); }
         if (patchLen == 0) return null;
         Flush(result, ctx);
         return Convert.ToHexStringLower(result);

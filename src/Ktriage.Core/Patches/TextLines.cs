@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Ktriage.Core.Patches;
 
 /// <summary>
@@ -15,7 +13,7 @@ internal sealed class TextLines : IDisposable
     public TextLines(string text)
     {
         this.text = text;
-        starts = ArrayPool<int>.Shared.Rent(16);
+        starts = SmallPool<int>.Rent(16);
         var n = 0;
         starts[n++] = 0;
         for (var at = text.IndexOf('\n'); at >= 0; at = text.IndexOf('\n', at + 1))
@@ -30,9 +28,9 @@ internal sealed class TextLines : IDisposable
 
     void Grow()
     {
-        var bigger = ArrayPool<int>.Shared.Rent(starts.Length * 2);
+        var bigger = SmallPool<int>.Rent(starts.Length * 2);
         starts.AsSpan().CopyTo(bigger);
-        ArrayPool<int>.Shared.Return(starts);
+        SmallPool<int>.Return(starts);
         starts = bigger;
     }
 
@@ -52,7 +50,7 @@ internal sealed class TextLines : IDisposable
 
     public void Dispose()
     {
-        if (starts.Length > 0) ArrayPool<int>.Shared.Return(starts);
+        SmallPool<int>.Return(starts);
         starts = [];
     }
 }
