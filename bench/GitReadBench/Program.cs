@@ -161,12 +161,16 @@ if (mode == "patchstages")
             double t5, t6, t7;
             if (comment)
             {
+                var o0 = Mark();
                 prose = Ktriage.Core.Patches.PatchAnalyzer.OwnText(msg.Body);
                 t5 = ThreadCpu.Seconds();
+                var o1 = Mark();
                 tr = Ktriage.Core.Patches.TrailerParser.Find(prose, followup: true).Trailers;
                 t6 = ThreadCpu.Seconds();
+                var o2 = Mark();
                 Ktriage.Core.Patches.ReviewSignals.Find(prose, tr, msg.From?.ToString());
                 t7 = ThreadCpu.Seconds();
+                stepBytes[5] += o1 - o0; stepBytes[6] += o2 - o1; stepBytes[7] += Mark() - o2;
             }
             else
             {
@@ -199,7 +203,7 @@ if (mode == "patchstages")
             hash += t1 - t0; subject += t2 - t1; diff += t3 - t2; pull += t4 - t3; own += t5 - t4; trailers += t6 - t5;
             signals += t7 - t6; commits += t8 - t7; patchId += t9 - t8; whole += t10 - t9; desc += t11 - t10b;
         }
-        Console.WriteLine($"round {round}: CPU s: body hash {hash:F2} | subject {subject:F2}, diff {diff:F2}, pull {pull:F2}, own text {own:F2}, trailers {trailers:F2}, signals {signals:F2}, commits {commits:F2}, patch-id {patchId:F2} | analyze {whole:F2} | description {desc:F2}; MB allocated: body hash {hashBytes >> 20}, subject {stepBytes[0] >> 20}, diff {stepBytes[1] >> 20}, own text+trailers+signals {stepBytes[2] >> 20}, commits {stepBytes[3] >> 20}, patch-id {stepBytes[4] >> 20}, analyze {analyzeBytes >> 20}, crash {crashBytes >> 20}, facts JSON {factsBytes >> 20}");
+        Console.WriteLine($"round {round}: CPU s: body hash {hash:F2} | subject {subject:F2}, diff {diff:F2}, pull {pull:F2}, own text {own:F2}, trailers {trailers:F2}, signals {signals:F2}, commits {commits:F2}, patch-id {patchId:F2} | analyze {whole:F2} | description {desc:F2}; MB allocated: body hash {hashBytes >> 20}, subject {stepBytes[0] >> 20}, diff {stepBytes[1] >> 20}, own text+trailers+signals {stepBytes[2] >> 20} (replies: own text {stepBytes[5] >> 20}, trailers {stepBytes[6] >> 20}, signals {stepBytes[7] >> 20}), commits {stepBytes[3] >> 20}, patch-id {stepBytes[4] >> 20}, analyze {analyzeBytes >> 20}, crash {crashBytes >> 20}, facts JSON {factsBytes >> 20}");
     }
     return 0;
 }

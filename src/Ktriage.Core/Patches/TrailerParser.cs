@@ -25,20 +25,31 @@ public static class TrailerParser
     /// (a reply's body) only person trailers with an address and known utility trailers count, so prose such
     /// as "Note: …" is not taken for a trailer. Quoted lines ("&gt; Reviewed-by: …") never match.
     /// </summary>
-    public static (List<Trailer> Trailers, List<string> Others) Find(string text, bool followup = false)
+    public static (List<Trailer> Trailers, List<string> Others) Find(string text, bool followup = false) =>
+        Find(text, followup, keepOthers: true);
+
+    /// <param name="keepOthers">false: Others is left empty (patch analysis reads only a reply's trailers).</param>
+    internal static (List<Trailer> Trailers, List<string> Others) Find(string text, bool followup, bool keepOthers)
     {
         var trailers = new List<Trailer>();
         var others = new List<string>();
+        var otherCount = 0;
         var sig = text.IndexOf("\n-- \n", StringComparison.Ordinal);
         if (sig >= 0) text = text[..sig];
-        var lines = Unwrap(text.Replace("\r", "").Trim().Split('\n'));
+        // Lines as spans: strings only for what is kept (this runs on every message at ingest).
+        using var lines = new TextLines(text.Replace("\r", "").Trim());
         var wasTrailer = false;
-        foreach (var line in lines)
+        for (var i = 0; i < lines.Length; i++)
         {
-            if (TrySplit(line, out var name, out var value))
+            var joined = Unwrapped(lines, i);
+            var line = joined is null ? lines[i] : joined.AsSpan();
+            if (joined is not null) i++;
+            if (TrySplit(line, out var nameSpan, out var valueSpan))
             {
+                var name = nameSpan.ToString();
+                var value = valueSpan.ToString();
                 if (Ignored.Contains(name)) continue;
-                if (others.Count > 0 && HeaderNames.Contains(name)) continue;
+                if (otherCount > 0 && HeaderNames.Contains(name)) continue;
                 if (followup)
                 {
                     if (!name.All(char.IsAscii)) continue;
@@ -55,12 +66,13 @@ public static class TrailerParser
             // "[for the foo bits]" under a trailer qualifies it.
             if (wasTrailer && line.Length > 2 && IsBracketLine(line))
             {
-                trailers[^1] = trailers[^1] with { ExtInfo = line };
+                trailers[^1] = trailers[^1] with { ExtInfo = joined ?? line.ToString() };
                 wasTrailer = false;
                 continue;
             }
             wasTrailer = false;
-            others.Add(line);
+            otherCount++;
+            if (keepOthers) others.Add(joined ?? line.ToString());
         }
         return (trailers, others);
     }
@@ -130,10 +142,10 @@ public static class TrailerParser
     }
 
     /// <summary>b4's "^\s*(\w\S+):\s+(\S.*)".</summary>
-    static bool TrySplit(string line, out string name, out string value)
+    static bool TrySplit(ReadOnlySpan<char> line, out ReadOnlySpan<char> name, out ReadOnlySpan<char> value)
     {
-        name = value = "";
-        var s = line.AsSpan().TrimStart();
+        name = value = default;
+        var s = line.TrimStart();
         if (s.Length < 4 || !(char.IsLetterOrDigit(s[0]) || s[0] == '_')) return false;
         var k = 1;
         while (k < s.Length && !char.IsWhiteSpace(s[k]) && s[k] != ':') k++;
@@ -141,8 +153,8 @@ public static class TrailerParser
         if (k < 2 || k >= s.Length - 1 || s[k] != ':' || !char.IsWhiteSpace(s[k + 1])) return false;
         var v = s[(k + 1)..].TrimStart();
         if (v.Length == 0) return false;
-        name = s[..k].ToString();
-        value = v.ToString();
+        name = s[..k];
+        value = v;
         return true;
     }
 
@@ -164,43 +176,28 @@ public static class TrailerParser
         return (value[..start], value[start..]);
     }
 
-    static bool IsBracketLine(string line)
+    static bool IsBracketLine(ReadOnlySpan<char> line)
     {
         var t = line.Trim();
         return t.Length > 2 && t[0] == '[' && t[^1] == ']' && t.IndexOf(']') == t.Length - 1;
     }
 
-    /// <summary>Re-joins trailers a mailer wrapped: "Fixes: abc (\"foo\n bar\")" and "Signed-off-by: Name\n&lt;a@b&gt;".</summary>
-    static List<string> Unwrap(string[] lines)
+    /// <summary>Re-joins trailers a mailer wrapped: "Fixes: abc (\"foo\n bar\")" and "Signed-off-by: Name\n&lt;a@b&gt;":
+    /// line <paramref name="i"/> joined with the next one, or null when it stands alone.</summary>
+    static string? Unwrapped(TextLines lines, int i)
     {
-        var result = new List<string>(lines.Length);
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            if (i + 1 < lines.Length && TrySplit(line, out _, out var value))
-            {
-                var next = lines[i + 1];
-                var nt = next.Trim();
-                var openParen = value.IndexOf('(') >= 0 && value.IndexOf(')') < 0 && IsHexStart(value);
-                if (openParen && nt.EndsWith(')') && !TrySplit(next, out _, out _))
-                {
-                    result.Add(line + " " + nt);
-                    i++;
-                    continue;
-                }
-                if (!value.Contains('<') && nt.Length > 2 && nt[0] == '<' && nt[^1] == '>' && nt.IndexOf('>') == nt.Length - 1 && next == nt)
-                {
-                    result.Add(line + " " + nt);
-                    i++;
-                    continue;
-                }
-            }
-            result.Add(line);
-        }
-        return result;
+        if (i + 1 >= lines.Length || !TrySplit(lines[i], out _, out var value)) return null;
+        var next = lines[i + 1];
+        var nt = next.Trim();
+        var openParen = value.IndexOf('(') >= 0 && value.IndexOf(')') < 0 && IsHexStart(value);
+        if (openParen && nt is [.., ')'] && !TrySplit(next, out _, out _))
+            return string.Concat(lines[i], " ", nt);
+        if (!value.Contains('<') && nt.Length > 2 && nt[0] == '<' && nt[^1] == '>' && nt.IndexOf('>') == nt.Length - 1 && next.SequenceEqual(nt))
+            return string.Concat(lines[i], " ", nt);
+        return null;
     }
 
-    static bool IsHexStart(string value)
+    static bool IsHexStart(ReadOnlySpan<char> value)
     {
         var k = 0;
         while (k < value.Length && char.IsAsciiHexDigit(value[k])) k++;
