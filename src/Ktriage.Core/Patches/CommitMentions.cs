@@ -53,11 +53,7 @@ public static partial class CommitMentions
         // most messages have none, and skip the line joining and the regex.
         if (!prose.AsSpan().ContainsAny(Commit)) return found;
         // Join wrapped lines so 'commit\nabc ("subject\nwrapped")' reads as one mention; skip trailer and pull-request lines.
-        var kept = prose.Replace("\r", "").Split('\n')
-            .Where(l => !l.TrimStart().StartsWith("Fixes:", StringComparison.OrdinalIgnoreCase)
-                     && !l.AsSpan().ContainsAny(PullLines))
-            .Select(l => l.Trim());
-        var flat = string.Join(' ', kept);
+        var flat = Flatten(prose.Replace("\r", ""));
         foreach (Match m in CommitRef().Matches(flat))
         {
             var lead = flat[Math.Max(0, m.Index - 40)..m.Index];
@@ -68,6 +64,28 @@ public static partial class CommitMentions
             Add(found, new CommitMention(m.Groups[1].Value.ToLowerInvariant(), m.Groups[3].Success ? m.Groups[3].Value : null, kind));
         }
         return found;
+    }
+
+    /// <summary>The lines, trimmed, joined with spaces; without Fixes: trailers and request-pull lines.</summary>
+    static string Flatten(string prose)
+    {
+        // Over line spans into a pooled buffer: one string out.
+        var buffer = SmallPool<char>.Rent(Math.Max(1, prose.Length));
+        var n = 0;
+        var first = true;
+        foreach (var range in prose.AsSpan().Split('\n'))
+        {
+            var l = prose.AsSpan(range);
+            if (l.TrimStart().StartsWith("Fixes:", StringComparison.OrdinalIgnoreCase) || l.ContainsAny(PullLines)) continue;
+            if (!first) buffer[n++] = ' ';
+            first = false;
+            l = l.Trim();
+            l.CopyTo(buffer.AsSpan(n));
+            n += l.Length;
+        }
+        var flat = new string(buffer, 0, n);
+        SmallPool<char>.Return(buffer);
+        return flat;
     }
 
     static void Add(List<CommitMention> list, CommitMention m)
