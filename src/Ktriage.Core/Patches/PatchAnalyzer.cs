@@ -59,7 +59,7 @@ public static class PatchAnalyzer
         if (kind == MessageKind.Comment)
         {
             prose = OwnText(body);
-            var (found, _) = TrailerParser.Find(prose, followup: true, keepOthers: false);
+            var (found, _, _) = TrailerParser.Find(prose, followup: true, keepOthers: false);
             trailers = found;
             signals = ReviewSignals.Find(prose, found, message.From?.ToString());
         }

@@ -25,11 +25,15 @@ public static class TrailerParser
     /// (a reply's body) only person trailers with an address and known utility trailers count, so prose such
     /// as "Note: …" is not taken for a trailer. Quoted lines ("&gt; Reviewed-by: …") never match.
     /// </summary>
-    public static (List<Trailer> Trailers, List<string> Others) Find(string text, bool followup = false) =>
-        Find(text, followup, keepOthers: true);
+    public static (List<Trailer> Trailers, List<string> Others) Find(string text, bool followup = false)
+    {
+        var (trailers, others, _) = Find(text, followup, keepOthers: true);
+        return (trailers, others);
+    }
 
-    /// <param name="keepOthers">false: Others is left empty (patch analysis reads only a reply's trailers).</param>
-    internal static (List<Trailer> Trailers, List<string> Others) Find(string text, bool followup, bool keepOthers)
+    /// <param name="keepOthers">false: Others is left empty (patch analysis reads only a reply's trailers); their
+    /// number is returned either way.</param>
+    internal static (List<Trailer> Trailers, List<string> Others, int OtherCount) Find(string text, bool followup, bool keepOthers)
     {
         var trailers = new List<Trailer>();
         var others = new List<string>();
@@ -74,7 +78,7 @@ public static class TrailerParser
             otherCount++;
             if (keepOthers) others.Add(joined ?? line.ToString());
         }
-        return (trailers, others);
+        return (trailers, others, otherCount);
     }
 
     /// <summary>b4's get_body_parts: in-body headers, message, trailers, basement (after ---), signature.</summary>
@@ -112,23 +116,33 @@ public static class TrailerParser
 
     static BodyParts SplitMessage(string mbody, string basement, string signature)
     {
-        var paras = mbody.Split("\n\n");
-        var mparts = new List<string>();
-        var gitHeaders = new List<Trailer>();
-        var (h, o) = Find(paras[0]);
-        if (o.Count > 0) mparts.Add(paras[0]);
-        else gitHeaders = h;
+        // Paragraphs as in mbody.Split("\n\n"), by position: the message is one contiguous run of them (plus the last
+        // one's non-trailer lines), cut out of mbody instead of split and joined again.
+        var starts = new List<int> { 0 };
+        for (var k = mbody.IndexOf("\n\n", StringComparison.Ordinal); k >= 0; k = mbody.IndexOf("\n\n", k + 2, StringComparison.Ordinal))
+            starts.Add(k + 2);
+        var count = starts.Count;
+        int End(int p) => p + 1 < count ? starts[p + 1] - 2 : mbody.Length;
+        string Para(int p) => mbody[starts[p]..End(p)];
 
-        var (trailers, nlines) = Find(paras[^1]);
-        if (paras.Length == 1)
+        var first = Para(0);
+        var gitHeaders = new List<Trailer>();
+        var (h, _, firstOthers) = Find(first, followup: false, keepOthers: false);
+        if (firstOthers == 0) gitHeaders = h;
+
+        var (trailers, nlines, _) = Find(count == 1 ? first : Para(count - 1), followup: false, keepOthers: true);
+        if (count == 1)
         {
             if (gitHeaders.Count == trailers.Count && gitHeaders.Zip(trailers).All(p => p.First.SameAs(p.Second)))
                 gitHeaders = [];
             return new BodyParts(gitHeaders, nlines.Count > 0 ? string.Join('\n', nlines) : "", trailers, basement, signature);
         }
-        if (paras.Length > 2) mparts.AddRange(paras[1..^1]);
-        if (nlines.Count > 0) mparts.Add(string.Join('\n', nlines));
-        return new BodyParts(gitHeaders, string.Join("\n\n", mparts), trailers, basement, signature);
+        // The first paragraph when it is not in-body headers, then every paragraph but the last.
+        var from = firstOthers > 0 ? 0 : 1;
+        var run = from <= count - 2 ? mbody[starts[from]..End(count - 2)] : null;
+        var rest = nlines.Count > 0 ? string.Join('\n', nlines) : null;
+        var message = run is null ? rest ?? "" : rest is null ? run : string.Concat(run, "\n\n", rest);
+        return new BodyParts(gitHeaders, message, trailers, basement, signature);
     }
 
     /// <summary>Index of a line equal to <paramref name="marker"/>, or -1.</summary>
