@@ -54,6 +54,7 @@ public static partial class CommitMentions
         if (!prose.AsSpan().ContainsAny(Commit)) return found;
         // Join wrapped lines so 'commit\nabc ("subject\nwrapped")' reads as one mention; skip trailer and pull-request lines.
         var flat = Flatten(prose.Replace("\r", ""));
+        if (!MayNameCommit(flat)) return found;
         foreach (Match m in CommitRef().Matches(flat))
         {
             var lead = flat[Math.Max(0, m.Index - 40)..m.Index];
@@ -64,6 +65,25 @@ public static partial class CommitMentions
             Add(found, new CommitMention(m.Groups[1].Value.ToLowerInvariant(), m.Groups[3].Success ? m.Groups[3].Value : null, kind));
         }
         return found;
+    }
+
+    /// <summary>Whether some "commit" is followed by blanks and 7 hex digits, as every CommitRef match is: most prose
+    /// says "this commit" and never names one, and the regex (captures on the NonBacktracking engine) is costly.</summary>
+    static bool MayNameCommit(string flat)
+    {
+        for (var at = 0; at < flat.Length;)
+        {
+            var k = flat.AsSpan(at).IndexOfAny(Commit);
+            if (k < 0) return false;
+            var p = at + k + "commit".Length;
+            var blanks = p;
+            while (p < flat.Length && char.IsWhiteSpace(flat[p])) p++;
+            var hex = p;
+            while (p < flat.Length && p - hex < 7 && char.IsAsciiHexDigit(flat[p])) p++;
+            if (hex > blanks && p - hex == 7) return true;
+            at = at + k + 1;
+        }
+        return false;
     }
 
     /// <summary>The lines, trimmed, joined with spaces; without Fixes: trailers and request-pull lines.</summary>
