@@ -67,6 +67,9 @@ public static partial class LinkText
     public static IReadOnlyList<FixReference> FixReferences(string ownText)
     {
         var found = new List<FixReference>();
+        // Most replies hold no link or Message-ID at all: one search spares the per-line work (the crash linker reads
+        // every reply of every report thread). The regex ignores case the Unicode way, where U+212A is a 'k'.
+        if (!ownText.AsSpan().ContainsAny(MessageIdRefWords) && !ownText.Contains('\u212A')) return found;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var lines = ownText.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -90,6 +93,10 @@ public static partial class LinkText
         }
         return found;
     }
+
+    // A word of each MessageIdRef alternative: no match without one of them.
+    static readonly System.Buffers.SearchValues<string> MessageIdRefWords = System.Buffers.SearchValues.Create(
+        ["lore.kernel.org", "lkml.kernel.org", "mid.gmane.org", "patch.msgid.link", "message-id", "msgid", "msg-id"], StringComparison.OrdinalIgnoreCase);
 
     const int NearLink = 400;
 
