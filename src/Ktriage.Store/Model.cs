@@ -13,6 +13,10 @@ public sealed record MessageFacts(PatchInfo? Patch, IReadOnlyList<CrashReport> C
     /// <summary>patches.description: the commit message (linking reads it for every candidate fix).</summary>
     public string? Description { get; init; }
 
+    /// <summary>patches.in_words: <see cref="Ktriage.Core.Links.InWords.Of"/> of the message (linking reads the text of
+    /// a candidate fix only when these may name the crash).</summary>
+    public string? InWords { get; init; }
+
     string? patchJson;
     string[]? crashJsons;
 

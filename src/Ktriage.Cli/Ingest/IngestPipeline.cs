@@ -192,7 +192,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
     {
         var patch = PatchAnalyzer.Analyze(m);
         var facts = new MessageFacts(patch, CrashAnalyzer.Analyze(m.AllText)) { Description = patch is null ? null : Ktriage.Core.Links.LinkText.CommitMessage(m.Body) };
-        return facts.Prepare();
+        return (facts.HasPatchFacts ? facts with { InWords = Ktriage.Core.Links.InWords.Of(m.Subject, m.AllText) } : facts).Prepare();
     }
 
     static void Apply(IIngestBatch batch, Parsed item, string list, IngestSummary summary)

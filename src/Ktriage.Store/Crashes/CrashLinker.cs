@@ -125,30 +125,26 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         return m;
     }
 
-    /// <summary>Diff facts of a reply that ingest stored none for: it keeps patch facts of a reply only when it carries
-    /// trailers or signals, so a bare "#syz test" diff in a report thread is read here.</summary>
-    sealed record InlineDiff(List<string> Functions, List<string> Files);
-
-    /// <summary>What one parse of a reply gives: the sender's own words (quotes removed), for signals, references and
-    /// #syz commands, and its <see cref="InlineDiff"/> if any. A pure function of the message, whichever cluster asks
-    /// first: clusters are computed in any order.</summary>
-    sealed record ReplyText(string Own, InlineDiff? Diff);
-
     readonly OnceCache<long, ReplyText> replies = new();
+    int storedReplies, skippedTexts;
 
+    /// <summary>What the linker reads of a reply (<see cref="ReplyText"/>): as ingest stored it, or else computed from
+    /// the raw copy. A pure function of the message, whichever cluster asks first: clusters are computed in any order.</summary>
     ReplyText Reply(Msg msg) => replies.Get(msg.Id, id =>
     {
-        if (Parse(id) is not { } m) return new ReplyText("", null);
-        InlineDiff? inline = null;
-        if (msg.InReplyTo is not null && !StoredDiff(id)
-            && (m.AllText.Contains("\n+++ ", StringComparison.Ordinal) || m.AllText.Contains("diff --git", StringComparison.Ordinal)))
-        {
-            var diff = PatchAnalyzer.DiffOf(m);
-            if (!diff.IsEmpty)
-                inline = new InlineDiff(diff.Functions.ToList(), diff.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>()
-                    .Where(x => x != "/dev/null").Select(x => x.Split(' ')[0]).Distinct().ToList());
-        }
-        return new ReplyText(LinkText.OwnText(m.Body), inline);
+        if (!LinkSchedule.Current.IgnoreStored)
+            using (Db("db: reply text"))
+            {
+                var c = Cmd("SELECT own, inline_subject, diff FROM reply_texts WHERE message = @m");
+                c.Bind("@m", id);
+                using var r = c.ExecuteReader();
+                if (r.Read())
+                {
+                    Interlocked.Increment(ref storedReplies);
+                    return ReplyText.FromRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2));
+                }
+            }
+        return Parse(id) is { } m ? ReplyText.Of(m, msg.InReplyTo is null || StoredDiff(id)) : new ReplyText("", null, null);
     });
 
     string OwnText(Msg m) => Reply(m).Own;
@@ -186,21 +182,30 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         }
     }
 
+    /// <summary>What ingest stored of a patch for linking: its commit message (patches.description) and the words that
+    /// follow " in " in its text (patches.in_words, <see cref="InWords"/>); null where it did not (no patches row, a
+    /// database of before those columns, too many words).</summary>
+    sealed record StoredPatchText(string? Description, string? InWords);
+
+    readonly OnceCache<long, StoredPatchText> storedPatchTexts = new();
+
+    StoredPatchText StoredPatch(long id) => storedPatchTexts.Get(id, id =>
+    {
+        using (Db("db: commit message"))
+        {
+            var c = Cmd("SELECT description, in_words FROM patches WHERE message = @m");
+            c.Bind("@m", id);
+            using var r = c.ExecuteReader();
+            return r.Read() ? new StoredPatchText(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) || LinkSchedule.Current.IgnoreStored ? null : r.GetString(1))
+                : new StoredPatchText(null, null);
+        }
+    });
+
     readonly OnceCache<long, string> commitMessages = new();
 
     /// <summary>A patch's explanation, as stored at ingest (patches.description); parsed again only for messages
     /// stored before that column existed, or without a patches row.</summary>
-    string CommitMessage(long id) => commitMessages.Get(id, id =>
-    {
-        string? stored;
-        using (Db("db: commit message"))
-        {
-            var c = Cmd("SELECT description FROM patches WHERE message = @m");
-            c.Bind("@m", id);
-            stored = c.ExecuteScalar() as string;
-        }
-        return stored ?? LinkText.CommitMessage(Parse(id)?.Body ?? "");
-    });
+    string CommitMessage(long id) => commitMessages.Get(id, id => StoredPatch(id).Description ?? LinkText.CommitMessage(Parse(id)?.Body ?? ""));
 
     string OwnCommitText(Msg m)
     {
@@ -285,8 +290,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var threads = ComputeAndWrite(groups, closes);
         if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
             Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed on {threads} threads, {parses} parses, {evaluated} candidates, {replyVisits} replies read (of {replies.Count}), " +
-                $"{wall.Elapsed.TotalSeconds:F2} s; thread time {times}; cached chars: own {replies.Values.Sum(x => (long)x.Own.Length) >> 20}M/{replies.Count} " +
-                $"full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} " +
+                $"{storedReplies} reply texts as stored, {skippedTexts} texts not read for titles, {wall.Elapsed.TotalSeconds:F2} s; thread time {times}; cached chars: own {replies.Values.Sum(x => (long)x.Own.Length) >> 20}M/{replies.Count} " +
+                $"full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} in-words {storedPatchTexts.Values.Sum(x => (long)(x.InWords?.Length ?? 0)) >> 20}M " +
                 $"msgs {messages.Count} functions {functionsCache.Count} files {filesCache.Count} trailers {trailersCache.Count}; " +
                 $"GC heap {GC.GetTotalMemory(false) >> 20} MiB, collections {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
                 $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB ({parseAllocated >> 20} MiB parsing), live after {GC.GetTotalMemory(true) >> 20} MiB");
@@ -836,6 +841,12 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     {
         if (!mentioning.Contains(id)) return false;
         using var _ = times.Time("evaluate: names title");
+        // The text of most candidates has no " in " before the titles' words: known from what ingest stored, unparsed.
+        if (StoredPatch(id).InWords is { } words && !collapsedTitles.Any(t => InWords.MayContain(words, t)))
+        {
+            Interlocked.Increment(ref skippedTexts);
+            return false;
+        }
         var text = FullText(id);
         return collapsedTitles.Any(text.Contains);
     }
@@ -937,7 +948,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     string PatchSubjectOf(Msg m)
     {
         var info = Subject(m);
-        if (info.IsReply && LinkText.InlinePatchSubject(Parse(m.Id)?.Body ?? "") is { } inline) return inline;
+        if (info.IsReply && Reply(m).InlineSubject is { } inline) return inline;
         return info.Title;
     }
 
