@@ -27,6 +27,17 @@ public sealed record MessageFacts(PatchInfo? Patch, IReadOnlyList<CrashReport> C
     public IReadOnlyList<string> CrashJsons =>
         crashJsons ??= Crashes.Select(r => System.Text.Json.JsonSerializer.Serialize(r, StoreJson.Options)).ToArray();
 
+    /// <summary>What ingest understands of a parsed message (on a parse worker, off the store thread).</summary>
+    public static MessageFacts Understand(Ktriage.Core.Mail.Message m)
+    {
+        var patch = Ktriage.Core.Patches.PatchAnalyzer.Analyze(m);
+        var facts = new MessageFacts(patch, Ktriage.Core.Crashes.CrashAnalyzer.Analyze(m.AllText))
+        {
+            Description = patch is null ? null : Ktriage.Core.Links.LinkText.CommitMessage(m.Body),
+        };
+        return facts.HasPatchFacts ? facts with { InWords = Ktriage.Core.Links.InWords.Of(m.Subject, m.AllText) } : facts;
+    }
+
     /// <summary>Serialises what the store will write now, on the calling thread.</summary>
     public MessageFacts Prepare()
     {

@@ -5,7 +5,7 @@ namespace Ktriage.Core.Links;
 /// <summary>
 /// Whether a message can contain a crash title ("KASAN: use-after-free Read in io_foo"), told without its text. The
 /// crash linker asks, for each candidate fix of each crash, whether the fix's subject and text contain one of the
-/// crash's titles, both with white space collapsed (every run made one space) and lower-cased. Those titles have
+/// crash's titles, both <see cref="Collapse"/>d (every run of white space made one space, lower-cased). Those titles have
 /// " in " followed by a word, so a text contains one only where " in " is followed by a word that starts with the
 /// title's: ingest keeps, with a patch, the words that follow " in " in its text (<see cref="Of"/>), and the linker
 /// reads the text again only when one of them fits a title (<see cref="MayContain"/>). Most candidates touch the
@@ -19,7 +19,7 @@ public static class InWords
     /// <summary>More distinct words than this: none are kept (null), and the linker reads such a message's text.</summary>
     public const int MaxWords = 256;
 
-    // Whatever Collapse (CrashLinker) lower-cases to 'i' or 'n': ToLowerInvariant is not only ASCII.
+    // Whatever Collapse lower-cases to 'i': ToLowerInvariant is not only ASCII.
     static readonly SearchValues<char> Is = SearchValues.Create(CharsLoweringTo('i'));
 
     static char[] CharsLoweringTo(char lower)
@@ -80,6 +80,29 @@ public static class InWords
             if (n < 0) return false;
             rest = rest[(n + 1)..];
         }
+    }
+
+    /// <summary>The parts, joined, with every run of white space (what Regex's \s matches: char.IsWhiteSpace) made one
+    /// space, lower-cased: one pass and one string for messages of megabytes.</summary>
+    public static string Collapse(params ReadOnlySpan<string> parts)
+    {
+        var length = 0;
+        foreach (var p in parts) length += p.Length;
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(length);
+        try
+        {
+            var n = 0;
+            var space = false;
+            foreach (var p in parts)
+                foreach (var c in p)
+                {
+                    if (!char.IsWhiteSpace(c)) buffer[n++] = c;
+                    else if (!space) buffer[n++] = ' ';
+                    space = char.IsWhiteSpace(c);
+                }
+            return string.Create(n, buffer, static (lower, b) => b.AsSpan(0, lower.Length).ToLowerInvariant(lower));
+        }
+        finally { System.Buffers.ArrayPool<char>.Shared.Return(buffer); }
     }
 
     /// <summary>subject + " " + text, without copying either.</summary>

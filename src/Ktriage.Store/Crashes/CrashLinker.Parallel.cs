@@ -9,7 +9,8 @@ namespace Ktriage.Store.Crashes;
 /// <param name="Reverse">compute the last cluster first (tests: the result must not depend on the order).</param>
 /// <param name="IgnoreStored">read replies and candidate texts from their raw copies, as for a database ingested before
 /// reply_texts and patches.in_words (tests: what ingest stored must give the same links).</param>
-internal sealed record LinkSchedule(int Threads, bool Reverse = false, bool IgnoreStored = false)
+/// <param name="Counts">what the refresh read (tests).</param>
+internal sealed record LinkSchedule(int Threads, bool Reverse = false, bool IgnoreStored = false, LinkCounts? Counts = null)
 {
     /// <summary>Both cores on the usual machine; KTRIAGE_LINK_THREADS=N to measure, 1 for one thread.</summary>
     public static LinkSchedule Default { get; } = new(
@@ -60,6 +61,13 @@ internal sealed partial class CrashLinker
         }
         return threads;
     }
+}
+
+/// <summary>Messages a refresh parsed from their raw copies, replies it read as ingest stored them, and candidate
+/// texts it did not read because their stored words cannot name the crash.</summary>
+internal sealed class LinkCounts
+{
+    public int Parses, StoredReplies, SkippedTexts;
 }
 
 /// <summary>A cache whose values are computed once per key, on whichever thread asks first; the others wait for it.</summary>

@@ -153,7 +153,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     InlineDiff? InlineDiffOf(Msg m) => m.InReplyTo is null || StoredDiff(m.Id) ? null : Reply(m).Diff;
 
     /// <summary>Subject and whole text, whitespace collapsed and lower-cased, for "does it name the crash".</summary>
-    SearchText FullText(long id) => fullTexts.Get(id, id => new SearchText(Parse(id) is { } m ? Collapse(m.Subject, " ", m.AllText) : ""));
+    SearchText FullText(long id) => fullTexts.Get(id, id => new SearchText(Parse(id) is { } m ? InWords.Collapse(m.Subject, " ", m.AllText) : ""));
 
     /// <summary>A text kept for substring searches, ASCII texts (nearly all mail) as bytes: half the memory of a string,
     /// and these are the linker's largest cache.</summary>
@@ -226,29 +226,6 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         }
     });
 
-    /// <summary>The parts, joined, with every run of white space (what Regex's \s matches: char.IsWhiteSpace) made one
-    /// space, lower-cased: one pass and one string for messages of megabytes.</summary>
-    static string Collapse(params ReadOnlySpan<string> parts)
-    {
-        var length = 0;
-        foreach (var p in parts) length += p.Length;
-        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(length);
-        try
-        {
-            var n = 0;
-            var space = false;
-            foreach (var p in parts)
-                foreach (var c in p)
-                {
-                    if (!char.IsWhiteSpace(c)) buffer[n++] = c;
-                    else if (!space) buffer[n++] = ' ';
-                    space = char.IsWhiteSpace(c);
-                }
-            return string.Create(n, buffer, static (lower, b) => b.AsSpan(0, lower.Length).ToLowerInvariant(lower));
-        }
-        finally { System.Buffers.ArrayPool<char>.Shared.Return(buffer); }
-    }
-
     /// <param name="upto">null: recompute everything; else the last message id the stored results saw.</param>
     public void Run(long? upto)
     {
@@ -288,6 +265,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             groups = changed;
         }
         var threads = ComputeAndWrite(groups, closes);
+        if (LinkSchedule.Current.Counts is { } counts)
+            (counts.Parses, counts.StoredReplies, counts.SkippedTexts) = (parses, storedReplies, skippedTexts);
         if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
             Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed on {threads} threads, {parses} parses, {evaluated} candidates, {replyVisits} replies read (of {replies.Count}), " +
                 $"{storedReplies} reply texts as stored, {skippedTexts} texts not read for titles, {wall.Elapsed.TotalSeconds:F2} s; thread time {times}; cached chars: own {replies.Values.Sum(x => (long)x.Own.Length) >> 20}M/{replies.Count} " +
@@ -639,7 +618,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var titles = SpecificTitles(facts);
         HashSet<long> mentioning;
         using (times.Time("evaluate: full-text index")) mentioning = Mentioning(titles);
-        var collapsedTitles = titles.Select(t => Collapse(t)).ToList();
+        var collapsedTitles = titles.Select(t => InWords.Collapse(t)).ToList();
         var rows = new List<(Cand Cand, List<Evidence> Evidence, double Score)>();
         foreach (var cand in cands.Values)
         {
