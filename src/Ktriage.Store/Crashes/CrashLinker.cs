@@ -26,7 +26,11 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     sealed record Msg(long Id, string MessageId, long Thread, string? InReplyTo, string FromName, string FromEmail, DateTimeOffset Date, string Subject);
 
     /// <param name="List">the list of the report's message (only reports need theirs: candidate fixes are read by the thousand).</param>
-    sealed record Rep(long Id, Msg Message, string List, CrashReport Report, IReadOnlyList<NormalizedFrame> Frames, BotReport? Bot, string? BotId);
+    sealed record Rep(long Id, Msg Message, string List, ReportFacts Report, IReadOnlyList<NormalizedFrame> Frames, BotReport? Bot, string? BotId);
+
+    /// <summary>What linking reads of a report once its frames are normalised (the whole report, registers, code
+    /// bytes and all, stayed in the heap for the refresh).</summary>
+    sealed record ReportFacts(string Title, List<string> AltTitles, string Type, bool Corrupted, string? GuiltyFile, string? KernelVersion);
 
     sealed record Member(Rep Rep, Placement Placement);
 
@@ -125,13 +129,33 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         return m;
     }
 
-    readonly OnceCache<long, ReplyText> replies = new();
+    /// <summary>What the linker keeps of a reply: what its own words say (<see cref="ReplySays"/>), the evidence of
+    /// the first informal "tested" signal in them, the commit message part of its own words when it carries a diff
+    /// (the message of a diff posted as a reply), its inline patch subject and diff. Not the own words themselves:
+    /// they were the largest cache, and pushed the heap of an ingest's link phase into full collections.</summary>
+    sealed record ReplyFacts(ReplySays Says, string? TextTested, string? OwnCommit, string? InlineSubject, InlineDiff? Diff);
+
+    readonly OnceCache<long, ReplyFacts> replies = new();
     int storedReplies, skippedTexts;
 
-    /// <summary>What the linker reads of a reply (<see cref="ReplyText"/>): as ingest stored it, or else computed from
-    /// the raw copy. A pure function of the message, whichever cluster asks first: clusters are computed in any order.</summary>
-    ReplyText Reply(Msg msg) => replies.Get(msg.Id, id =>
+    /// <summary>A pure function of the message, whichever cluster asks first: clusters are computed in any order.</summary>
+    ReplyFacts Reply(Msg msg) => replies.Get(msg.Id, _ =>
     {
+        var text = ReplyTextOf(msg);
+        var own = text.Own;
+        var ok = SyzbotTestedOk().Match(own) is { Success: true } m ? m.Value : null;
+        var head = ok is not null && TestedCommit().Match(own) is { Success: true } h ? h.Groups[1].Value : null;
+        var says = new ReplySays(LinkText.FixReferences(own), LinkText.SyzFixTitles(own), ok, head);
+        // The text's own signals do not depend on the trailers (TestedBySender puts those first).
+        var tested = ReviewSignals.Find(own, [], null).FirstOrDefault(s => s.Kind == SignalKind.Tested)?.Evidence;
+        var diff = StoredDiff(msg.Id) || (msg.InReplyTo is not null && text.Diff is not null);
+        return new ReplyFacts(says, tested, diff ? OwnCommitOf(own) : null, text.InlineSubject, text.Diff);
+    });
+
+    /// <summary>A reply's <see cref="ReplyText"/>: as ingest stored it, or else computed from the raw copy.</summary>
+    ReplyText ReplyTextOf(Msg msg)
+    {
+        var id = msg.Id;
         if (!LinkSchedule.Current.IgnoreStored)
             using (Db("db: reply text"))
             {
@@ -145,9 +169,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
                 }
             }
         return Parse(id) is { } m ? ReplyText.Of(m, msg.InReplyTo is null || StoredDiff(id)) : new ReplyText("", null, null);
-    });
-
-    string OwnText(Msg m) => Reply(m).Own;
+    }
 
     /// <summary>Null when the stored diff facts stand: a top-level message, a reply with stored facts, no diff in the text.</summary>
     InlineDiff? InlineDiffOf(Msg m) => m.InReplyTo is null || StoredDiff(m.Id) ? null : Reply(m).Diff;
@@ -207,12 +229,13 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     /// stored before that column existed, or without a patches row.</summary>
     string CommitMessage(long id) => commitMessages.Get(id, id => StoredPatch(id).Description ?? LinkText.CommitMessage(Parse(id)?.Body ?? ""));
 
-    string OwnCommitText(Msg m)
-    {
-        var own = OwnText(m);
-        var cut = own.IndexOf("diff --git", StringComparison.Ordinal);
-        return cut >= 0 ? own[..cut] : own;
-    }
+    static string OwnCommitOf(string own) => own.IndexOf("diff --git", StringComparison.Ordinal) is var cut and >= 0 ? own[..cut] : own;
+
+    readonly OnceCache<long, string> ownCommits = new();
+
+    /// <summary>The explanation of a patch sent as a reply: its own words up to the diff. Kept with the reply when it
+    /// carries a diff; a reply without one is a candidate fix only rarely (named by a Closes: tag, pointed to).</summary>
+    string OwnCommitText(Msg m) => Reply(m).OwnCommit ?? ownCommits.Get(m.Id, _ => OwnCommitOf(ReplyTextOf(m).Own));
 
     readonly OnceCache<long, int> seriesTotals = new();
 
@@ -229,6 +252,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     /// <param name="upto">null: recompute everything; else the last message id the stored results saw.</param>
     public void Run(long? upto)
     {
+        var timing = Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1";
+        var liveBefore = timing ? GC.GetTotalMemory(true) : 0;
         var wall = System.Diagnostics.Stopwatch.StartNew();
         var (gc0, gc1, gc2, paused, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
         var reports = LoadReports();
@@ -267,13 +292,13 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var threads = ComputeAndWrite(groups, closes);
         if (LinkSchedule.Current.Counts is { } counts)
             (counts.Parses, counts.StoredReplies, counts.SkippedTexts) = (parses, storedReplies, skippedTexts);
-        if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
+        if (timing)
             Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed on {threads} threads, {parses} parses, {evaluated} candidates, {replyVisits} replies read (of {replies.Count}), " +
-                $"{storedReplies} reply texts as stored, {skippedTexts} texts not read for titles, {wall.Elapsed.TotalSeconds:F2} s; thread time {times}; cached chars: own {replies.Values.Sum(x => (long)x.Own.Length) >> 20}M/{replies.Count} " +
+                $"{storedReplies} reply texts as stored, {skippedTexts} texts not read for titles, {wall.Elapsed.TotalSeconds:F2} s; thread time {times}; cached chars: own commit {replies.Values.Sum(x => (long)(x.OwnCommit?.Length ?? 0)) >> 20}M/{replies.Count} " +
                 $"full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} in-words {storedPatchTexts.Values.Sum(x => (long)(x.InWords?.Length ?? 0)) >> 20}M " +
                 $"msgs {messages.Count} functions {functionsCache.Count} files {filesCache.Count} trailers {trailersCache.Count}; " +
                 $"GC heap {GC.GetTotalMemory(false) >> 20} MiB, collections {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
-                $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB ({parseAllocated >> 20} MiB parsing), live after {GC.GetTotalMemory(true) >> 20} MiB");
+                $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB ({parseAllocated >> 20} MiB parsing), live before {liveBefore >> 20} MiB, after {GC.GetTotalMemory(true) >> 20} MiB");
     }
 
     static long ClusterId(List<Member> group) => group.First(m => m.Placement.CopyOf is null).Rep.Id;
@@ -374,7 +399,9 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             if (IsListing(m, report)) continue;
             var bot = Bots.FromSender(m.FromEmail);
             var botId = bot?.Id ?? Bots.SyzbotId(m.FromEmail, r.GetString(2 + MsgColumnCount), null);
-            list.Add(new Rep(r.GetInt64(0), m, r.GetString(3 + MsgColumnCount), report, CrashFrames.Normalize(report), bot, botId));
+            list.Add(new Rep(r.GetInt64(0), m, r.GetString(3 + MsgColumnCount),
+                new ReportFacts(report.Title, report.AltTitles, report.Type, report.Corrupted, report.GuiltyFile, report.KernelVersion),
+                CrashFrames.Normalize(report), bot, botId));
         }
         return list;
     }
@@ -891,22 +918,15 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     /// clean test result and the tested tree's head. A report thread is read again for each cluster it has reports of.</summary>
     sealed record ReplySays(IReadOnlyList<FixReference> References, IReadOnlyList<string> SyzFixTitles, string? SyzbotTestedOk, string? TestedHead);
 
-    readonly OnceCache<long, ReplySays> said = new();
-
-    ReplySays Said(Msg reply) => said.Get(reply.Id, _ =>
-    {
-        var own = OwnText(reply);
-        var ok = SyzbotTestedOk().Match(own) is { Success: true } m ? m.Value : null;
-        var head = ok is not null && TestedCommit().Match(own) is { Success: true } h ? h.Groups[1].Value : null;
-        return new ReplySays(LinkText.FixReferences(own), LinkText.SyzFixTitles(own), ok, head);
-    });
+    ReplySays Said(Msg reply) => Reply(reply).Says;
 
     readonly OnceCache<long, ReviewSignal?> testedBySender = new();
 
     /// <summary>The reply's sender saying it works for them (Tested-by, "that fixes it for me").</summary>
+    /// <remarks>The trailers' signals come first, then the text's (<see cref="ReplyFacts.TextTested"/>).</remarks>
     ReviewSignal? TestedBySender(Msg reply) => testedBySender.Get(reply.Id, _ =>
-        ReviewSignals.Find(OwnText(reply), Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList(), Who(reply))
-            .FirstOrDefault(s => s.Kind == SignalKind.Tested));
+        ReviewSignals.Find("", Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList(), Who(reply)).FirstOrDefault(s => s.Kind == SignalKind.Tested)
+            ?? (Reply(reply).TextTested is { } evidence ? new ReviewSignal(SignalKind.Tested, false, evidence, Who(reply)) : null));
 
     /// <summary>The fix's own title: the subject without [PATCH] tags, or for a patch sent inline in a reply, its Subject: line.</summary>
     readonly OnceCache<long, string> patchSubjects = new();
