@@ -110,7 +110,12 @@ public sealed record FixCandidate(
     string Subject = "",
     string CommitMessage = "",
     int SeriesTotal = 1,
-    IReadOnlyList<Culprit>? Culprits = null);
+    IReadOnlyList<Culprit>? Culprits = null)
+{
+    /// <summary><see cref="LinkText.LooksLikeFix"/> of <see cref="Subject"/>, when the caller knows it (the crash
+    /// linker asks it once per subject, not once per cluster a candidate is evaluated for).</summary>
+    public bool? SubjectLooksLikeFix { get; init; }
+}
 
 public static class FixScoring
 {
@@ -250,7 +255,7 @@ public static class FixScoring
         // "subject\nmessage" without building that string for every candidate.
         if (LinkText.BugClassWords(crash.Title) is { } bugClass && (bugClass.Match(fix.Subject) is { Success: true } words || (words = bugClass.Match(fix.CommitMessage)).Success))
             content.Add(new Evidence(EvidenceKinds.Content, "same-bug-class", EvidenceWeights.SameBugClass, $"describes the same kind of bug ({words.Value.ToLowerInvariant()})"));
-        var fixLike = LinkText.LooksLikeFix(fix.Subject) || fix.Trailers.Any(t => t.Name.Equals("Fixes", StringComparison.OrdinalIgnoreCase));
+        var fixLike = (fix.SubjectLooksLikeFix ?? LinkText.LooksLikeFix(fix.Subject)) || fix.Trailers.Any(t => t.Name.Equals("Fixes", StringComparison.OrdinalIgnoreCase));
         if (fixLike)
             content.Add(new Evidence(EvidenceKinds.Content, "fix-like", EvidenceWeights.FixLike, "looks like a fix (subject or Fixes: tag)"));
         else if (fix.SeriesTotal >= 5)

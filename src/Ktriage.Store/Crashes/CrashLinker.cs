@@ -659,13 +659,13 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             // A reply carrying a whole "git format-patch" (From sha…/Subject: [PATCH]) is a posted patch all the same.
             var subject = m is null ? null : Subject(m);
             var replyDiff = m is not null && m.InReplyTo is not null && subject!.IsReply && PatchSubject(m) == subject.Title;
+            var fixSubject = m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != subject!.Title ? ps : "" : subject!.Title;
             var fix = new FixCandidate(cand.MessageId, m is not null, m?.Thread, m?.Date,
                 m is null ? [] : Files(m), functions, m is null ? [] : Trailers(m.Id),
                 m is not null && !replyDiff && NamesTitle(m.Id, mentioning, collapsedTitles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
-                cand.ConfirmedSibling, cand.TestedHead, replyDiff,
-                m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != subject!.Title ? ps : "" : subject!.Title,
+                cand.ConfirmedSibling, cand.TestedHead, replyDiff, fixSubject,
                 m is null ? "" : replyDiff ? OwnCommitText(m) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id),
-                m is null ? null : Culprits(m));
+                m is null ? null : Culprits(m)) { SubjectLooksLikeFix = LooksLikeFix(fixSubject) };
             gathering.Dispose();
             List<Evidence> evidence;
             using (times.Time("evaluate: scoring")) evidence = FixScoring.Evaluate(facts, fix);
@@ -750,12 +750,18 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var all = Volatile.Read(ref fixLike);
         if (all is null)
             lock (lazyLock)
-                Volatile.Write(ref fixLike, all = fixLike ?? Patches().Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)).Select(m => (m, Files(m))).ToList());
+                Volatile.Write(ref fixLike, all = fixLike ?? Patches().Where(m => LooksLikeFix(Subject(m).Title)).Select(m => (m, Files(m))).ToList());
         var lo = 0;
         var hi = all.Count;
         while (lo < hi) { var mid = (lo + hi) / 2; if (all[mid].Msg.Date < from) lo = mid + 1; else hi = mid; }
         for (var i = lo; i < all.Count && all[i].Msg.Date <= to; i++) yield return all[i];
     }
+
+    readonly OnceCache<string, bool> fixWorded = new();
+
+    /// <summary><see cref="LinkText.LooksLikeFix"/>, once per subject: a regex asked again for every cluster a
+    /// candidate is evaluated for.</summary>
+    bool LooksLikeFix(string subject) => fixWorded.Get(subject, LinkText.LooksLikeFix);
 
     Msg Cache(Msg m) => messages.GetOrAdd(m.Id, m);
 
