@@ -18,3 +18,11 @@ public interface IMessageSource
 
 /// <summary>A source that cannot be read at all (wrong kind, unreadable): the message names the input and the problem.</summary>
 public sealed class SourceException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A source that can read again just the items named by locators it reported (<see cref="SourceLocator"/>'s
+/// text, as stored with a problem), so that retrying a few problems does not read everything again.</summary>
+public interface IRereadableSource
+{
+    /// <summary>The items at these locators, in source order; locators it cannot place are left out.</summary>
+    IAsyncEnumerable<RawMessage> RereadAsync(IReadOnlyList<string> locators, CancellationToken ct = default);
+}

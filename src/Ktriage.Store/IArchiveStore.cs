@@ -37,6 +37,8 @@ public interface IIngestBatch : IDisposable
     AddOutcome Add(Message message, RawMessage raw, string list, MessageFacts? facts = null);
     AddOutcome Delete(Message message, RawMessage raw, string list);
     void Problem(RawMessage raw);
+    /// <summary>A problem reported earlier at this locator is gone (it was read again and stored: --retry-problems).</summary>
+    void Resolved(SourceLocator locator);
     void SetCheckpoint(string origin, string value);
     void Commit();
 }

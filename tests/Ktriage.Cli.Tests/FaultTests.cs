@@ -65,9 +65,11 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         return JsonDocument.Parse(stats.Stdout).RootElement.GetProperty("counts").GetProperty("copies").GetInt64();
     }
 
-    static Ktriage.Result Ingest(string db, string source, params (string, string)[] env)
+    static Ktriage.Result Ingest(string db, string source, params string[] options) => Ingest(db, source, [], options);
+
+    static Ktriage.Result Ingest(string db, string source, (string, string)[] env, params string[] options)
     {
-        var psi = Ktriage.StartInfo(db, "ingest", source);
+        var psi = Ktriage.StartInfo(db, ["ingest", source, .. options]);
         foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -101,7 +103,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
 
         // Free space, run again: everything is there exactly once.
         if (tmpfs) Assert.Equal(0, Sh("mount", "-o", "remount,size=256m", fsDir).Exit);
-        var again = Ingest(db, mbox, batch);
+        var again = Ingest(db, mbox, [batch]);
         Assert.True(again.ExitCode == 0, again.Stderr);
         var stored = Stored(db);
         Assert.Equal(600, stored.Count);
@@ -247,6 +249,52 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Retry_problems_stores_a_repaired_blob_and_clears_its_problem_without_touching_the_rest()
+    {
+        var (git, commits) = Epoch(4);
+        var missing = commits[1].Blob;
+        var objectFile = Path.Combine(git, "objects", missing[..2], missing[2..]);
+        var saved = File.ReadAllBytes(objectFile);
+        File.Delete(objectFile);
+        var db = Path.Combine(dir, "retry.db");
+        Assert.Equal(0, Ingest(db, git).ExitCode);
+        Assert.Equal(3, Stored(db).Count);
+        Assert.Equal(1, Counts(db).GetProperty("problems").GetInt64());
+
+        // Still missing: reported again, nothing else read again or changed.
+        var still = Ingest(db, git, "--retry-problems");
+        Assert.True(still.ExitCode == 0, still.Stderr);
+        Assert.Contains("0 added", still.Stdout);
+        Assert.Contains($"blob {missing} is missing", still.Stdout);
+        Assert.Equal(1, Counts(db).GetProperty("problems").GetInt64());
+
+        File.WriteAllBytes(objectFile, saved); // e.g. fetched again from lore
+        var plain = Ingest(db, git);
+        Assert.Contains("0 added", plain.Stdout); // a plain re-run never goes back: the checkpoint is past it
+
+        var retried = Ingest(db, git, "--retry-problems", "--json");
+        Assert.True(retried.ExitCode == 0, retried.Stderr);
+        var summary = JsonDocument.Parse(retried.Stdout).RootElement;
+        Assert.Equal(1, summary.GetProperty("added").GetInt64());
+        Assert.Equal(1, summary.GetProperty("resolved").GetInt64());
+        Assert.Equal(0, summary.GetProperty("duplicates").GetInt64()); // only that commit was read again
+        Assert.Equal(4, Stored(db).Count);
+        Assert.Equal(4, Copies(db));
+        Assert.Equal(0, Counts(db).GetProperty("problems").GetInt64());
+
+        var again = Ingest(db, git, "--retry-problems");
+        Assert.Contains("0 added", again.Stdout);
+        Assert.Equal(4, Copies(db));
+    }
+
+    static JsonElement Counts(string db)
+    {
+        var stats = Ktriage.Run(db, "stats", "--json");
+        Assert.True(stats.ExitCode == 0, stats.Stderr);
+        return JsonDocument.Parse(stats.Stdout).RootElement.GetProperty("counts");
+    }
+
+    [Fact]
     public void A_truncated_mbox_gz_keeps_the_complete_messages_and_the_rerun_on_the_whole_file_adds_the_rest_once()
     {
         var plain = File.ReadAllBytes(GeneratedMbox(40));
@@ -301,13 +349,13 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         File.WriteAllText(mbox, string.Concat(Enumerable.Range(0, 3).Select(i =>
             $"From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: a@b\nSubject: s{i}\nMessage-ID: <b{i}@x>\n\n{new string('x', i == 1 ? 50_000 : 10)}\n\n")));
         var db = Path.Combine(dir, "limits.db");
-        var r = Ingest(db, mbox, ("KTRIAGE_MAX_MESSAGE_BYTES", "10000"));
+        var r = Ingest(db, mbox, [("KTRIAGE_MAX_MESSAGE_BYTES", "10000")]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("2 added", r.Stdout);
         Assert.Contains("KTRIAGE_MAX_MESSAGE_BYTES", r.Stdout);
         Assert.Equal(["b0@x", "b2@x"], Stored(db).Keys.Order());
 
-        var bad = Ingest(db, mbox, ("KTRIAGE_MAX_HEADERS", "many"));
+        var bad = Ingest(db, mbox, [("KTRIAGE_MAX_HEADERS", "many")]);
         Assert.Equal(1, bad.ExitCode);
         Assert.Equal("ktriage: KTRIAGE_MAX_HEADERS=many: expected a positive whole number", bad.Stderr.Trim());
     }

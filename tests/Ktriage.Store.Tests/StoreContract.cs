@@ -48,6 +48,26 @@ public abstract partial class StoreContract : IDisposable
     }
 
     [StoreFact]
+    public void A_resolved_problem_is_gone_and_the_others_stay()
+    {
+        using var store = Open();
+        var missing = new SourceLocator("repo", Blob: "b1", Commit: "c1");
+        using (var b = store.BeginBatch())
+        {
+            b.Problem(RawMessage.Failure(missing, "blob b1 is missing"));
+            b.Problem(RawMessage.Failure(new SourceLocator("repo", Blob: "b2", Commit: "c2"), "blob b2 is missing"));
+            b.Problem(RawMessage.Failure(missing with { Origin = "other" }, "blob b1 is missing"));
+            b.Commit();
+        }
+        using (var b = store.BeginBatch())
+        {
+            b.Resolved(missing);
+            b.Commit();
+        }
+        Assert.Equal(["other commit c1 blob b1", "repo commit c2 blob b2"], store.Problems(10).Select(p => p.Locator).Order());
+    }
+
+    [StoreFact]
     public void Two_replies_to_a_missing_message_share_a_thread_through_the_ghost()
     {
         using var store = Open();

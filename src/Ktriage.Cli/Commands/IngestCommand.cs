@@ -15,9 +15,15 @@ internal static class IngestCommand
 
     static readonly Option<string?> ListOpt = new("--list") { Description = "List name to file the messages under (default: from the source)" };
 
+    static readonly Option<bool> RetryOpt = new("--retry-problems")
+    {
+        Description = "First read again what earlier ingests of these sources reported as problems (a repaired repository, " +
+                      "a newer ktriage): git sources re-read just those commits, others are read whole; problems that are gone are cleared",
+    };
+
     public static Command Create()
     {
-        var cmd = new Command("ingest", "Add messages to the archive (incremental and idempotent)") { SourcesArg, ListOpt };
+        var cmd = new Command("ingest", "Add messages to the archive (incremental and idempotent)") { SourcesArg, ListOpt, RetryOpt };
         cmd.SetAction(async (pr, ct) =>
         {
             // Open everything first: a bad SOURCE is reported before anything is written.
@@ -40,7 +46,9 @@ internal static class IngestCommand
             foreach (var source in sources)
             {
                 var list = pr.GetValue(ListOpt) ?? source.DefaultList;
+                var retried = pr.GetValue(RetryOpt) ? await pipeline.RetryProblemsAsync(source, list, n => progress?.Invoke(source, n), ct) : null;
                 var summary = await pipeline.RunAsync(source, list, n => progress?.Invoke(source, n), ct);
+                if (retried is not null) summary = retried.Plus(summary);
                 results.Add((source, list, summary));
             }
         }
@@ -77,11 +85,12 @@ internal static class IngestCommand
                 duplicates = results.Sum(r => r.Summary.Duplicates),
                 deleted = results.Sum(r => r.Summary.Deleted),
                 problems = results.Sum(r => r.Summary.Problems),
+                resolved = results.Sum(r => r.Summary.Resolved),
                 seconds = Math.Round(results.Sum(r => r.Summary.Seconds), 3),
                 sources = results.Select(r => new
                 {
                     origin = r.Source.Origin, list = r.List, added = r.Summary.Added, newCopies = r.Summary.NewCopies,
-                    duplicates = r.Summary.Duplicates, deleted = r.Summary.Deleted, problems = r.Summary.ProblemDetails,
+                    duplicates = r.Summary.Duplicates, deleted = r.Summary.Deleted, problems = r.Summary.ProblemDetails, resolved = r.Summary.Resolved,
                 }),
             });
             return;
@@ -90,7 +99,7 @@ internal static class IngestCommand
         foreach (var (source, list, s) in results)
         {
             Console.WriteLine($"{source.Origin} → {list}: {s.Added} added, {s.NewCopies} new copies, {s.Duplicates} already stored, " +
-                              $"{s.Deleted} deleted, {s.Problems} problems ({s.Seconds:F1} s)");
+                              $"{s.Deleted} deleted, {s.Problems} problems{(s.Resolved > 0 ? $", {s.Resolved} earlier problems resolved" : "")} ({s.Seconds:F1} s)");
             foreach (var p in s.ProblemDetails.Take(20)) Console.WriteLine($"  problem: {p}");
             if (s.ProblemDetails.Count > 20) Console.WriteLine($"  … {s.ProblemDetails.Count - 20} more (ktriage stats --json)");
         }

@@ -15,9 +15,24 @@ public sealed class IngestSummary
     public long Deleted { get; set; }
     public long DeleteMisses { get; set; }
     public long Problems { get; set; }
+    /// <summary>Problems of earlier ingests cleared because the message is stored now (--retry-problems).</summary>
+    public long Resolved { get; set; }
     public long Seen => Added + NewCopies + Duplicates + Deleted + DeleteMisses + Problems;
     public double Seconds { get; set; }
     public List<string> ProblemDetails { get; } = [];
+
+    /// <summary>Both runs' counts (a retry of earlier problems, then the new items).</summary>
+    public IngestSummary Plus(IngestSummary other)
+    {
+        var sum = new IngestSummary
+        {
+            Added = Added + other.Added, NewCopies = NewCopies + other.NewCopies, Duplicates = Duplicates + other.Duplicates,
+            Deleted = Deleted + other.Deleted, DeleteMisses = DeleteMisses + other.DeleteMisses, Problems = Problems + other.Problems,
+            Resolved = Resolved + other.Resolved, Seconds = Seconds + other.Seconds,
+        };
+        sum.ProblemDetails.AddRange(ProblemDetails.Concat(other.ProblemDetails));
+        return sum;
+    }
 }
 
 /// <summary>Sources → Mail → Store. Messages are parsed in parallel but stored in source order (threading depends
@@ -29,7 +44,22 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
     readonly int batchSize = int.TryParse(Environment.GetEnvironmentVariable("KTRIAGE_BATCH"), out var b) ? b : batchSize;
     sealed record Parsed(RawMessage Raw, Message? Message, MessageFacts? Facts = null, string? Note = null);
 
-    public async Task<IngestSummary> RunAsync(IMessageSource source, string list, Action<long>? progress = null, CancellationToken ct = default)
+    public Task<IngestSummary> RunAsync(IMessageSource source, string list, Action<long>? progress = null, CancellationToken ct = default) =>
+        RunAsync(source, source.ReadAsync(store.GetCheckpoint(source.Origin), ct), retry: false, list, progress, ct);
+
+    /// <summary>Reads again what earlier ingests of <paramref name="source"/> reported as problems (a repaired repository,
+    /// a newer ktriage): only the commits they name when the source can (<see cref="IRereadableSource"/>), else the
+    /// whole source (stored messages are recognised by content hash). A problem whose message is stored now is cleared
+    /// in the same batch; one that happens again is reported again. Checkpoints are left where they are.</summary>
+    public Task<IngestSummary> RetryProblemsAsync(IMessageSource source, string list, Action<long>? progress = null, CancellationToken ct = default)
+    {
+        var locators = store.Problems(int.MaxValue).Where(p => p.Origin == source.Origin).Select(p => p.Locator).ToList();
+        if (locators.Count == 0) return Task.FromResult(new IngestSummary());
+        var items = source is IRereadableSource reread ? reread.RereadAsync(locators, ct) : source.ReadAsync(null, ct);
+        return RunAsync(source, items, retry: true, list, progress, ct);
+    }
+
+    async Task<IngestSummary> RunAsync(IMessageSource source, IAsyncEnumerable<RawMessage> items, bool retry, string list, Action<long>? progress, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         long peakRss = 0, heapAtPeak = 0, committedAtPeak = 0;
@@ -44,14 +74,13 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             statusAtPeak = "gens after last GC " + string.Join("/", info.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes >> 20) + "M")) + " " + string.Join(" ", File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("Rss") || l.StartsWith("Threads")).Select(l => string.Join("", l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
         }, null, 0, 100);
         var summary = new IngestSummary();
-        var resume = store.GetCheckpoint(source.Origin);
         var channel = Channel.CreateBounded<Task<Parsed>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
 
         var producer = Task.Run(async () =>
         {
             try
             {
-                await foreach (var raw in source.ReadAsync(resume, ct))
+                await foreach (var raw in items.WithCancellation(ct))
                 {
                     IngestMemory.Fit(raw.Bytes.Length);
                     var parse = raw.Kind == RawKind.Problem
@@ -75,10 +104,10 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
                 var w0 = Stopwatch.GetTimestamp();
                 var item = await pending;
                 var w1 = Stopwatch.GetTimestamp();
-                Apply(batch, item, list, summary);
+                Apply(batch, item, list, summary, retry);
                 waitTicks += w1 - w0;
                 applyTicks += Stopwatch.GetTimestamp() - w1;
-                if (item.Raw.Checkpoint is { } cp) checkpoint = cp;
+                if (!retry && item.Raw.Checkpoint is { } cp) checkpoint = cp;
                 if (++inBatch >= batchSize)
                 {
                     if (checkpoint is not null) batch.SetCheckpoint(source.Origin, checkpoint);
@@ -188,7 +217,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
 
     static MessageFacts Facts(Message m) => MessageFacts.Understand(m).Prepare();
 
-    static void Apply(IIngestBatch batch, Parsed item, string list, IngestSummary summary)
+    static void Apply(IIngestBatch batch, Parsed item, string list, IngestSummary summary, bool retry)
     {
         switch (item.Raw.Kind)
         {
@@ -209,11 +238,19 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
                     batch.Problem(note);
                     summary.ProblemDetails.Add($"{note.Locator}: {note.Problem}");
                 }
-                switch (batch.Add(item.Message!, item.Raw, list, item.Facts))
+                var outcome = batch.Add(item.Message!, item.Raw, list, item.Facts);
+                switch (outcome)
                 {
                     case AddOutcome.Added: summary.Added++; break;
                     case AddOutcome.NewCopy: summary.NewCopies++; break;
                     default: summary.Duplicates++; break;
+                }
+                // Stored only now: what kept it out before is gone. (A message that was already stored keeps its
+                // note, e.g. "stored without patch and crash analysis": reading it again does not analyse it again.)
+                if (retry && outcome is (AddOutcome.Added or AddOutcome.NewCopy) && item.Note is null && item.Message!.Notes.Count == 0)
+                {
+                    batch.Resolved(item.Raw.Locator);
+                    summary.Resolved++;
                 }
                 break;
         }

@@ -7,16 +7,15 @@ namespace Ktriage.Core.Crashes;
 /// its length and the printk caller context it names. Parsed by hand once per line: as a regex it ran three times
 /// per line and allocated a Match each time, which was a third of all allocations of crash analysis.
 /// </summary>
-internal static class ConsolePrefix
+internal static partial class ConsolePrefix
 {
     /// <summary>The context of lines without a caller id (syzkaller's "console").</summary>
     public const int Console = 0;
 
     // syzkaller's regex: ^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:.* login: )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])?
     // followed by a space. Only the "login: " alternative (a getty banner glued to the log) needs backtracking.
-    static readonly Regex WithLogin = new(
-        @"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:.* login: )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ",
-        RegexOptions.Compiled | RegexOptions.CultureInvariant, SafeRegex.Timeout);
+    static readonly Regex WithLogin = WithLoginRegex();
+    [GeneratedRegex(@"^(?:\*\* [0-9]+ printk messages dropped \*\* )?(?:.* login: )?(?:\<[0-9]+\>)?\[ *[0-9]+\.[0-9]+\](\[ *(?:C|T)[0-9]+\])? ", RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)] private static partial Regex WithLoginRegex();
 
     /// <summary>Length of the prefix (0: none) and its context: T123 → 123+1, C1 → -(1+1), none → <see cref="Console"/>.</summary>
     public static int Parse(string line, out int context)

@@ -6,7 +6,7 @@ namespace Ktriage.Core.Crashes;
 /// Finds every Linux kernel crash report in a text (console log, dmesg, syslog, mail body with quotes or
 /// wrapping, flattened web page) and explains it. Pure, fast on crash-free text, never throws.
 /// </summary>
-public static class CrashAnalyzer
+public static partial class CrashAnalyzer
 {
     /// <summary>All reports in log order; quoted/repeated copies folded into one with Occurrences.</summary>
     public static IReadOnlyList<CrashReport> Analyze(string? text)
@@ -28,7 +28,8 @@ public static class CrashAnalyzer
     public static string? FirstTitle(string text) => Analyze(text) is [var first, ..] ? first.Title : null;
 
     // Subject lines, thread overviews, syzbot commands ("#syz dup: <title>") and prose that merely mention a crash header.
-    static readonly Regex MailMention = new(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|#syz\s|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.Compiled | RegexOptions.IgnoreCase, SafeRegex.Timeout);
+    static readonly Regex MailMention = MailMentionRegex();
+    [GeneratedRegex(@"^\s*(?:\*\s|Re:|Fwd?:|Subject:|#syz\s|\[PATCH|\[RFC|\d{4}-\d\d-\d\d\s+\d|.*\bsyzbot\b.*\bfound\b)|Thread overview:|messages in thread|permalink raw reply", RegexOptions.IgnoreCase, SafeRegex.TimeoutMs)] private static partial Regex MailMentionRegex();
 
     // A header quoted inside a sentence ("fixes the \"BUG: …\" we saw") is a mention, not a report.
     static bool InProse(string line, OopsKind? kind)
@@ -65,9 +66,11 @@ public static class CrashAnalyzer
 
     // What a kernel puts on a crash header line: "CPU: 1 PID: 2", "CPU#0", "at fs/x.c:12", "f+0x1/0x2", a kernel
     // pointer (SLUB debug's "INFO: 0xffff…-0xffff… First byte 0x6a instead of 0x6b").
-    static readonly Regex KernelDetail = new(@"CPU: \d+ PID: -?\d+|CPU#\d+|[\w/.\-]+\.(?:c|h|S|rs):\d+|\w\+0x[0-9a-f]+/0x[0-9a-f]+|0x[0-9a-f]{8,}", RegexOptions.Compiled | RegexOptions.CultureInvariant, SafeRegex.Timeout);
+    static readonly Regex KernelDetail = KernelDetailRegex();
+    [GeneratedRegex(@"CPU: \d+ PID: -?\d+|CPU#\d+|[\w/.\-]+\.(?:c|h|S|rs):\d+|\w\+0x[0-9a-f]+/0x[0-9a-f]+|0x[0-9a-f]{8,}", RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)] private static partial Regex KernelDetailRegex();
     // A symbolized frame without offsets (syzbot): " io_req_cqe_overflow io_uring/io_uring.c:810 [inline]".
-    static readonly Regex SymbolizedFrame = new(@"^[A-Za-z_.][\w.]*\s+[\w/.\-]+\.(?:c|h|S|rs):\d+(?:\s+\[inline\])?$", RegexOptions.Compiled | RegexOptions.CultureInvariant, SafeRegex.Timeout);
+    static readonly Regex SymbolizedFrame = SymbolizedFrameRegex();
+    [GeneratedRegex(@"^[A-Za-z_.][\w.]*\s+[\w/.\-]+\.(?:c|h|S|rs):\d+(?:\s+\[inline\])?$", RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)] private static partial Regex SymbolizedFrameRegex();
 
     // A log with thousands of crash headers is a flood (or an attack): the first ones tell the story, and
     // past this every further header would only cost time.

@@ -3,10 +3,11 @@ using System.Text.RegularExpressions;
 namespace Ktriage.Core.Crashes;
 
 /// <summary>Frame-name normalisation shared with crash clustering.</summary>
-public static class FrameNames
+public static partial class FrameNames
 {
     // GCC clones: foo.isra.3, foo.part.12, foo.constprop.0, foo.cold, foo.llvm.123456, stacked in any order.
-    static readonly Regex Suffix = new(@"(?:\.(?:isra|part|constprop|cold|lto_priv|llvm|clone|localalias|specialized)(?:\.\d+)?)+$", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Suffix = SuffixRegex();
+    [GeneratedRegex(@"(?:\.(?:isra|part|constprop|cold|lto_priv|llvm|clone|localalias|specialized)(?:\.\d+)?)+$", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex SuffixRegex();
 
     /// <summary>"virtio_device_ready.part.12" → "virtio_device_ready"; also drops a leading '.' (ppc64 ABI).</summary>
     public static string StripSuffixes(string function)

@@ -4,21 +4,22 @@ using System.Text.RegularExpressions;
 namespace Ktriage.Core.Crashes;
 
 /// <summary>Parses one stack-trace line in any of the forms the kernel has printed over the years.</summary>
-internal static class FrameParser
+internal static partial class FrameParser
 {
     // [<ffffffff8174b53c>] ? ret_from_fork+0x7c/0xb0 [mod] / ppc "[c0..] [c0..] .foo+0x7c/0x1c0 (unreliable)"
     // s390 "([<000…>] foo+0xa2/0x128)" / new " foo+0x12/0x34 arch/x86/x.c:12" / arm64 " foo+0x1/0x2 (T)"
     // Rust "<a::B as c::D>::mmap+0x1/0x2".
-    static readonly Regex Frame = new(
-        @"^\s*\(?(?:\[\s*<?(?<addr>(?:0x)?[0-9a-fA-F]{4,16})>?\]\s*)*(?<q>\?\s*)?\(?(?<func>(?:<[^<>\n]{1,200}>)?[A-Za-z_.$][\w.$:]*)\+(?<off>0x[0-9a-fA-F]+)(?:/(?<size>0x[0-9a-fA-F]+))?\)?(?:\s+\[(?<mod>[\w\-]+)\])?(?<rest>.*)$",
-        RegexOptions.Compiled | RegexOptions.CultureInvariant, SafeRegex.Timeout);
-    static readonly Regex Source = new(@"(?<![\w/.\-])(?<src>[\w/.\-]+\.(?:c|h|S|rs|s|cc):\d+)", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Frame = FrameRegex();
+    [GeneratedRegex(@"^\s*\(?(?:\[\s*<?(?<addr>(?:0x)?[0-9a-fA-F]{4,16})>?\]\s*)*(?<q>\?\s*)?\(?(?<func>(?:<[^<>\n]{1,200}>)?[A-Za-z_.$][\w.$:]*)\+(?<off>0x[0-9a-fA-F]+)(?:/(?<size>0x[0-9a-fA-F]+))?\)?(?:\s+\[(?<mod>[\w\-]+)\])?(?<rest>.*)$", RegexOptions.CultureInvariant, SafeRegex.TimeoutMs)] private static partial Regex FrameRegex();
+    static readonly Regex Source = SourceRegex();
+    [GeneratedRegex(@"(?<![\w/.\-])(?<src>[\w/.\-]+\.(?:c|h|S|rs|s|cc):\d+)", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex SourceRegex();
     static readonly int FrameFunc = Frame.GroupNumberFromName("func"), FrameRest = Frame.GroupNumberFromName("rest"),
         FrameOff = Frame.GroupNumberFromName("off"), FrameSize = Frame.GroupNumberFromName("size"),
         FrameMod = Frame.GroupNumberFromName("mod"), FrameAddr = Frame.GroupNumberFromName("addr"),
         FrameQ = Frame.GroupNumberFromName("q"), SourceSrc = Source.GroupNumberFromName("src");
     // ARM: "[<c0011f64>] (unwind_backtrace+0x0/0xf8) from [<c000e9e8>] (show_stack+0x10/0x14)"
-    static readonly Regex ArmFrom = new(@"^\s*\[<(?<addr>[0-9a-f]+)>\]\s+\((?<func>[\w.]+)\+(?<off>0x[0-9a-f]+)/(?<size>0x[0-9a-f]+)(?:\s+\[(?<mod>[\w\-]+)\])?\)\s+from", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex ArmFrom = ArmFromRegex();
+    [GeneratedRegex(@"^\s*\[<(?<addr>[0-9a-f]+)>\]\s+\((?<func>[\w.]+)\+(?<off>0x[0-9a-f]+)/(?<size>0x[0-9a-f]+)(?:\s+\[(?<mod>[\w\-]+)\])?\)\s+from", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex ArmFromRegex();
 
     public static StackFrame? Parse(string line, string section)
     {
@@ -219,8 +220,10 @@ internal static class FrameParser
     }
 
     /// <summary>"func+0x1/0x2 [mod]" anywhere in a RIP/PC line.</summary>
-    static readonly Regex Site = new(@"(?<![\w.])(?<func>\.?[A-Za-z_$][\w.$]*)\+(?<off>0x[0-9a-fA-F]+)(?:/(?<size>0x[0-9a-fA-F]+))?(?:\s+\[(?<mod>[\w\-]+)\])?", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex SiteAddr = new(@"\[<?(?:0x)?(?<a>[0-9a-fA-F]{6,16})>?\]|(?<=:\s*)(?<a>[0-9a-fA-F]{8,16})\b", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Site = SiteRegex();
+    [GeneratedRegex(@"(?<![\w.])(?<func>\.?[A-Za-z_$][\w.$]*)\+(?<off>0x[0-9a-fA-F]+)(?:/(?<size>0x[0-9a-fA-F]+))?(?:\s+\[(?<mod>[\w\-]+)\])?", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex SiteRegex();
+    static readonly Regex SiteAddr = SiteAddrRegex();
+    [GeneratedRegex(@"\[<?(?:0x)?(?<a>[0-9a-fA-F]{6,16})>?\]|(?<=:\s*)(?<a>[0-9a-fA-F]{8,16})\b", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex SiteAddrRegex();
 
     public static StackFrame? ParseSite(string line)
     {

@@ -8,7 +8,7 @@ namespace Ktriage.Core.Crashes;
 /// header, library, sanitizer, locking/RCU/scheduler or arch fault/trap path; then deeper files in the same
 /// directory win.
 /// </summary>
-public static class GuiltyFile
+public static partial class GuiltyFile
 {
     // syzkaller's file regexp is ([a-zA-Z0-9_\-./]*[a-zA-Z0-9_\-]+\.(?:c|h)):[0-9]+ ; as a regex it retries from every
     // character of long hex/identifier runs (quadratic per line), so FindFile matches it from its ".c:"/".h:" anchor.
@@ -36,8 +36,10 @@ public static class GuiltyFile
         }
         return null;
     }
-    static readonly Regex LineIgnore = new(@"(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information|^\s*#\d+: ", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex DeeperPath = new(@"^/[a-zA-Z0-9_\-]+/[a-zA-Z0-9_.\-]+$", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex LineIgnore = LineIgnoreRegex();
+    [GeneratedRegex(@"(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r\d+ information|^\s*#\d+: ", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex LineIgnoreRegex();
+    static readonly Regex DeeperPath = DeeperPathRegex();
+    [GeneratedRegex(@"^/[a-zA-Z0-9_\-]+/[a-zA-Z0-9_.\-]+$", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex DeeperPathRegex();
 
     // syzkaller writes the header rule ".*\.h$"; unanchored, that is quadratic on a long name, "\.h$" is the same test.
     static readonly Regex Ignores = new(string.Join("|", new[]

@@ -7,12 +7,16 @@ namespace Ktriage.Core.Crashes;
 /// What an experienced triager reads in the numbers: slab poison, list poison, NULL/ERR_PTR/negative offsets,
 /// non-canonical addresses, page-fault error bits, explicit BUG_ON, recursive faults and inherited taint.
 /// </summary>
-public static class Hints
+public static partial class Hints
 {
-    static readonly Regex OopsCode = new(@"Oops: (?<code>[0-9a-f]{4}) \[#(?<n>\d+)\]", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex NewOopsCode = new(@"#PF: error_code\((?<code>0x[0-9a-f]+)\)", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex BugAt = new(@"kernel BUG at (?<loc>[^\s!]+)!?", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex RegisterValue = new(@"\b(?<v>[0-9a-f]{8}|[0-9a-f]{16})\b", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex OopsCode = OopsCodeRegex();
+    [GeneratedRegex(@"Oops: (?<code>[0-9a-f]{4}) \[#(?<n>\d+)\]", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex OopsCodeRegex();
+    static readonly Regex NewOopsCode = NewOopsCodeRegex();
+    [GeneratedRegex(@"#PF: error_code\((?<code>0x[0-9a-f]+)\)", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex NewOopsCodeRegex();
+    static readonly Regex BugAt = BugAtRegex();
+    [GeneratedRegex(@"kernel BUG at (?<loc>[^\s!]+)!?", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex BugAtRegex();
+    static readonly Regex RegisterValue = RegisterValueRegex();
+    [GeneratedRegex(@"\b(?<v>[0-9a-f]{8}|[0-9a-f]{16})\b", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex RegisterValueRegex();
 
     public static List<Hint> For(CrashReport r, IReadOnlyList<string> body)
     {

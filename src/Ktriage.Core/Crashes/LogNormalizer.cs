@@ -21,9 +21,10 @@ internal readonly record struct LogLine(string Text, int SourceLine, int QuoteDe
 /// Turns arbitrary text into console-log lines: strips mail quotes ("&gt; ", "&gt;&gt; ") and syslog/journal
 /// prefixes, re-splits logs flattened into one long line, and re-joins lines a mail client wrapped.
 /// </summary>
-internal static class LogNormalizer
+internal static partial class LogNormalizer
 {
-    static readonly Regex Quote = new(@"^(?:[ \t]{0,3}>)+[ \t]?", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Quote = QuoteRegex();
+    [GeneratedRegex(@"^(?:[ \t]{0,3}>)+[ \t]?", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex QuoteRegex();
     // "Jul  3 09:10:39 host kernel: ", journalctl "Jul 03 …", ISO "2024-01-02T03:04:05+00:00 host kernel: ".
     const string SyslogPat = @"(?:[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+\-]\d\d:?\d\d)?) (?:[\w.\-]+ )?kernel: ";
     static readonly Regex Syslog = new("^" + SyslogPat, RegexOptions.Compiled, SafeRegex.Timeout);

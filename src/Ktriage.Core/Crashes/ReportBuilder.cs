@@ -3,29 +3,50 @@ using System.Text.RegularExpressions;
 namespace Ktriage.Core.Crashes;
 
 /// <summary>Reads the structure of one report (site, frames, registers, taint, modules, code…) from its lines.</summary>
-internal static class ReportBuilder
+internal static partial class ReportBuilder
 {
-    static readonly Regex CpuLine = new(@"CPU: (?<cpu>\d+)(?: UID: \d+)? PID: (?<pid>-?\d+) Comm: (?<comm>.+?)(?: (?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?: +(?<ver>\S+)(?: #| \d|$))?|$)", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex OldPid = new(@"^\s*Pid: (?<pid>\d+), comm: (?<comm>\S+)\s+(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))\s+(?<ver>\S+)", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex OldProcess = new(@"^\s*Process (?<comm>\S+) \(pid: (?<pid>\d+),", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex OldCpu = new(@"^\s*CPU: (?<cpu>\d+)\s*$", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex EflagsVersion = new(@"EFLAGS: [0-9a-f]+\s+\((?<ver>[^ )]+) #", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex TaintOnly = new(@"(?:^|\s)(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?:\s+(?<ver>\d\S*))?", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex Hardware = new(@"Hardware name: (?<hw>.+)$", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex Modules = new(@"Modules linked in:(?<m>.*)$", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex ModuleFlags = new(@"\([A-Z+\-]+\)|\[last unloaded: [^\]]*\]|\[[A-Z]+\]", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex Code = new(@"^\s*Code:\s*(?<b>.*)$", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex Trapping = new(@"<(?<t>[0-9a-f]+)>|\((?<t>[0-9a-f]+)\)", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex RegLineStart = new(@"^\s*(?:R[A-Z0-9]{1,3}|E[A-Z]{2}|CR\d|DR\d|FS|GS|CS|[re]?[a-d]x|e?[sd]i|e?[bs]p|[cdefgs]s|x\d{1,2}|r\d{1,2}|GPR\d\d|pc|lr|sp|fp|pstate|epc|ra|MSR|NIP|LR|CTR|XER|REGS|Krnl GPRS)\s*:", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex RegPair = new(@"(?<![\w.])(?<n>[A-Za-z][A-Za-z0-9]{0,5}):\s*(?<v>(?:[0-9a-f]{4}:)?[0-9a-fA-F]{4,16})\b", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex SiteLine = new(@"^\s*(?:RIP|EIP|IP|NIP|PC is at|pc\s*:|epc\s*:|Krnl PSW\s*:|PC:|(?:E|R)?IP is at)\b|^\s*(?:RIP|EIP|IP):", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex HeaderAddress = new(@"(?:paging request|NULL pointer dereference|page fault for address|access to user memory|data access on (?:read|write)) at (?:virtual address )?(?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:NULL pointer dereference|page fault for address|paging request), address: (?:0x)?(?<a>[0-9a-fA-F]{4,16})|virtual address (?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:non-canonical|for) address (?:0x)?(?<a>[0-9a-fA-F]{6,16})", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex KasanAddress = new(@"(?:Read|Write) (?:of size \d+ )?at addr (?:0x)?(?<a>[0-9a-f]+)|in range \[(?:0x)?(?<a>[0-9a-f]+)-", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex Cr2 = new(@"^\s*CR2: (?<a>[0-9a-f]{8,16})\b", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex Lockdep = new(@"^\s*-> #(?<n>\d+)", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex CodeContinuation = new(@"^(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\))(?:\s+(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\)))*$", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex LocalVariable = new(@"^Local variable .* created at:", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex NmiBacktrace = new(@"NMI backtrace for cpu (?<n>\d+)|Task dump for CPU (?<n>\d+)", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex CpuLine = CpuLineRegex();
+    [GeneratedRegex(@"CPU: (?<cpu>\d+)(?: UID: \d+)? PID: (?<pid>-?\d+) Comm: (?<comm>.+?)(?: (?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?: +(?<ver>\S+)(?: #| \d|$))?|$)", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex CpuLineRegex();
+    static readonly Regex OldPid = OldPidRegex();
+    [GeneratedRegex(@"^\s*Pid: (?<pid>\d+), comm: (?<comm>\S+)\s+(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))\s+(?<ver>\S+)", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex OldPidRegex();
+    static readonly Regex OldProcess = OldProcessRegex();
+    [GeneratedRegex(@"^\s*Process (?<comm>\S+) \(pid: (?<pid>\d+),", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex OldProcessRegex();
+    static readonly Regex OldCpu = OldCpuRegex();
+    [GeneratedRegex(@"^\s*CPU: (?<cpu>\d+)\s*$", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex OldCpuRegex();
+    static readonly Regex EflagsVersion = EflagsVersionRegex();
+    [GeneratedRegex(@"EFLAGS: [0-9a-f]+\s+\((?<ver>[^ )]+) #", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex EflagsVersionRegex();
+    static readonly Regex TaintOnly = TaintOnlyRegex();
+    [GeneratedRegex(@"(?:^|\s)(?:Not tainted|Tainted: (?<taint>[A-Z](?:[A-Z ]*[A-Z])?))(?:\s+(?<ver>\d\S*))?", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex TaintOnlyRegex();
+    static readonly Regex Hardware = HardwareRegex();
+    [GeneratedRegex(@"Hardware name: (?<hw>.+)$", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex HardwareRegex();
+    static readonly Regex Modules = ModulesRegex();
+    [GeneratedRegex(@"Modules linked in:(?<m>.*)$", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex ModulesRegex();
+    static readonly Regex ModuleFlags = ModuleFlagsRegex();
+    [GeneratedRegex(@"\([A-Z+\-]+\)|\[last unloaded: [^\]]*\]|\[[A-Z]+\]", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex ModuleFlagsRegex();
+    static readonly Regex Code = CodeRegex();
+    [GeneratedRegex(@"^\s*Code:\s*(?<b>.*)$", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex CodeRegex();
+    static readonly Regex Trapping = TrappingRegex();
+    [GeneratedRegex(@"<(?<t>[0-9a-f]+)>|\((?<t>[0-9a-f]+)\)", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex TrappingRegex();
+    static readonly Regex RegLineStart = RegLineStartRegex();
+    [GeneratedRegex(@"^\s*(?:R[A-Z0-9]{1,3}|E[A-Z]{2}|CR\d|DR\d|FS|GS|CS|[re]?[a-d]x|e?[sd]i|e?[bs]p|[cdefgs]s|x\d{1,2}|r\d{1,2}|GPR\d\d|pc|lr|sp|fp|pstate|epc|ra|MSR|NIP|LR|CTR|XER|REGS|Krnl GPRS)\s*:", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex RegLineStartRegex();
+    static readonly Regex RegPair = RegPairRegex();
+    [GeneratedRegex(@"(?<![\w.])(?<n>[A-Za-z][A-Za-z0-9]{0,5}):\s*(?<v>(?:[0-9a-f]{4}:)?[0-9a-fA-F]{4,16})\b", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex RegPairRegex();
+    static readonly Regex SiteLine = SiteLineRegex();
+    [GeneratedRegex(@"^\s*(?:RIP|EIP|IP|NIP|PC is at|pc\s*:|epc\s*:|Krnl PSW\s*:|PC:|(?:E|R)?IP is at)\b|^\s*(?:RIP|EIP|IP):", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex SiteLineRegex();
+    static readonly Regex HeaderAddress = HeaderAddressRegex();
+    [GeneratedRegex(@"(?:paging request|NULL pointer dereference|page fault for address|access to user memory|data access on (?:read|write)) at (?:virtual address )?(?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:NULL pointer dereference|page fault for address|paging request), address: (?:0x)?(?<a>[0-9a-fA-F]{4,16})|virtual address (?:0x)?(?<a>[0-9a-fA-F]{4,16})|(?:non-canonical|for) address (?:0x)?(?<a>[0-9a-fA-F]{6,16})", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex HeaderAddressRegex();
+    static readonly Regex KasanAddress = KasanAddressRegex();
+    [GeneratedRegex(@"(?:Read|Write) (?:of size \d+ )?at addr (?:0x)?(?<a>[0-9a-f]+)|in range \[(?:0x)?(?<a>[0-9a-f]+)-", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex KasanAddressRegex();
+    static readonly Regex Cr2 = Cr2Regex();
+    [GeneratedRegex(@"^\s*CR2: (?<a>[0-9a-f]{8,16})\b", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex Cr2Regex();
+    static readonly Regex Lockdep = LockdepRegex();
+    [GeneratedRegex(@"^\s*-> #(?<n>\d+)", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex LockdepRegex();
+    static readonly Regex CodeContinuation = CodeContinuationRegex();
+    [GeneratedRegex(@"^(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\))(?:\s+(?:[0-9a-f]{2,8}|<[0-9a-f]{2,8}>|\([0-9a-f]{2,8}\)))*$", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex CodeContinuationRegex();
+    static readonly Regex LocalVariable = LocalVariableRegex();
+    [GeneratedRegex(@"^Local variable .* created at:", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex LocalVariableRegex();
+    static readonly Regex NmiBacktrace = NmiBacktraceRegex();
+    [GeneratedRegex(@"NMI backtrace for cpu (?<n>\d+)|Task dump for CPU (?<n>\d+)", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex NmiBacktraceRegex();
 
     // The literals the header-address, KASAN address, CR2, CPU/Pid/Process, EFLAGS, taint, hardware, modules and
     // Code checks of ReadStructure look for ("at addr" contains " at ").

@@ -24,13 +24,15 @@ internal sealed class SyzParse
 /// Port of syzkaller's Linux report parsing (findFirstOops / findReport / extractDescription /
 /// extractStackFrame / isCorrupted) over already-normalized lines. Title compatibility is the point.
 /// </summary>
-internal static class SyzReportParser
+internal static partial class SyzReportParser
 {
     static readonly SearchValues<string> Headers =
         SearchValues.Create(LinuxOopses.All.Select(k => k.Header).Distinct().ToArray(), StringComparison.Ordinal);
 
-    static readonly Regex QuestionableFrame = new(@"(\[\<[0-9a-f]+\>\])? \? |\(unreliable\)", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex CorruptedTitle = new(@"\[ *[0-9]+\.[0-9]+\]", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex QuestionableFrame = QuestionableFrameRegex();
+    [GeneratedRegex(@"(\[\<[0-9a-f]+\>\])? \? |\(unreliable\)", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex QuestionableFrameRegex();
+    static readonly Regex CorruptedTitle = CorruptedTitleRegex();
+    [GeneratedRegex(@"\[ *[0-9]+\.[0-9]+\]", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex CorruptedTitleRegex();
 
     /// <summary>True when the text holds any crash header at all: the cheap gate before any regex.</summary>
     public static bool MayContainCrash(ReadOnlySpan<char> text) => text.IndexOfAny(Headers) >= 0;
@@ -231,7 +233,8 @@ internal static class SyzReportParser
         return new(desc, alt, corrupted, format);
     }
 
-    static readonly Regex GoArg = new(@"%\[(\d+)\][vs]", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex GoArg = GoArgRegex();
+    [GeneratedRegex(@"%\[(\d+)\][vs]", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex GoArgRegex();
 
     static string GoFormat(string fmt, List<string> args) =>
         GoArg.Replace(fmt, m =>

@@ -4,10 +4,12 @@ namespace Ktriage.Core.Maintainers;
 
 /// <summary>Addresses named inside a file, as get_maintainer.pl collects them from .yaml bindings ("in file"):
 /// its maintainers_in_file regex and clean_file_emails.</summary>
-public static class FileEmails
+public static partial class FileEmails
 {
-    static readonly Regex Candidate = new(@"[A-Za-zÀ-ÿ""' ,.+\-]*\s*[,]*\s*[(<{]?[A-Za-z0-9_.+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z0-9]+[)>}]?", RegexOptions.Compiled, SafeRegex.Timeout);
-    static readonly Regex Bracket = new(@"[(<{]?([A-Za-z0-9_.+\-]+@[A-Za-z0-9.\-]+)[)>}]?", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Candidate = CandidateRegex();
+    [GeneratedRegex(@"[A-Za-zÀ-ÿ""' ,.+\-]*\s*[,]*\s*[(<{]?[A-Za-z0-9_.+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z0-9]+[)>}]?", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex CandidateRegex();
+    static readonly Regex Bracket = BracketRegex();
+    [GeneratedRegex(@"[(<{]?([A-Za-z0-9_.+\-]+@[A-Za-z0-9.\-]+)[)>}]?", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex BracketRegex();
 
     /// <summary>Whether get_maintainer.pl reads addresses from this file by default.</summary>
     public static bool Applies(string path) => path.EndsWith(".yaml", StringComparison.Ordinal);

@@ -3,9 +3,10 @@ using System.Text.RegularExpressions;
 namespace Ktriage.Core.Maintainers;
 
 /// <summary>A kernel release number ("6.1.192", "5.10.0-rc3-syzkaller", "4.18.0-80.el8.x86_64"), comparable.</summary>
-public readonly record struct KernelVersion(int Major, int Minor, int Sub) : IComparable<KernelVersion>
+public readonly partial record struct KernelVersion(int Major, int Minor, int Sub) : IComparable<KernelVersion>
 {
-    static readonly Regex Release = new(@"(?<![\d.])(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Release = ReleaseRegex();
+    [GeneratedRegex(@"(?<![\d.])(\d{1,2})\.(\d{1,3})(?:\.(\d{1,4}))?", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex ReleaseRegex();
 
     /// <summary>The first "M.m[.s]" in the text (a uname -r, a "Not tainted 5.10.0-rc3 #1" fragment), or null.</summary>
     public static KernelVersion? Parse(string? text)

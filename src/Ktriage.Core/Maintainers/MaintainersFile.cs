@@ -69,9 +69,10 @@ internal sealed class FilePattern
 /// A parsed MAINTAINERS file. Reading follows scripts/get_maintainer.pl: lines "^([A-Z]):\s*(.*)" are entries of the
 /// current section, other non-blank non-'#' lines start a section (the text before the first entry is the preamble).
 /// </summary>
-public sealed class MaintainersFile
+public sealed partial class MaintainersFile
 {
-    static readonly Regex Typed = new(@"^([A-Z]):\s*(.*)", RegexOptions.Compiled, SafeRegex.Timeout);
+    static readonly Regex Typed = TypedRegex();
+    [GeneratedRegex(@"^([A-Z]):\s*(.*)", RegexOptions.None, SafeRegex.TimeoutMs)] private static partial Regex TypedRegex();
 
     public IReadOnlyList<MaintainersSection> Sections { get; }
     readonly Func<string, bool>? isDirectory;

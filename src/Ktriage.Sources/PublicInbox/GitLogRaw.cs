@@ -23,6 +23,11 @@ internal sealed class GitLogRaw(RepoLayout layout)
     public static IReadOnlyList<string> Args(string range) =>
         ["log", "--reverse", "--first-parent", "--no-renames", "--no-abbrev", "--raw", "--no-color", "--no-ext-diff", "--no-textconv", "--format=C %H %ct", range, "--"];
 
+    /// <summary>Just these commits, each with its diff against its first parent, oldest first; ids the repository
+    /// does not have (history rewritten since) are left out.</summary>
+    public static IReadOnlyList<string> Args(IEnumerable<string> commits) =>
+        ["log", "--no-walk", "--ignore-missing", "--reverse", "--first-parent", "--no-renames", "--no-abbrev", "--raw", "--no-color", "--no-ext-diff", "--no-textconv", "--format=C %H %ct", .. commits, "--"];
+
     string? _commit;
     DateTimeOffset _time;
     bool _commitHadEntry; // any diff line for m/d (a bare removal counts: nothing to repeat)

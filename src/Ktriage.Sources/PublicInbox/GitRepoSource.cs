@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
+using Ktriage.Core;
 using Ktriage.Core.Mail;
 
 namespace Ktriage.Sources.PublicInbox;
@@ -11,7 +13,7 @@ namespace Ktriage.Sources.PublicInbox;
 /// <c>git log --raw</c> lists each commit's blob, and one <c>git cat-file --batch</c> returns the blobs.
 /// Requests are written by one thread while another reads the responses, so there is no round trip per commit.
 /// Checkpoint = the commit id; resuming reads <c>checkpoint..tip</c>.</summary>
-public sealed class GitRepoSource : IMessageSource
+public sealed partial class GitRepoSource : IMessageSource, IRereadableSource
 {
     /// <param name="gitDir">the bare repository (absolute path).</param>
     /// <param name="defaultList">list name to use when the user gives none.</param>
@@ -51,12 +53,36 @@ public sealed class GitRepoSource : IMessageSource
         while (true)
         {
             var run = new Run(this, layout);
-            await foreach (var item in run.ReadAsync(from is null ? head : $"{from}..{head}", ct))
+            await foreach (var item in run.ReadAsync(GitLogRaw.Args(from is null ? head : $"{from}..{head}"), ct))
                 yield return item;
             if (run.RestartAfter is null) yield break;
             from = run.RestartAfter;
         }
     }
+
+    /// <summary>The commits named by problem locators ("… commit C blob B"), read again: a blob that was missing or
+    /// corrupt may be there now (a repaired or re-fetched repository).</summary>
+    public async IAsyncEnumerable<RawMessage> RereadAsync(IReadOnlyList<string> locators, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var commits = locators.Select(l => CommitIn().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct().ToList();
+        if (commits.Count == 0 || await ResolveHeadAsync(ct) is not { } head) yield break;
+        var layout = await DetectLayoutAsync(head, ct);
+        var done = new HashSet<string>();
+        while (commits.Count > 0)
+        {
+            var run = new Run(this, layout);
+            await foreach (var item in run.ReadAsync(GitLogRaw.Args(commits), ct))
+            {
+                if (item.Locator.Commit is { } c) done.Add(c);
+                yield return item;
+            }
+            if (run.RestartAfter is null) yield break;
+            commits = commits.Where(c => !done.Contains(c) && c != run.RestartAfter).ToList();
+        }
+    }
+
+    [GeneratedRegex(@"\bcommit ([0-9a-f]{64}|[0-9a-f]{40})\b", RegexOptions.None, SafeRegex.TimeoutMs)]
+    private static partial Regex CommitIn();
 
     async Task<string?> ResolveHeadAsync(CancellationToken ct)
     {
@@ -90,7 +116,7 @@ public sealed class GitRepoSource : IMessageSource
         /// <summary>Set when cat-file died on a commit: read again after it.</summary>
         public string? RestartAfter { get; private set; }
 
-        public async IAsyncEnumerable<RawMessage> ReadAsync(string range, [EnumeratorCancellation] CancellationToken ct)
+        public async IAsyncEnumerable<RawMessage> ReadAsync(IReadOnlyList<string> logArgs, [EnumeratorCancellation] CancellationToken ct)
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             Process? log = null, cat = null;
@@ -99,7 +125,7 @@ public sealed class GitRepoSource : IMessageSource
             var results = Channel.CreateBounded<RawMessage>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
             try
             {
-                log = Git.Start(src.Origin, GitLogRaw.Args(range));
+                log = Git.Start(src.Origin, logArgs);
                 cat = Git.Start(src.Origin, ["cat-file", "--batch", "--buffer"], stdin: true);
                 var logErr = log.StandardError.ReadToEndAsync(cts.Token);
                 var catErr = cat.StandardError.ReadToEndAsync(cts.Token);

@@ -22,6 +22,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
     sealed record AddOp(Message Message, RawMessage Raw, string List, MessageFacts? Facts, (string Head, string Body)? Doc) : Op;
     sealed record DeleteOp(Message Message) : Op;
     sealed record ProblemOp(RawMessage Raw) : Op;
+    sealed record ResolvedOp(SourceLocator Locator) : Op;
 
     readonly List<Op> ops = [];
     readonly Dictionary<string, string> checkpoints = [];
@@ -74,6 +75,8 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
 
     public void Problem(RawMessage raw) => ops.Add(new ProblemOp(raw));
 
+    public void Resolved(SourceLocator locator) => ops.Add(new ResolvedOp(locator));
+
     public void SetCheckpoint(string origin, string value) => checkpoints[origin] = value;
 
     /// <summary>KTRIAGE_PG_TIMING=1: seconds spent checking (Add) and writing (Commit, incl. waiting for the lock).</summary>
@@ -105,6 +108,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
                 case AddOp a: w.Add(a.Message, a.Raw, a.List, a.Facts, a.Doc); break;
                 case DeleteOp d: w.Delete(d.Message); break;
                 case ProblemOp p: w.Problem(p.Raw); break;
+                case ResolvedOp r: w.Resolved(r.Locator); break;
             }
         }
         foreach (var (origin, value) in checkpoints)
@@ -315,5 +319,8 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         public void Problem(RawMessage raw) =>
             Run("INSERT INTO problems(origin, locator, problem, at) VALUES($1,$2,$3,$4) ON CONFLICT(origin, locator) DO UPDATE SET problem=excluded.problem, at=excluded.at",
                 raw.Locator.Origin, raw.Locator.ToString(), raw.Problem ?? "unreadable", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+        public void Resolved(SourceLocator locator) =>
+            Run("DELETE FROM problems WHERE origin=$1 AND locator=$2", locator.Origin, locator.ToString());
     }
 }

@@ -183,6 +183,9 @@ internal sealed class SqliteIngestBatch : IIngestBatch
     public void Problem(RawMessage raw) =>
         Cmd("INSERT INTO problems(origin, locator, problem, at) VALUES($p0,$p1,$p2,$p3) ON CONFLICT(origin, locator) DO UPDATE SET problem=excluded.problem, at=excluded.at").Bind(raw.Locator.Origin, raw.Locator.ToString(), raw.Problem ?? "unreadable", DateTimeOffset.UtcNow.ToUnixTimeSeconds()).Run();
 
+    public void Resolved(SourceLocator locator) =>
+        Cmd("DELETE FROM problems WHERE origin=$p0 AND locator=$p1").Bind(locator.Origin, locator.ToString()).Run();
+
     public void SetCheckpoint(string origin, string value) =>
         Cmd("INSERT INTO checkpoints(origin, value) VALUES($p0,$p1) ON CONFLICT(origin) DO UPDATE SET value=excluded.value").Bind(origin, value).Run();
 
