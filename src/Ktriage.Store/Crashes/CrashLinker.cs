@@ -254,6 +254,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     {
         var timing = Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1";
         var liveBefore = timing ? GC.GetTotalMemory(true) : 0;
+        var cpu = timing ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : default;
         var wall = System.Diagnostics.Stopwatch.StartNew();
         var (gc0, gc1, gc2, paused, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
         var reports = LoadReports();
@@ -294,7 +295,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             (counts.Parses, counts.StoredReplies, counts.SkippedTexts) = (parses, storedReplies, skippedTexts);
         if (timing)
             Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed on {threads} threads, {parses} parses, {evaluated} candidates, {replyVisits} replies read (of {replies.Count}), " +
-                $"{storedReplies} reply texts as stored, {skippedTexts} texts not read for titles, {wall.Elapsed.TotalSeconds:F2} s; thread time {times}; cached chars: own commit {replies.Values.Sum(x => (long)(x.OwnCommit?.Length ?? 0)) >> 20}M/{replies.Count} " +
+                $"{storedReplies} reply texts as stored, {skippedTexts} texts not read for titles, {wall.Elapsed.TotalSeconds:F2} s (process CPU {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s); thread time {times}; cached chars: own commit {replies.Values.Sum(x => (long)(x.OwnCommit?.Length ?? 0)) >> 20}M/{replies.Count} " +
                 $"full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} in-words {storedPatchTexts.Values.Sum(x => (long)(x.InWords?.Length ?? 0)) >> 20}M " +
                 $"msgs {messages.Count} functions {functionsCache.Count} files {filesCache.Count} trailers {trailersCache.Count}; " +
                 $"GC heap {GC.GetTotalMemory(false) >> 20} MiB, collections {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
