@@ -129,11 +129,13 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         return m;
     }
 
-    /// <summary>What the linker keeps of a reply: what its own words say (<see cref="ReplySays"/>), the evidence of
-    /// the first informal "tested" signal in them, the commit message part of its own words when it carries a diff
-    /// (the message of a diff posted as a reply), its inline patch subject and diff. Not the own words themselves:
-    /// they were the largest cache, and pushed the heap of an ingest's link phase into full collections.</summary>
-    sealed record ReplyFacts(ReplySays Says, string? TextTested, string? OwnCommit, string? InlineSubject, InlineDiff? Diff);
+    /// <summary>What the linker keeps of a reply: what its own words say (<see cref="ReplySays"/>), the commit
+    /// message part of its own words when it carries a diff (the message of a diff posted as a reply), its inline
+    /// patch subject and diff. Not the own words themselves: they were the largest cache, and pushed the heap of an
+    /// ingest's link phase into full collections; the few asked again are read again (<see cref="TestedBySender"/>).</summary>
+    /// <param name="Own">the own words when they came from a parse (a reply ingest stored none for, or an older
+    /// database): reading them again would be another parse.</param>
+    sealed record ReplyFacts(ReplySays Says, string? OwnCommit, string? InlineSubject, InlineDiff? Diff, string? Own);
 
     readonly OnceCache<long, ReplyFacts> replies = new();
     int storedReplies, skippedTexts;
@@ -141,21 +143,22 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     /// <summary>A pure function of the message, whichever cluster asks first: clusters are computed in any order.</summary>
     ReplyFacts Reply(Msg msg) => replies.Get(msg.Id, _ =>
     {
-        var text = ReplyTextOf(msg);
+        var text = ReplyTextOf(msg, out var stored);
+        if (stored) Interlocked.Increment(ref storedReplies);
         var own = text.Own;
         var ok = SyzbotTestedOk().Match(own) is { Success: true } m ? m.Value : null;
         var head = ok is not null && TestedCommit().Match(own) is { Success: true } h ? h.Groups[1].Value : null;
         var says = new ReplySays(LinkText.FixReferences(own), LinkText.SyzFixTitles(own), ok, head);
-        // The text's own signals do not depend on the trailers (TestedBySender puts those first).
-        var tested = ReviewSignals.Find(own, [], null).FirstOrDefault(s => s.Kind == SignalKind.Tested)?.Evidence;
         var diff = StoredDiff(msg.Id) || (msg.InReplyTo is not null && text.Diff is not null);
-        return new ReplyFacts(says, tested, diff ? OwnCommitOf(own) : null, text.InlineSubject, text.Diff);
+        return new ReplyFacts(says, diff ? OwnCommitOf(own) : null, text.InlineSubject, text.Diff, stored ? null : own);
     });
 
     /// <summary>A reply's <see cref="ReplyText"/>: as ingest stored it, or else computed from the raw copy.</summary>
-    ReplyText ReplyTextOf(Msg msg)
+    /// <param name="stored">whether it was stored.</param>
+    ReplyText ReplyTextOf(Msg msg, out bool stored)
     {
         var id = msg.Id;
+        stored = false;
         if (!LinkSchedule.Current.IgnoreStored)
             using (Db("db: reply text"))
             {
@@ -164,7 +167,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
                 using var r = c.ExecuteReader();
                 if (r.Read())
                 {
-                    Interlocked.Increment(ref storedReplies);
+                    stored = true;
                     return ReplyText.FromRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2));
                 }
             }
@@ -235,7 +238,10 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     /// <summary>The explanation of a patch sent as a reply: its own words up to the diff. Kept with the reply when it
     /// carries a diff; a reply without one is a candidate fix only rarely (named by a Closes: tag, pointed to).</summary>
-    string OwnCommitText(Msg m) => Reply(m).OwnCommit ?? ownCommits.Get(m.Id, _ => OwnCommitOf(ReplyTextOf(m).Own));
+    string OwnCommitText(Msg m) => Reply(m).OwnCommit ?? ownCommits.Get(m.Id, _ => OwnCommitOf(OwnWords(m)));
+
+    /// <summary>A reply's own words, again.</summary>
+    string OwnWords(Msg m) => Reply(m).Own ?? ReplyTextOf(m, out _).Own;
 
     readonly OnceCache<long, int> seriesTotals = new();
 
@@ -930,10 +936,10 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     readonly OnceCache<long, ReviewSignal?> testedBySender = new();
 
     /// <summary>The reply's sender saying it works for them (Tested-by, "that fixes it for me").</summary>
-    /// <remarks>The trailers' signals come first, then the text's (<see cref="ReplyFacts.TextTested"/>).</remarks>
+    /// <remarks>Asked for replies by the crash's reporters only: their own words are read again for it (<see cref="OwnWords"/>).</remarks>
     ReviewSignal? TestedBySender(Msg reply) => testedBySender.Get(reply.Id, _ =>
-        ReviewSignals.Find("", Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList(), Who(reply)).FirstOrDefault(s => s.Kind == SignalKind.Tested)
-            ?? (Reply(reply).TextTested is { } evidence ? new ReviewSignal(SignalKind.Tested, false, evidence, Who(reply)) : null));
+        ReviewSignals.Find(OwnWords(reply), Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList(), Who(reply))
+            .FirstOrDefault(s => s.Kind == SignalKind.Tested));
 
     /// <summary>The fix's own title: the subject without [PATCH] tags, or for a patch sent inline in a reply, its Subject: line.</summary>
     readonly OnceCache<long, string> patchSubjects = new();
