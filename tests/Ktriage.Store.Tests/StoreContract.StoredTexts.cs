@@ -83,3 +83,39 @@ public abstract partial class StoreContract
         Assert.DoesNotContain(crashes.FixLinks(quokka).Single(f => f.MessageId == "cleanup@x").Evidence, e => e.Code == "names-title");
     }
 }
+
+public abstract partial class StoreContract
+{
+    [StoreFact]
+    public void A_syz_fix_command_links_the_patches_whose_subject_contains_its_title_and_no_other()
+    {
+        using var store = Open();
+        var crashes = (ICrashStore)store;
+        // Two patches whose subjects, one after the other, read like the title: neither contains it.
+        static string Diff(string line) => $"""
+            Signed-off-by: Dev Eloper <dev@example.org>
+            ---
+            diff --git a/drivers/misc/quokka.c b/drivers/misc/quokka.c
+            --- a/drivers/misc/quokka.c
+            +++ b/drivers/misc/quokka.c
+            @@ -1,2 +1,3 @@
+             #include <linux/module.h>
+            +{line}
+
+            """;
+        var halves = new[]
+        {
+            Mail("half1@x", "Dev Eloper <dev@example.org>", "[PATCH] quokka: check the", "Tue, 04 Mar 2025 09:00:00 +0000", Diff("/* one */")),
+            Mail("half2@x", "Dev Eloper <dev@example.org>", "device first", "Tue, 04 Mar 2025 09:30:00 +0000", Diff("/* two */")),
+        };
+        var command = Mail("syzfix@x", "Rita Reporter <rita@example.org>", "Re: quokka oops on boot", "Fri, 07 Mar 2025 08:00:00 +0000",
+            "#syz fix: quokka: check the device first\n", parent: "report@x");
+        foreach (var raw in new[] { CrashMail }.Concat(halves).Append(NamingFix).Append(command)) AddUnderstood(store, raw);
+        store.FlushIndex();
+        Assert.True(crashes.RefreshCrashLinks());
+
+        var cluster = crashes.ClusterOfMessage("report@x")!.Value;
+        var named = crashes.FixLinks(cluster).Where(f => f.Evidence.Any(e => e.Code == "syz-fix")).Select(f => f.MessageId).ToList();
+        Assert.Equal(["named@x"], named);
+    }
+}
