@@ -849,8 +849,8 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     readonly OnceCache<string, List<Msg>> bySubjectTitle = new();
 
-    // Report threads are read again for every cluster they belong to, with the same #syz commands.
-    /// <summary>The first five patches (by date) whose subject contains <paramref name="title"/>.</summary>
+    /// <summary>The first five patches (by date) whose subject contains <paramref name="title"/>. Kept: report threads
+    /// are read again for every cluster they belong to, with the same #syz commands.</summary>
     List<Msg> FindBySubjectTitle(string title) => bySubjectTitle.Get(title, title =>
     {
         var all = Patches();

@@ -149,7 +149,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
             reportThreads = [.. Longs("SELECT DISTINCT m.thread_id FROM crash_reports cr JOIN messages m ON m.id = cr.message")];
         }
 
-        /// <summary>Threads holding a crash report: their replies get a reply_texts row (Crashes/ReplyTexts.cs).</summary>
+        /// <summary>Threads holding a crash report: their replies get a reply_texts row (Crashes/ReplyText.cs).</summary>
         readonly HashSet<long> reportThreads;
 
         static void Bind(NpgsqlParameterCollection ps, object?[] args)

@@ -39,7 +39,7 @@ internal sealed class SqliteIngestBatch : IIngestBatch
         reportThreads = ReportThreads();
     }
 
-    /// <summary>Threads holding a crash report: their replies get a reply_texts row (Crashes/ReplyTexts.cs).</summary>
+    /// <summary>Threads holding a crash report: their replies get a reply_texts row (Crashes/ReplyText.cs).</summary>
     readonly HashSet<long> reportThreads;
 
     HashSet<long> ReportThreads()

@@ -148,7 +148,7 @@ internal static class SqliteSchema
         """
         CREATE INDEX IF NOT EXISTS messages_date ON messages(date);
         """,
-        // 7: what the crash linker reads of the replies in crash report threads (Crashes/ReplyTexts.cs), stored at ingest
+        // 7: what the crash linker reads of the replies in crash report threads (Crashes/ReplyText.cs), stored at ingest
         // so that linking does not parse them again: the sender's own words (quotes and signature removed), the subject
         // of a patch sent inline, the JSON {functions, files} of a diff in the text when there are no patch_files rows.
         // Databases of before have none: the linker parses those replies. And a patch's InWords (Core/Links/InWords.cs),
