@@ -100,7 +100,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         using (var wait = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PostgresSchema.WriteLock})", conn, tx) { CommandTimeout = 0 })
             wait.ExecuteNonQuery();
         if (Timing) LockSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        var w = new Writer(conn, tx, ops.Count(o => o is AddOp));
+        var w = new Writer(conn, tx, ops.Count(o => o is AddOp), store.ReportThreads);
         foreach (var op in ops)
         {
             switch (op)
@@ -139,14 +139,14 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         readonly Queue<long> messageIds, threadIds;
         NpgsqlBatch pending;
 
-        public Writer(NpgsqlConnection conn, NpgsqlTransaction tx, int adds)
+        public Writer(NpgsqlConnection conn, NpgsqlTransaction tx, int adds, Crashes.ReportThreads threads)
         {
             this.conn = conn;
             this.tx = tx;
             pending = new NpgsqlBatch(conn, tx) { Timeout = 0 };
             messageIds = new Queue<long>(Longs("SELECT nextval('messages_id_seq') FROM generate_series(1, $1)", adds));
             threadIds = new Queue<long>(Longs("SELECT nextval('thread_ids') FROM generate_series(1, $1)", adds));
-            reportThreads = [.. Longs("SELECT DISTINCT m.thread_id FROM crash_reports cr JOIN messages m ON m.id = cr.message")];
+            reportThreads = threads.Get(() => Longs(Crashes.ReportThreads.Query));
         }
 
         /// <summary>Threads holding a crash report: their replies get a reply_texts row (Crashes/ReplyText.cs).</summary>

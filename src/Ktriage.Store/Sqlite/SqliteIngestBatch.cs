@@ -25,7 +25,7 @@ internal sealed class SqliteIngestBatch : IIngestBatch
     long nextTid, nextRowId;
     bool done;
 
-    public SqliteIngestBatch(SqliteConnection db, FtsIndexer fts)
+    public SqliteIngestBatch(SqliteConnection db, FtsIndexer fts, Crashes.ReportThreads threads)
     {
         this.db = db;
         this.fts = fts;
@@ -36,21 +36,21 @@ internal sealed class SqliteIngestBatch : IIngestBatch
         // Microsoft.Data.Sqlite's reader (14 s of a 33k-message ingest). The batch holds the write lock. From the
         // AUTOINCREMENT counter, not max(id): ids of deleted messages are never handed out again.
         nextRowId = Convert.ToInt64(Cmd("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name='messages'), 0) + 1").Scalar());
-        reportThreads = ReportThreads();
+        reportThreads = threads.Get(ReadReportThreads);
     }
 
     /// <summary>Threads holding a crash report: their replies get a reply_texts row (Crashes/ReplyText.cs).</summary>
     readonly HashSet<long> reportThreads;
 
-    HashSet<long> ReportThreads()
+    List<long> ReadReportThreads()
     {
         using var c = db.CreateCommand();
         c.Transaction = tx;
-        c.CommandText = "SELECT DISTINCT m.thread_id FROM crash_reports cr JOIN messages m ON m.id = cr.message";
+        c.CommandText = Crashes.ReportThreads.Query;
         using var r = c.ExecuteReader();
-        var set = new HashSet<long>();
-        while (r.Read()) set.Add(r.GetInt64(0));
-        return set;
+        var list = new List<long>();
+        while (r.Read()) list.Add(r.GetInt64(0));
+        return list;
     }
 
     RawStatement Cmd(string sql)
