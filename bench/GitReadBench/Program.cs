@@ -4,6 +4,11 @@
 //   GitReadBench dump ANY-SOURCE       -> prints every item (kind, locator, bytes): to look at what a source yields
 //   GitReadBench stages ANY-SOURCE     -> CPU seconds of each ingest stage (parse, body hash, patch, crash, facts JSON)
 //                                         over every message, on one thread, messages held in memory first
+//   GitReadBench patchstages ANY-SOURCE [ROUNDS] -> CPU seconds of each step of patch analysis (diff, pull, trailers,
+//                                         review signals, commit mentions, patch-id) and of the body hash, per round,
+//                                         on one thread (round 0 includes JIT); the store is not run
+//   GitReadBench factsdump ANY-SOURCE  -> per message: id, body hash, the stored facts JSON (patch, crashes) and
+//                                         description, one line each: diff two builds' outputs to prove equal results
 //   GitReadBench crashmem ANY-SOURCE   -> ingest's parse stage (Task.Run per message, 64 in flight) without the store:
 //                                         peak RSS vs GC heap, to see what crash analysis keeps (KTRIAGE_NOCRASH=1: skip it)
 //   GitReadBench crashlist ANY-SOURCE  -> every crash report found, as ingest finds it: locator, context flags
@@ -39,7 +44,7 @@ if (args.Length == 2 && args[0] == "jitmem")
     Console.WriteLine($"jitmem: {methods} methods compiled, {heavy} raised peak RSS by more than {args[1]} MiB");
     return 0;
 }
-if (args.Length != 2) { Console.Error.WriteLine("usage: GitReadBench sources|libgit2 EPOCH.git"); return 2; }
+if (args.Length != 2 && !(args.Length == 3 && args[0] == "patchstages")) { Console.Error.WriteLine("usage: GitReadBench sources|libgit2 EPOCH.git"); return 2; }
 var (mode, repo) = (args[0], args[1]);
 var sw = Stopwatch.StartNew();
 long messages = 0, problems = 0, bytes = 0;
@@ -97,6 +102,108 @@ if (mode == "stages")
             store.FlushIndex();
         }
         foreach (var f in Directory.GetFiles(Path.GetTempPath(), $"grb-{Environment.ProcessId}-{round}.db*")) File.Delete(f);
+    }
+    return 0;
+}
+if (mode == "factsdump")
+{
+    foreach (var source in SourceFactory.Open(repo))
+        await foreach (var raw in source.ReadAsync(null))
+        {
+            if (raw.Kind != RawKind.Message) continue;
+            var m = MailParser.Parse(raw);
+            var p = Ktriage.Core.Patches.PatchAnalyzer.Analyze(m);
+            var f = new Ktriage.Store.MessageFacts(p, Ktriage.Core.Crashes.CrashAnalyzer.Analyze(m.AllText));
+            Console.WriteLine($"{m.MessageId}\t{m.BodyHash}\t{f.PatchJson}\t{string.Join("\t", f.CrashJsons)}");
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(Ktriage.Core.Links.LinkText.CommitMessage(m.Body)));
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(Ktriage.Core.Links.LinkText.InlinePatchSubject(m.Body)));
+        }
+    return 0;
+}
+if (mode == "patchstages")
+{
+    var raws = new List<RawMessage>();
+    foreach (var source in SourceFactory.Open(repo))
+        await foreach (var m in source.ReadAsync(null))
+            if (m.Kind == RawKind.Message) raws.Add(m);
+    var msgs = raws.Select(r => MailParser.Parse(r)).ToList();
+    var rounds = args.Length > 2 ? int.Parse(args[2]) : 3;
+    for (var round = 0; round < rounds; round++)
+    {
+        // The steps of PatchAnalyzer.AnalyzeCore, one by one (the analysis itself is timed as a whole too).
+        double hash = 0, subject = 0, diff = 0, pull = 0, own = 0, trailers = 0, signals = 0, commits = 0, patchId = 0, whole = 0, desc = 0;
+        long hashBytes = 0, analyzeBytes = 0, crashBytes = 0, factsBytes = 0;
+        var stepBytes = new long[8];
+        long Mark() => GC.GetAllocatedBytesForCurrentThread();
+        foreach (var msg in msgs)
+        {
+            // A copy with no cached body hash, so each round computes it.
+            var fresh = new Message { MessageId = msg.MessageId, References = msg.References, Date = msg.Date, Subject = msg.Subject, Body = msg.Body, Attachments = msg.Attachments, ContentHash = msg.ContentHash, Raw = msg.Raw };
+            var a0 = GC.GetAllocatedBytesForCurrentThread();
+            var t0 = ThreadCpu.Seconds();
+            _ = fresh.BodyHash;
+            var t1 = ThreadCpu.Seconds();
+            hashBytes += GC.GetAllocatedBytesForCurrentThread() - a0;
+            var m0 = Mark();
+            var s = Ktriage.Core.Patches.SubjectInfo.Parse(msg.Subject);
+            var t2 = ThreadCpu.Seconds();
+            var m1 = Mark();
+            var d = Ktriage.Core.Patches.PatchAnalyzer.DiffOf(msg);
+            var t3 = ThreadCpu.Seconds();
+            var m2 = Mark();
+            var pr = s.IsReply ? null : Ktriage.Core.Patches.PullRequest.Find(msg.Body);
+            var t4 = ThreadCpu.Seconds();
+            stepBytes[0] += m1 - m0; stepBytes[1] += m2 - m1;
+            var m3 = Mark();
+            var comment = s.IsReply || (pr is null && d.IsEmpty && !(s.CounterStated && s.Counter == 0));
+            string prose;
+            IReadOnlyList<Ktriage.Core.Patches.Trailer> tr;
+            double t5, t6, t7;
+            if (comment)
+            {
+                var o0 = Mark();
+                prose = Ktriage.Core.Patches.PatchAnalyzer.OwnText(msg.Body);
+                t5 = ThreadCpu.Seconds();
+                var o1 = Mark();
+                tr = Ktriage.Core.Patches.TrailerParser.Find(prose, followup: true).Trailers;
+                t6 = ThreadCpu.Seconds();
+                var o2 = Mark();
+                Ktriage.Core.Patches.ReviewSignals.Find(prose, tr, msg.From?.ToString());
+                t7 = ThreadCpu.Seconds();
+                stepBytes[5] += o1 - o0; stepBytes[6] += o2 - o1; stepBytes[7] += Mark() - o2;
+            }
+            else
+            {
+                t5 = ThreadCpu.Seconds();
+                var parts = Ktriage.Core.Patches.TrailerParser.Split(msg.Body);
+                prose = parts.Message;
+                tr = parts.Trailers;
+                t6 = t7 = ThreadCpu.Seconds();
+            }
+            var m4 = Mark();
+            Ktriage.Core.Patches.CommitMentions.Find(prose, tr);
+            var t8 = ThreadCpu.Seconds();
+            var m5 = Mark();
+            if (!comment) Ktriage.Core.Patches.PatchId.Compute(d.Text);
+            var t9 = ThreadCpu.Seconds();
+            var m6 = Mark();
+            stepBytes[2] += m4 - m3; stepBytes[3] += m5 - m4; stepBytes[4] += m6 - m5;
+            var a1 = GC.GetAllocatedBytesForCurrentThread();
+            var analyzed = Ktriage.Core.Patches.PatchAnalyzer.Analyze(msg);
+            var t10 = ThreadCpu.Seconds();
+            var a2 = GC.GetAllocatedBytesForCurrentThread();
+            var crashes = Ktriage.Core.Crashes.CrashAnalyzer.Analyze(msg.AllText);
+            var a3 = GC.GetAllocatedBytesForCurrentThread();
+            new Ktriage.Store.MessageFacts(analyzed, crashes).Prepare();
+            var a4 = GC.GetAllocatedBytesForCurrentThread();
+            analyzeBytes += a2 - a1; crashBytes += a3 - a2; factsBytes += a4 - a3;
+            var t10b = ThreadCpu.Seconds();
+            Ktriage.Core.Links.LinkText.CommitMessage(msg.Body);
+            var t11 = ThreadCpu.Seconds();
+            hash += t1 - t0; subject += t2 - t1; diff += t3 - t2; pull += t4 - t3; own += t5 - t4; trailers += t6 - t5;
+            signals += t7 - t6; commits += t8 - t7; patchId += t9 - t8; whole += t10 - t9; desc += t11 - t10b;
+        }
+        Console.WriteLine($"round {round}: CPU s: body hash {hash:F2} | subject {subject:F2}, diff {diff:F2}, pull {pull:F2}, own text {own:F2}, trailers {trailers:F2}, signals {signals:F2}, commits {commits:F2}, patch-id {patchId:F2} | analyze {whole:F2} | description {desc:F2}; MB allocated: body hash {hashBytes >> 20}, subject {stepBytes[0] >> 20}, diff {stepBytes[1] >> 20}, own text+trailers+signals {stepBytes[2] >> 20} (replies: own text {stepBytes[5] >> 20}, trailers {stepBytes[6] >> 20}, signals {stepBytes[7] >> 20}), commits {stepBytes[3] >> 20}, patch-id {stepBytes[4] >> 20}, analyze {analyzeBytes >> 20}, crash {crashBytes >> 20}, facts JSON {factsBytes >> 20}");
     }
     return 0;
 }

@@ -67,9 +67,10 @@ public sealed class Message
 
     string ComputeBodyHash()
     {
-        // Streamed line by line into the hash: no copies of the text (this runs on every ingested message).
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var buffer = new byte[1024];
+        // Streamed line by line into the hash: no copies of the text (this runs on every ingested message). Lines are
+        // encoded in 256-character pieces, as they always were: a surrogate pair split between two pieces encodes as
+        // two U+FFFD, and changing that would change the hash of stored messages.
+        using var hash = new Utf8Hasher(System.Security.Cryptography.HashAlgorithmName.SHA256);
         var pendingNewlines = 0;
         void Feed(string text)
         {
@@ -77,12 +78,11 @@ public sealed class Message
             {
                 var line = text.AsSpan(range).TrimEnd();
                 if (line.IsEmpty) { pendingNewlines++; continue; }
-                for (; pendingNewlines > 0; pendingNewlines--) hash.AppendData("\n"u8);
+                for (; pendingNewlines > 0; pendingNewlines--) hash.Append((byte)'\n');
                 while (!line.IsEmpty)
                 {
                     var chunk = line[..Math.Min(line.Length, 256)];
-                    var n = System.Text.Encoding.UTF8.GetBytes(chunk, buffer);
-                    hash.AppendData(buffer[..n]);
+                    hash.Append(chunk);
                     line = line[chunk.Length..];
                 }
                 pendingNewlines = 1;
@@ -90,7 +90,9 @@ public sealed class Message
         }
         Feed(Body);
         foreach (var a in Attachments) { pendingNewlines = Math.Max(pendingNewlines, 1); Feed(a.Text); }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return Convert.ToHexStringLower(digest);
     }
 
     /// <summary>Body followed by every text attachment: what crash and diff scanners read.</summary>

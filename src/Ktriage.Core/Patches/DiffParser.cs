@@ -20,7 +20,7 @@ public static partial class DiffParser
         if (!text.Contains("diff --git ", StringComparison.Ordinal) && !text.Contains("\n@@ -", StringComparison.Ordinal)
             && !text.Contains("\nIndex: ", StringComparison.Ordinal) && !text.StartsWith("Index: ", StringComparison.Ordinal))
             return ParsedDiff.Empty;
-        var lines = text.Replace("\r", "").Split('\n');
+        using var lines = new TextLines(text.Replace("\r", ""));
         var files = new List<DiffFile>();
         int first = -1, last = -1;
         var i = 0;
@@ -41,12 +41,10 @@ public static partial class DiffParser
             last = i - 1;
         }
         if (files.Count == 0) return ParsedDiff.Empty;
-        var sb = new StringBuilder();
-        for (var k = first; k <= last; k++) sb.Append(lines[k]).Append('\n');
-        return new ParsedDiff(files, sb.ToString());
+        return new ParsedDiff(files, lines.Section(first, last));
     }
 
-    static bool IsUnifiedStart(string[] lines, int i) =>
+    static bool IsUnifiedStart(TextLines lines, int i) =>
         i + 2 < lines.Length
         && lines[i].StartsWith("--- ", StringComparison.Ordinal)
         && lines[i + 1].StartsWith("+++ ", StringComparison.Ordinal)
@@ -69,10 +67,10 @@ public static partial class DiffParser
             OldNoNewline, NewNoNewline, Added, Removed, Hunks, Functions.Distinct().ToList());
     }
 
-    static DiffFile ParseGitFile(string[] lines, ref int i)
+    static DiffFile ParseGitFile(TextLines lines, ref int i)
     {
         var b = new Builder();
-        (b.OldPath, b.NewPath) = GitHeaderPaths(lines[i]["diff --git ".Length..]);
+        (b.OldPath, b.NewPath) = GitHeaderPaths(lines[i]["diff --git ".Length..].ToString());
         i++;
         while (i < lines.Length)
         {
@@ -107,9 +105,9 @@ public static partial class DiffParser
         return b.Build(DiffFormat.Git);
     }
 
-    static DiffFile? ParseIndexFile(string[] lines, ref int i)
+    static DiffFile? ParseIndexFile(TextLines lines, ref int i)
     {
-        var path = lines[i]["Index: ".Length..].Trim();
+        var path = lines[i]["Index: ".Length..].Trim().ToString();
         var j = i + 2;
         // CVS/SVN metadata (RCS file:, retrieving revision, diff -u …) until the ---/+++ pair.
         while (j < lines.Length && j < i + 8 && !lines[j].StartsWith("--- ", StringComparison.Ordinal) && !lines[j].StartsWith("Index: ", StringComparison.Ordinal))
@@ -125,7 +123,7 @@ public static partial class DiffParser
         return file;
     }
 
-    static DiffFile ParseUnified(string[] lines, ref int i, DiffFormat format, string? indexPath)
+    static DiffFile ParseUnified(TextLines lines, ref int i, DiffFormat format, string? indexPath)
     {
         var b = new Builder();
         ReadPathsAndHunks(lines, ref i, b);
@@ -142,10 +140,10 @@ public static partial class DiffParser
     }
 
     /// <summary>Reads "--- old" / "+++ new" then every hunk that follows.</summary>
-    static void ReadPathsAndHunks(string[] lines, ref int i, Builder b)
+    static void ReadPathsAndHunks(TextLines lines, ref int i, Builder b)
     {
-        var oldP = DiffPath(lines[i][4..]);
-        var newP = DiffPath(lines[i + 1][4..]);
+        var oldP = DiffPath(lines[i][4..].ToString());
+        var newP = DiffPath(lines[i + 1][4..].ToString());
         // Git headers already know renames; ---/+++ only fill in what is missing, /dev/null marks add/delete.
         if (oldP is null) b.OldPath = null; else if (b.Change is not (FileChangeKind.Renamed or FileChangeKind.Copied)) b.OldPath = oldP;
         if (newP is null) b.NewPath = null; else if (b.Change is not (FileChangeKind.Renamed or FileChangeKind.Copied)) b.NewPath = newP;
@@ -166,12 +164,12 @@ public static partial class DiffParser
     }
 
     /// <summary>Index of the next hunk header or file header at or after <paramref name="from"/>, or -1.</summary>
-    static int NextHunkOrHeader(string[] lines, int from)
+    static int NextHunkOrHeader(TextLines lines, int from)
     {
         for (var k = from; k < lines.Length; k++)
         {
             var l = lines[k];
-            if (l == "-- ") return -1;
+            if (l.SequenceEqual("-- ")) return -1;
             if (l.StartsWith("@@ -", StringComparison.Ordinal) || l.StartsWith("diff ", StringComparison.Ordinal)
                 || l.StartsWith("Index: ", StringComparison.Ordinal) || IsUnifiedStart(lines, k))
                 return k;
@@ -179,9 +177,9 @@ public static partial class DiffParser
         return -1;
     }
 
-    static bool ReadHunk(string[] lines, ref int i, Builder b)
+    static bool ReadHunk(TextLines lines, ref int i, Builder b)
     {
-        var m = HunkHeader().Match(lines[i]);
+        var m = HunkHeader().Match(lines.String(i));
         if (!m.Success) return false;
         int oldStart = Num(m.Groups[1].Value), oldCount = m.Groups[2].Success ? Num(m.Groups[2].Value) : 1;
         int newStart = Num(m.Groups[3].Value), newCount = m.Groups[4].Success ? Num(m.Groups[4].Value) : 1;
@@ -190,7 +188,7 @@ public static partial class DiffParser
         i++;
         int oldLeft = oldCount, newLeft = newCount, added = 0, removed = 0;
         var lastKind = ' ';
-        while (i < lines.Length && (oldLeft > 0 || newLeft > 0 || (lines[i].StartsWith('\\'))))
+        while (i < lines.Length && (oldLeft > 0 || newLeft > 0 || lines[i] is ['\\', ..]))
         {
             var l = lines[i];
             char kind = l.Length == 0 ? ' ' : l[0];
@@ -214,7 +212,7 @@ public static partial class DiffParser
                     oldLeft--; newLeft--;
                     break;
             }
-            if (l.Length > 0 && FunctionNames.FromDefinition(l.AsSpan(1)) is { } defFn) b.Functions.Add(defFn);
+            if (l.Length > 0 && FunctionNames.FromDefinition(l[1..]) is { } defFn) b.Functions.Add(defFn);
             lastKind = kind;
             i++;
         }
@@ -225,7 +223,7 @@ public static partial class DiffParser
         return true;
     }
 
-    static void SkipBinary(string[] lines, ref int i)
+    static void SkipBinary(TextLines lines, ref int i)
     {
         while (i < lines.Length)
         {
@@ -236,7 +234,7 @@ public static partial class DiffParser
         }
     }
 
-    static bool IsBase85Line(string l)
+    static bool IsBase85Line(ReadOnlySpan<char> l)
     {
         // git's binary lines: a length letter then base85 characters (no spaces).
         if (l.Length < 2 || !char.IsAsciiLetter(l[0])) return false;
@@ -348,9 +346,9 @@ public static partial class DiffParser
 
     static bool IsOctal(char c) => c is >= '0' and <= '7';
 
-    static bool Take(string line, string prefix, out string rest)
+    static bool Take(ReadOnlySpan<char> line, string prefix, out string rest)
     {
-        if (line.StartsWith(prefix, StringComparison.Ordinal)) { rest = line[prefix.Length..]; return true; }
+        if (line.StartsWith(prefix, StringComparison.Ordinal)) { rest = line[prefix.Length..].ToString(); return true; }
         rest = "";
         return false;
     }

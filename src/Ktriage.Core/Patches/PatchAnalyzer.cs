@@ -59,13 +59,13 @@ public static class PatchAnalyzer
         if (kind == MessageKind.Comment)
         {
             prose = OwnText(body);
-            var (found, _) = TrailerParser.Find(prose, followup: true);
+            var (found, _, _) = TrailerParser.Find(prose, followup: true, keepOthers: false);
             trailers = found;
             signals = ReviewSignals.Find(prose, found, message.From?.ToString());
         }
         else
         {
-            var parts = TrailerParser.Split(body);
+            var parts = TrailerParser.Split(body, keepBasement: false);
             trailers = parts.Trailers;
             prose = parts.Message;
             if (parts.GitHeaders.FirstOrDefault(h => h.LName == "from") is { Email: { } email } from)
@@ -83,28 +83,37 @@ public static class PatchAnalyzer
     /// </summary>
     public static string OwnText(string body)
     {
-        var lines = body.Replace("\r", "").Split('\n');
-        var kept = new List<string>(lines.Length);
+        // Over spans of the lines into a pooled buffer, one string out: this runs on every reply at ingest. What is
+        // kept (lines and the '\n's between them) is never longer than the body.
+        using var lines = new TextLines(body.Replace("\r", ""));
+        var kept = SmallPool<char>.Rent(Math.Max(1, body.Length));
+        var n = 0;
+        var any = false;
         for (var i = 0; i < lines.Length; i++)
         {
             var l = lines[i];
-            if (l == "-- ") break;
+            if (l.SequenceEqual("-- ")) break;
             if (l.StartsWith("diff --git ", StringComparison.Ordinal) || (l.StartsWith("--- ", StringComparison.Ordinal) && i + 1 < lines.Length && lines[i + 1].StartsWith("+++ ", StringComparison.Ordinal)))
                 break;
-            if (l.TrimStart().StartsWith('>')) continue;
+            if (l.TrimStart() is ['>', ..]) continue;
             // "On Mon, 1 Jan 2024, Foo wrote:" introducing a quote.
             if (l.TrimEnd().EndsWith("wrote:", StringComparison.Ordinal) && NextIsQuote(lines, i)) continue;
-            kept.Add(l);
+            if (any) kept[n++] = '\n';
+            l.CopyTo(kept.AsSpan(n));
+            n += l.Length;
+            any = true;
         }
-        return string.Join('\n', kept);
+        var own = new string(kept, 0, n);
+        SmallPool<char>.Return(kept);
+        return own;
     }
 
-    static bool NextIsQuote(string[] lines, int i)
+    static bool NextIsQuote(TextLines lines, int i)
     {
         for (var k = i + 1; k < lines.Length && k < i + 3; k++)
         {
             if (lines[k].Trim().Length == 0) continue;
-            return lines[k].TrimStart().StartsWith('>');
+            return lines[k].TrimStart() is ['>', ..];
         }
         return false;
     }

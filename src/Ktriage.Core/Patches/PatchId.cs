@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Ktriage.Core.Patches;
 
@@ -15,97 +14,105 @@ public static class PatchId
     public static string? Compute(string? text)
     {
         if (string.IsNullOrEmpty(text)) return null;
-        var result = new byte[20];
-        using var ctx = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        // Lines are spans of the text and their whitespace-free form is built in a reused buffer: this runs on every
+        // patch at ingest. Each stripped line is encoded on its own, as git hashes it.
+        Span<byte> result = stackalloc byte[20];
+        result.Clear();
+        using var ctx = new Utf8Hasher(HashAlgorithmName.SHA1);
         int before = -1, after = -1, patchLen = 0;
         var binary = false;
-        string preOid = "", postOid = "";
-        var buf = new byte[256];
-
-        foreach (var raw in text.Split('\n'))
+        Range preOid = default, postOid = default;
+        var stripBuffer = SmallPool<char>.Rent(256);
+        try
         {
-            var line = raw.TrimEnd('\r');
-            if (line.StartsWith("\\ ", StringComparison.Ordinal) && line.Length + 1 > 12) continue;
-            if (patchLen == 0 && !line.StartsWith("diff ", StringComparison.Ordinal)) continue;
-
-            if (before == -1)
+            foreach (var lineRange in text.AsSpan().Split('\n'))
             {
-                if (line.StartsWith("GIT binary patch", StringComparison.Ordinal) || line.StartsWith("Binary files", StringComparison.Ordinal))
+                var line = text.AsSpan(lineRange).TrimEnd('\r');
+                if (line.StartsWith("\\ ", StringComparison.Ordinal) && line.Length + 1 > 12) continue;
+                if (patchLen == 0 && !line.StartsWith("diff ", StringComparison.Ordinal)) continue;
+
+                if (before == -1)
                 {
-                    binary = true;
-                    before = 0;
-                    Update(ctx, preOid, ref buf);
-                    Update(ctx, postOid, ref buf);
-                    Flush(result, ctx);
-                    continue;
-                }
-                if (line.StartsWith("index ", StringComparison.Ordinal))
-                {
-                    var dots = line.IndexOf("..", StringComparison.Ordinal);
-                    if (dots > 0)
+                    if (line.StartsWith("GIT binary patch", StringComparison.Ordinal) || line.StartsWith("Binary files", StringComparison.Ordinal))
                     {
-                        var sp = line.IndexOf(' ', dots);
-                        preOid = line[6..dots];
-                        postOid = sp < 0 ? line[(dots + 2)..] : line[(dots + 2)..sp];
+                        binary = true;
+                        before = 0;
+                        ctx.Append(text.AsSpan(preOid));
+                        ctx.Append(text.AsSpan(postOid));
+                        Flush(result, ctx);
+                        continue;
                     }
-                    continue;
+                    if (line.StartsWith("index ", StringComparison.Ordinal))
+                    {
+                        var dots = line.IndexOf("..", StringComparison.Ordinal);
+                        if (dots > 0)
+                        {
+                            var sp = line[dots..].IndexOf(' ');
+                            var at = lineRange.Start.Value;
+                            preOid = (at + 6)..(at + dots);
+                            postOid = (at + dots + 2)..(sp < 0 ? at + line.Length : at + dots + sp);
+                        }
+                        continue;
+                    }
+                    if (line.StartsWith("--- ", StringComparison.Ordinal)) before = after = 1;
+                    else if (line.Length == 0 || !char.IsAsciiLetter(line[0])) break;
                 }
-                if (line.StartsWith("--- ", StringComparison.Ordinal)) before = after = 1;
-                else if (line.Length == 0 || !char.IsAsciiLetter(line[0])) break;
-            }
 
-            if (binary)
-            {
-                // As in git, the "diff" line that ends a binary section is itself not hashed.
-                if (line.StartsWith("diff ", StringComparison.Ordinal)) { binary = false; before = -1; }
-                continue;
-            }
-
-            if (before == 0 && after == 0)
-            {
-                if (line.StartsWith("@@ -", StringComparison.Ordinal))
+                if (binary)
                 {
-                    (before, after) = HunkCounts(line);
+                    // As in git, the "diff" line that ends a binary section is itself not hashed.
+                    if (line.StartsWith("diff ", StringComparison.Ordinal)) { binary = false; before = -1; }
                     continue;
                 }
-                if (!line.StartsWith("diff ", StringComparison.Ordinal)) break;
-                Flush(result, ctx);
-                before = after = -1;
+
+                if (before == 0 && after == 0)
+                {
+                    if (line.StartsWith("@@ -", StringComparison.Ordinal))
+                    {
+                        (before, after) = HunkCounts(line);
+                        continue;
+                    }
+                    if (!line.StartsWith("diff ", StringComparison.Ordinal)) break;
+                    Flush(result, ctx);
+                    before = after = -1;
+                }
+
+                if (line.Length > 0 && line[0] is '-' or ' ') before--;
+                if (line.Length > 0 && line[0] is '+' or ' ') after--;
+                // A blank line inside a hunk is a context line whose space a mailer ate.
+                if (line.Length == 0 && before > 0 && after > 0) { before--; after--; }
+
+                if (stripBuffer.Length < line.Length)
+                {
+                    SmallPool<char>.Return(stripBuffer);
+                    stripBuffer = SmallPool<char>.Rent(line.Length);
+                }
+                var stripped = RemoveSpace(line, stripBuffer);
+                patchLen += stripped.Length;
+                ctx.Append(stripped);
             }
-
-            if (line.Length > 0 && line[0] is '-' or ' ') before--;
-            if (line.Length > 0 && line[0] is '+' or ' ') after--;
-            // A blank line inside a hunk is a context line whose space a mailer ate.
-            if (line.Length == 0 && before > 0 && after > 0) { before--; after--; }
-
-            var stripped = RemoveSpace(line);
-            patchLen += stripped.Length;
-            Update(ctx, stripped, ref buf);
         }
+        finally { SmallPool<char>.Return(stripBuffer); }
         if (patchLen == 0) return null;
         Flush(result, ctx);
         return Convert.ToHexStringLower(result);
     }
 
-    static string RemoveSpace(string line)
+    /// <summary>The line without the whitespace git's remove_space drops, copied into <paramref name="into"/>.</summary>
+    static ReadOnlySpan<char> RemoveSpace(ReadOnlySpan<char> line, Span<char> into)
     {
-        var sb = new StringBuilder(line.Length);
-        foreach (var c in line) if (!(c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f')) sb.Append(c);
-        return sb.ToString();
-    }
-
-    static void Update(IncrementalHash ctx, string s, ref byte[] buf)
-    {
-        var n = Encoding.UTF8.GetMaxByteCount(s.Length);
-        if (buf.Length < n) buf = new byte[n];
-        var len = Encoding.UTF8.GetBytes(s, buf);
-        ctx.AppendData(buf, 0, len);
+        // A plain loop: code lines have a blank every few characters, too often for a vectorized search to pay.
+        var n = 0;
+        foreach (var c in line)
+            if (c > ' ' || c is not (' ' or '\t' or '\n' or '\r' or '\v' or '\f')) into[n++] = c;
+        return into[..n];
     }
 
     /// <summary>flush_one_hunk: finish this section's SHA-1 and add it to the running 20-byte sum, with carry.</summary>
-    static void Flush(byte[] result, IncrementalHash ctx)
+    static void Flush(Span<byte> result, Utf8Hasher ctx)
     {
-        var hash = ctx.GetHashAndReset();
+        Span<byte> hash = stackalloc byte[20];
+        ctx.GetHashAndReset(hash);
         var carry = 0;
         for (var k = 0; k < 20; k++)
         {
@@ -116,10 +123,10 @@ public static class PatchId
     }
 
     /// <summary>scan_hunk_header: old and new lengths of "@@ -a,b +c,d @@" (missing length = 1).</summary>
-    static (int, int) HunkCounts(string line)
+    static (int, int) HunkCounts(ReadOnlySpan<char> line)
     {
         int p = 4;
-        int ReadCount(ref int q)
+        static int ReadCount(ReadOnlySpan<char> line, ref int q)
         {
             while (q < line.Length && char.IsAsciiDigit(line[q])) q++;
             if (q < line.Length && line[q] == ',')
@@ -127,14 +134,14 @@ public static class PatchId
                 q++;
                 var s = q;
                 while (q < line.Length && char.IsAsciiDigit(line[q])) q++;
-                return int.TryParse(line.AsSpan(s, q - s), out var n) ? n : 1;
+                return int.TryParse(line.Slice(s, q - s), out var n) ? n : 1;
             }
             return 1;
         }
-        var before = ReadCount(ref p);
-        var plus = line.IndexOf('+', p);
+        var before = ReadCount(line, ref p);
+        var plus = line[p..].IndexOf('+');
         if (plus < 0) return (before, 1);
-        var q2 = plus + 1;
-        return (before, ReadCount(ref q2));
+        var q2 = p + plus + 1;
+        return (before, ReadCount(line, ref q2));
     }
 }

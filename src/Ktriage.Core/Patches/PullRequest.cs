@@ -13,7 +13,7 @@ public sealed record PullRequest(string Url, string? Branch, string? BaseCommit,
     /// <summary>Finds git request-pull text; handles wrapped URLs, trailing spaces and CRLF.</summary>
     public static PullRequest? Find(string? text)
     {
-        if (string.IsNullOrEmpty(text) || text.IndexOf("are available in the", StringComparison.OrdinalIgnoreCase) < 0) return null;
+        if (string.IsNullOrEmpty(text) || !text.AsSpan().ContainsAny(Available)) return null;
         var lines = text.Replace("\r", "").Split('\n');
         string? baseCommit = null;
         for (var i = 0; i < lines.Length; i++)
@@ -47,6 +47,10 @@ public sealed record PullRequest(string Url, string? Branch, string? BaseCommit,
         }
         return null;
     }
+
+    // A vectorized search (string.IndexOf with OrdinalIgnoreCase takes a slow path under invariant globalization).
+    static readonly System.Buffers.SearchValues<string> Available =
+        System.Buffers.SearchValues.Create(["are available in the"], StringComparison.OrdinalIgnoreCase);
 
     static bool LooksLikeRepo(string token)
     {

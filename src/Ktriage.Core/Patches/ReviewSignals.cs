@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Ktriage.Core.Patches;
@@ -45,7 +46,20 @@ public static partial class ReviewSignals
     /// <summary>"Applied these, thanks" / "I'll take the series": the signal covers every patch of the posting.</summary>
     public static bool MeansWholeSeries(string evidence) => Plural().IsMatch(evidence);
 
-    static readonly string[] Keywords = ["applied", "queued", "pushed", "merged", "picked", "for me", "tested", "confirm", "lgtm", "looks good", "nack", "reviewed", "acked", "take", "apply"];
+    // One vectorized scan for all keywords (as many IndexOf(…, OrdinalIgnoreCase) calls cost a scan each).
+    static readonly SearchValues<string> Keywords = SearchValues.Create(
+        ["applied", "queued", "pushed", "merged", "picked", "for me", "tested", "confirm", "lgtm", "looks good", "nack", "reviewed", "acked", "take", "apply"],
+        StringComparison.OrdinalIgnoreCase);
+
+    // Words every match of a phrase regex contains, to skip the regex on sentences that lack them all. The regexes
+    // ignore case with Unicode's equivalences, where the Kelvin sign (U+212A) is a 'k' (OrdinalIgnoreCase has no such
+    // pair): in a text holding one, every sentence is given to the regexes.
+    static SearchValues<string> Needs(params string[] words) => SearchValues.Create(words, StringComparison.OrdinalIgnoreCase);
+    static readonly SearchValues<string> OfferNeeds = Needs("reviewed", "tested", "acked");
+    static readonly SearchValues<string> TestedNeeds = Needs("fixe", "works", "solves", "tested", "confirm");
+    static readonly SearchValues<string> ReviewedNeeds = Needs("lgtm", "looks");
+    static readonly SearchValues<string> AppliedNeeds = Needs("appl", "queue", "pushed", "merged", "pick", "take");
+    static readonly SearchValues<string> NackNeeds = Needs("nack");
 
     /// <param name="text">the reply's own text: quoted lines and the signature already removed.</param>
     /// <param name="trailers">follow-up trailers found in the reply.</param>
@@ -65,61 +79,86 @@ public static partial class ReviewSignals
             if (kind is { } k) signals.Add(new ReviewSignal(k, true, t.AsString(true), t.Value));
         }
         // Most replies contain none of the phrases: a plain substring check spares the regexes.
-        if (!Keywords.Any(k => text.Contains(k, StringComparison.OrdinalIgnoreCase))) return signals;
-        // Phrases span wrapped lines: scan sentences of re-joined paragraphs.
-        foreach (var line in SentencesOf(text))
+        if (!text.AsSpan().ContainsAny(Keywords)) return signals;
+        var kelvin = text.Contains('\u212A');
+        // Phrases span wrapped lines: scan sentences of re-joined paragraphs. Each paragraph is flattened into a pooled
+        // buffer and its sentences are spans of it: strings are made only for evidence.
+        text = text.Replace("\r", "");
+        var flat = SmallPool<char>.Rent(Math.Max(1, text.Length));
+        try
         {
-            if (TrySignal(OfferTag(), line) is { } offer)
+            for (var at = 0; at <= text.Length;)
             {
-                foreach (Match m in TagName().Matches(line))
+                var end = text.IndexOf("\n\n", at, StringComparison.Ordinal);
+                if (end < 0) end = text.Length;
+                var length = Flatten(text.AsSpan(at, end - at), flat);
+                at = end + 2;
+                var para = flat.AsSpan(0, length);
+                var start = 0;
+                for (var k = 0; k < para.Length; k++)
                 {
-                    var kind = m.Value.ToLowerInvariant()[0] switch { 'r' => SignalKind.Reviewed, 't' => SignalKind.Tested, _ => SignalKind.Acked };
-                    if (!signals.Any(s => s.Kind == kind && !s.Formal)) signals.Add(new ReviewSignal(kind, false, offer, sender));
+                    if (para[k] is '.' or '!' or '?' && (k + 1 == para.Length || para[k + 1] == ' '))
+                    {
+                        Sentence(para[start..(k + 1)], signals, sender, kelvin);
+                        start = k + 1;
+                    }
                 }
+                if (start < para.Length) Sentence(para[start..], signals, sender, kelvin);
             }
-            if (TrySignal(TestedPhrase(), line) is { } tested && !signals.Any(s => s.Kind == SignalKind.Tested && !s.Formal))
-                signals.Add(new ReviewSignal(SignalKind.Tested, false, tested, sender));
-            if (TrySignal(ReviewedPhrase(), line) is { } reviewed && !signals.Any(s => s.Kind == SignalKind.Reviewed && !s.Formal))
-                signals.Add(new ReviewSignal(SignalKind.Reviewed, false, reviewed, sender));
-            if (TrySignal(AppliedPhrase(), line) is { } applied && !signals.Any(s => s.Kind == SignalKind.Applied))
-                signals.Add(new ReviewSignal(SignalKind.Applied, false, applied, sender));
-            if (TrySignal(NackPhrase(), line) is { } nack && !signals.Any(s => s.Kind == SignalKind.Nacked))
-                signals.Add(new ReviewSignal(SignalKind.Nacked, false, nack, sender));
         }
+        finally { SmallPool<char>.Return(flat); }
         return signals;
     }
 
-    /// <summary>The sentence around the match, at most ~200 characters of it (flattened text can lack full stops).</summary>
-    static string? TrySignal(Regex re, string sentence)
+    static void Sentence(ReadOnlySpan<char> line, List<ReviewSignal> signals, string? sender, bool kelvin)
     {
-        var m = re.Match(sentence);
-        if (!m.Success) return null;
-        if (sentence.Length <= 200) return sentence.Trim();
-        var start = Math.Max(0, m.Index - 100);
-        var end = Math.Min(sentence.Length, m.Index + m.Length + 100);
-        // Start at a quote or line-ish boundary when one is near, so evidence reads naturally.
-        var cut = sentence.LastIndexOfAny(['>', '\n'], m.Index > 0 ? m.Index - 1 : 0);
-        if (cut >= start) start = cut + 1;
-        return sentence[start..end].Trim();
+        bool May(ReadOnlySpan<char> sentence, SearchValues<string> needs) => kelvin || sentence.ContainsAny(needs);
+        if (May(line, OfferNeeds) && TrySignal(OfferTag(), line) is { } offer)
+        {
+            foreach (var m in TagName().EnumerateMatches(line))
+            {
+                var kind = char.ToLowerInvariant(line[m.Index]) switch { 'r' => SignalKind.Reviewed, 't' => SignalKind.Tested, _ => SignalKind.Acked };
+                if (!signals.Any(s => s.Kind == kind && !s.Formal)) signals.Add(new ReviewSignal(kind, false, offer, sender));
+            }
+        }
+        if (May(line, TestedNeeds) && TrySignal(TestedPhrase(), line) is { } tested && !signals.Any(s => s.Kind == SignalKind.Tested && !s.Formal))
+            signals.Add(new ReviewSignal(SignalKind.Tested, false, tested, sender));
+        if (May(line, ReviewedNeeds) && TrySignal(ReviewedPhrase(), line) is { } reviewed && !signals.Any(s => s.Kind == SignalKind.Reviewed && !s.Formal))
+            signals.Add(new ReviewSignal(SignalKind.Reviewed, false, reviewed, sender));
+        if (May(line, AppliedNeeds) && TrySignal(AppliedPhrase(), line) is { } applied && !signals.Any(s => s.Kind == SignalKind.Applied))
+            signals.Add(new ReviewSignal(SignalKind.Applied, false, applied, sender));
+        if (May(line, NackNeeds) && TrySignal(NackPhrase(), line) is { } nack && !signals.Any(s => s.Kind == SignalKind.Nacked))
+            signals.Add(new ReviewSignal(SignalKind.Nacked, false, nack, sender));
     }
 
-    /// <summary>Paragraphs joined into single lines, then cut into sentences (kept short as evidence).</summary>
-    static IEnumerable<string> SentencesOf(string text)
+    /// <summary>A paragraph's lines, trimmed, blank ones dropped, joined with spaces into <paramref name="into"/>; its length.</summary>
+    static int Flatten(ReadOnlySpan<char> para, char[] into)
     {
-        foreach (var para in text.Replace("\r", "").Split("\n\n"))
+        var n = 0;
+        foreach (var range in para.Split('\n'))
         {
-            var flat = string.Join(' ', para.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
-            if (flat.Length == 0) continue;
-            var start = 0;
-            for (var k = 0; k < flat.Length; k++)
-            {
-                if (flat[k] is '.' or '!' or '?' && (k + 1 == flat.Length || flat[k + 1] == ' '))
-                {
-                    yield return flat[start..(k + 1)];
-                    start = k + 1;
-                }
-            }
-            if (start < flat.Length) yield return flat[start..];
+            var l = para[range].Trim();
+            if (l.IsEmpty) continue;
+            if (n > 0) into[n++] = ' ';
+            l.CopyTo(into.AsSpan(n));
+            n += l.Length;
         }
+        return n;
+    }
+
+    /// <summary>The sentence around the match, at most ~200 characters of it (flattened text can lack full stops).</summary>
+    static string? TrySignal(Regex re, ReadOnlySpan<char> sentence)
+    {
+        foreach (var m in re.EnumerateMatches(sentence))
+        {
+            if (sentence.Length <= 200) return sentence.Trim().ToString();
+            var start = Math.Max(0, m.Index - 100);
+            var end = Math.Min(sentence.Length, m.Index + m.Length + 100);
+            // Start at a quote or line-ish boundary when one is near, so evidence reads naturally.
+            var cut = sentence[..((m.Index > 0 ? m.Index - 1 : 0) + 1)].LastIndexOfAny('>', '\n');
+            if (cut >= start) start = cut + 1;
+            return sentence[start..end].Trim().ToString();
+        }
+        return null;
     }
 }

@@ -27,18 +27,33 @@ public static class TrailerParser
     /// </summary>
     public static (List<Trailer> Trailers, List<string> Others) Find(string text, bool followup = false)
     {
+        var (trailers, others, _) = Find(text, followup, keepOthers: true);
+        return (trailers, others);
+    }
+
+    /// <param name="keepOthers">false: Others is left empty (patch analysis reads only a reply's trailers); their
+    /// number is returned either way.</param>
+    internal static (List<Trailer> Trailers, List<string> Others, int OtherCount) Find(string text, bool followup, bool keepOthers)
+    {
         var trailers = new List<Trailer>();
         var others = new List<string>();
+        var otherCount = 0;
         var sig = text.IndexOf("\n-- \n", StringComparison.Ordinal);
         if (sig >= 0) text = text[..sig];
-        var lines = Unwrap(text.Replace("\r", "").Trim().Split('\n'));
+        // Lines as spans: strings only for what is kept (this runs on every message at ingest).
+        using var lines = new TextLines(text.Replace("\r", "").Trim());
         var wasTrailer = false;
-        foreach (var line in lines)
+        for (var i = 0; i < lines.Length; i++)
         {
-            if (TrySplit(line, out var name, out var value))
+            var joined = Unwrapped(lines, i);
+            var line = joined is null ? lines[i] : joined.AsSpan();
+            if (joined is not null) i++;
+            if (TrySplit(line, out var nameSpan, out var valueSpan))
             {
+                var name = nameSpan.ToString();
+                var value = valueSpan.ToString();
                 if (Ignored.Contains(name)) continue;
-                if (others.Count > 0 && HeaderNames.Contains(name)) continue;
+                if (otherCount > 0 && HeaderNames.Contains(name)) continue;
                 if (followup)
                 {
                     if (!name.All(char.IsAscii)) continue;
@@ -55,76 +70,96 @@ public static class TrailerParser
             // "[for the foo bits]" under a trailer qualifies it.
             if (wasTrailer && line.Length > 2 && IsBracketLine(line))
             {
-                trailers[^1] = trailers[^1] with { ExtInfo = line };
+                trailers[^1] = trailers[^1] with { ExtInfo = joined ?? line.ToString() };
                 wasTrailer = false;
                 continue;
             }
             wasTrailer = false;
-            others.Add(line);
+            otherCount++;
+            if (keepOthers) others.Add(joined ?? line.ToString());
         }
-        return (trailers, others);
+        return (trailers, others, otherCount);
     }
 
     /// <summary>b4's get_body_parts: in-body headers, message, trailers, basement (after ---), signature.</summary>
-    public static BodyParts Split(string body)
+    public static BodyParts Split(string body) => Split(body, keepBasement: true);
+
+    /// <param name="keepBasement">false: <see cref="BodyParts.Basement"/> is left empty, sparing a copy of the diff
+    /// (patch analysis reads only the headers, message and trailers).</param>
+    internal static BodyParts Split(string body, bool keepBasement)
     {
-        body = body.Replace("\r", "").Trim('\n');
+        // Cut with spans of the body: only the parts kept are copied (the body of a patch is mostly its diff).
+        var text = body.Replace("\r", "").AsSpan().Trim('\n');
         var signature = "";
-        var sig = body.LastIndexOf("\n-- \n", StringComparison.Ordinal);
+        var sig = text.LastIndexOf("\n-- \n", StringComparison.Ordinal);
         if (sig >= 0)
         {
-            signature = body[(sig + 5)..];
-            body = body[..sig].TrimEnd('\n');
+            signature = text[(sig + 5)..].ToString();
+            text = text[..sig].TrimEnd('\n');
         }
-        var basement = "";
-        var head = body;
-        var dash = FindLine(body, "---");
+        var basement = ReadOnlySpan<char>.Empty;
+        var head = text;
+        var dash = FindLine(text, "---");
         if (dash >= 0)
         {
-            head = body[..dash];
-            var after = dash + 3 < body.Length ? body[(dash + 4)..] : "";
+            head = text[..dash];
+            var after = dash + 3 < text.Length ? text[(dash + 4)..] : "";
             basement = after.TrimEnd('\n');
         }
-        else if (body.IndexOf("\ndiff ", StringComparison.Ordinal) is var d and >= 0)
+        else if (text.IndexOf("\ndiff ", StringComparison.Ordinal) is var d and >= 0)
         {
-            head = body[..d];
-            basement = body[(d + 1)..].TrimEnd('\n');
+            head = text[..d];
+            basement = text[(d + 1)..].TrimEnd('\n');
         }
+        return SplitMessage(head.Trim('\n').ToString(), keepBasement ? basement.ToString() : "", signature);
+    }
 
-        var mbody = head.Trim('\n');
-        var paras = mbody.Split("\n\n");
-        var mparts = new List<string>();
+    static BodyParts SplitMessage(string mbody, string basement, string signature)
+    {
+        // Paragraphs as in mbody.Split("\n\n"), by position: the message is one contiguous run of them (plus the last
+        // one's non-trailer lines), cut out of mbody instead of split and joined again.
+        var starts = new List<int> { 0 };
+        for (var k = mbody.IndexOf("\n\n", StringComparison.Ordinal); k >= 0; k = mbody.IndexOf("\n\n", k + 2, StringComparison.Ordinal))
+            starts.Add(k + 2);
+        var count = starts.Count;
+        int End(int p) => p + 1 < count ? starts[p + 1] - 2 : mbody.Length;
+        string Para(int p) => mbody[starts[p]..End(p)];
+
+        var first = Para(0);
         var gitHeaders = new List<Trailer>();
-        var (h, o) = Find(paras[0]);
-        if (o.Count > 0) mparts.Add(paras[0]);
-        else gitHeaders = h;
+        var (h, _, firstOthers) = Find(first, followup: false, keepOthers: false);
+        if (firstOthers == 0) gitHeaders = h;
 
-        var (trailers, nlines) = Find(paras[^1]);
-        if (paras.Length == 1)
+        var (trailers, nlines, _) = Find(count == 1 ? first : Para(count - 1), followup: false, keepOthers: true);
+        if (count == 1)
         {
             if (gitHeaders.Count == trailers.Count && gitHeaders.Zip(trailers).All(p => p.First.SameAs(p.Second)))
                 gitHeaders = [];
             return new BodyParts(gitHeaders, nlines.Count > 0 ? string.Join('\n', nlines) : "", trailers, basement, signature);
         }
-        if (paras.Length > 2) mparts.AddRange(paras[1..^1]);
-        if (nlines.Count > 0) mparts.Add(string.Join('\n', nlines));
-        return new BodyParts(gitHeaders, string.Join("\n\n", mparts), trailers, basement, signature);
+        // The first paragraph when it is not in-body headers, then every paragraph but the last.
+        var from = firstOthers > 0 ? 0 : 1;
+        var run = from <= count - 2 ? mbody[starts[from]..End(count - 2)] : null;
+        var rest = nlines.Count > 0 ? string.Join('\n', nlines) : null;
+        var message = run is null ? rest ?? "" : rest is null ? run : string.Concat(run, "\n\n", rest);
+        return new BodyParts(gitHeaders, message, trailers, basement, signature);
     }
 
     /// <summary>Index of a line equal to <paramref name="marker"/>, or -1.</summary>
-    static int FindLine(string text, string marker)
+    static int FindLine(ReadOnlySpan<char> text, string marker)
     {
-        if (text.StartsWith(marker + "\n", StringComparison.Ordinal) || text == marker) return 0;
+        if ((text.StartsWith(marker, StringComparison.Ordinal) && text.Length > marker.Length && text[marker.Length] == '\n')
+            || text.SequenceEqual(marker)) return 0;
         var k = text.IndexOf("\n" + marker + "\n", StringComparison.Ordinal);
         if (k >= 0) return k + 1;
         return text.EndsWith("\n" + marker, StringComparison.Ordinal) ? text.Length - marker.Length : -1;
     }
 
     /// <summary>b4's "^\s*(\w\S+):\s+(\S.*)".</summary>
-    static bool TrySplit(string line, out string name, out string value)
+    static bool TrySplit(ReadOnlySpan<char> line, out ReadOnlySpan<char> name, out ReadOnlySpan<char> value)
     {
-        name = value = "";
-        var s = line.AsSpan().TrimStart();
+        name = value = default;
+        var s = line.TrimStart();
         if (s.Length < 4 || !(char.IsLetterOrDigit(s[0]) || s[0] == '_')) return false;
         var k = 1;
         while (k < s.Length && !char.IsWhiteSpace(s[k]) && s[k] != ':') k++;
@@ -132,8 +167,8 @@ public static class TrailerParser
         if (k < 2 || k >= s.Length - 1 || s[k] != ':' || !char.IsWhiteSpace(s[k + 1])) return false;
         var v = s[(k + 1)..].TrimStart();
         if (v.Length == 0) return false;
-        name = s[..k].ToString();
-        value = v.ToString();
+        name = s[..k];
+        value = v;
         return true;
     }
 
@@ -155,43 +190,28 @@ public static class TrailerParser
         return (value[..start], value[start..]);
     }
 
-    static bool IsBracketLine(string line)
+    static bool IsBracketLine(ReadOnlySpan<char> line)
     {
         var t = line.Trim();
         return t.Length > 2 && t[0] == '[' && t[^1] == ']' && t.IndexOf(']') == t.Length - 1;
     }
 
-    /// <summary>Re-joins trailers a mailer wrapped: "Fixes: abc (\"foo\n bar\")" and "Signed-off-by: Name\n&lt;a@b&gt;".</summary>
-    static List<string> Unwrap(string[] lines)
+    /// <summary>Re-joins trailers a mailer wrapped: "Fixes: abc (\"foo\n bar\")" and "Signed-off-by: Name\n&lt;a@b&gt;":
+    /// line <paramref name="i"/> joined with the next one, or null when it stands alone.</summary>
+    static string? Unwrapped(TextLines lines, int i)
     {
-        var result = new List<string>(lines.Length);
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            if (i + 1 < lines.Length && TrySplit(line, out _, out var value))
-            {
-                var next = lines[i + 1];
-                var nt = next.Trim();
-                var openParen = value.IndexOf('(') >= 0 && value.IndexOf(')') < 0 && IsHexStart(value);
-                if (openParen && nt.EndsWith(')') && !TrySplit(next, out _, out _))
-                {
-                    result.Add(line + " " + nt);
-                    i++;
-                    continue;
-                }
-                if (!value.Contains('<') && nt.Length > 2 && nt[0] == '<' && nt[^1] == '>' && nt.IndexOf('>') == nt.Length - 1 && next == nt)
-                {
-                    result.Add(line + " " + nt);
-                    i++;
-                    continue;
-                }
-            }
-            result.Add(line);
-        }
-        return result;
+        if (i + 1 >= lines.Length || !TrySplit(lines[i], out _, out var value)) return null;
+        var next = lines[i + 1];
+        var nt = next.Trim();
+        var openParen = value.IndexOf('(') >= 0 && value.IndexOf(')') < 0 && IsHexStart(value);
+        if (openParen && nt is [.., ')'] && !TrySplit(next, out _, out _))
+            return string.Concat(lines[i], " ", nt);
+        if (!value.Contains('<') && nt.Length > 2 && nt[0] == '<' && nt[^1] == '>' && nt.IndexOf('>') == nt.Length - 1 && next.SequenceEqual(nt))
+            return string.Concat(lines[i], " ", nt);
+        return null;
     }
 
-    static bool IsHexStart(string value)
+    static bool IsHexStart(ReadOnlySpan<char> value)
     {
         var k = 0;
         while (k < value.Length && char.IsAsciiHexDigit(value[k])) k++;
