@@ -64,6 +64,26 @@ public sealed class IngestMemoryTests : IDisposable
         Assert.Contains("huge@example.org", Ktriage.Run(Db, "search", "usb", "--json").Stdout);
     }
 
+    [Theory]
+    [InlineData(4000)]
+    [InlineData(5000)]
+    [InlineData(6000)]
+    [InlineData(6600)]
+    [InlineData(7200)]
+    public void A_flood_of_trailers_that_only_just_fits_does_not_abort_the_ingest(int kib)
+    {
+        // Each size is analysed, or stored without analysis with a note; none may end the process with "Out of memory."
+        // (before, the facts JSON's UTF-8 copy on the store thread could exceed the limit that the analysis had fit in).
+        var path = Path.Combine(dir, "flood.mbox");
+        var sb = new StringBuilder("From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Bob <bob@example.org>\nTo: l@example.org\n" +
+            "Subject: my machine crashes\nDate: Tue, 04 Mar 2025 09:12:44 +0100\nMessage-ID: <flood@example.org>\n\nThe whole log:\n");
+        for (var i = 0; sb.Length < kib << 10; i++)
+            sb.Append($"[{i,8}.000000] usb 1-{i % 7}: new device number {i} using xhci_hcd\nTested-by: Tester {i} <t{i}@example.org>\n");
+        File.WriteAllText(path, sb.ToString());
+        var (stdout, _) = Ingest(path);
+        Assert.Contains("\"added\":1", stdout);
+    }
+
     [Fact]
     public void Twenty_MiB_console_log_is_analysed_within_the_heap_limit()
     {

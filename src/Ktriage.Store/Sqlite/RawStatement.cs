@@ -42,7 +42,9 @@ internal sealed class RawStatement : IDisposable
                 long l => raw.sqlite3_bind_int64(stmt, slot, l),
                 int n => raw.sqlite3_bind_int64(stmt, slot, n),
                 bool b => raw.sqlite3_bind_int64(stmt, slot, b ? 1 : 0),
-                string s => raw.sqlite3_bind_text(stmt, slot, s),
+                // As UTF-16: SQLite converts it in its own (native) memory. Through a managed UTF-8 copy, a message's
+                // facts JSON (tens of MiB for a hostile one) could exceed the ingest's GC heap limit on the store thread.
+                string s => raw.sqlite3_bind_text16(stmt, slot, s.AsSpan()),
                 byte[] bytes => raw.sqlite3_bind_blob(stmt, slot, bytes),
                 var other => throw new ArgumentException($"cannot bind {other.GetType().Name}"),
             });
