@@ -13,6 +13,10 @@ public sealed record MessageFacts(PatchInfo? Patch, IReadOnlyList<CrashReport> C
     /// <summary>patches.description: the commit message (linking reads it for every candidate fix).</summary>
     public string? Description { get; init; }
 
+    /// <summary>patches.in_words: <see cref="Ktriage.Core.Links.InWords.Of"/> of the message (linking reads the text of
+    /// a candidate fix only when these may name the crash).</summary>
+    public string? InWords { get; init; }
+
     string? patchJson;
     string[]? crashJsons;
 
@@ -22,6 +26,17 @@ public sealed record MessageFacts(PatchInfo? Patch, IReadOnlyList<CrashReport> C
     /// <summary>The crash_reports.report JSON of each crash, in order.</summary>
     public IReadOnlyList<string> CrashJsons =>
         crashJsons ??= Crashes.Select(r => System.Text.Json.JsonSerializer.Serialize(r, StoreJson.Options)).ToArray();
+
+    /// <summary>What ingest understands of a parsed message (on a parse worker, off the store thread).</summary>
+    public static MessageFacts Understand(Ktriage.Core.Mail.Message m)
+    {
+        var patch = Ktriage.Core.Patches.PatchAnalyzer.Analyze(m);
+        var facts = new MessageFacts(patch, Ktriage.Core.Crashes.CrashAnalyzer.Analyze(m.AllText))
+        {
+            Description = patch is null ? null : Ktriage.Core.Links.LinkText.CommitMessage(m.Body),
+        };
+        return facts.HasPatchFacts ? facts with { InWords = Ktriage.Core.Links.InWords.Of(m.Subject, m.AllText) } : facts;
+    }
 
     /// <summary>Serialises what the store will write now, on the calling thread.</summary>
     public MessageFacts Prepare()

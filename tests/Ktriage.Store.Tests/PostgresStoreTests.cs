@@ -62,8 +62,8 @@ public sealed class PostgresStoreTests : StoreContract
         {
             conn.Open();
             using var cmd = new Npgsql.NpgsqlCommand("""
-                DROP TABLE message_doc, crash_clusters, cluster_members, fix_links, cluster_titles, cluster_stacks, cluster_frames;
-                ALTER TABLE patches DROP COLUMN description;
+                DROP TABLE message_doc, crash_clusters, cluster_members, fix_links, cluster_titles, cluster_stacks, cluster_frames, reply_texts;
+                ALTER TABLE patches DROP COLUMN description, DROP COLUMN in_words;
                 CREATE TABLE message_text(message bigint PRIMARY KEY);
                 DELETE FROM schema_version WHERE version > 1;
                 """, conn);

@@ -1,8 +1,6 @@
 using System.Text;
 using Ktriage.Core.Crashes;
-using Ktriage.Core.Links;
 using Ktriage.Core.Mail;
-using Ktriage.Core.Patches;
 using Ktriage.TestSupport;
 
 namespace Ktriage.Store.Tests;
@@ -39,10 +37,8 @@ public abstract partial class StoreContract
     static void AddUnderstood(IArchiveStore store, RawMessage raw)
     {
         var m = MailParser.Parse(raw);
-        var patch = PatchAnalyzer.Analyze(m);
-        var facts = new MessageFacts(patch, CrashAnalyzer.Analyze(m.AllText)) { Description = patch is null ? null : LinkText.CommitMessage(m.Body) };
         using var b = store.BeginBatch();
-        b.Add(m, raw, "quokka", facts.Prepare());
+        b.Add(m, raw, "quokka", MessageFacts.Understand(m).Prepare());
         b.Commit();
     }
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Ktriage.Core.Crashes;
 using Ktriage.Core.Mail;
-using Ktriage.Core.Patches;
 using Ktriage.Sources;
 using Ktriage.Store;
 
@@ -217,12 +215,7 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
         }
     }
 
-    static MessageFacts Facts(Message m)
-    {
-        var patch = PatchAnalyzer.Analyze(m);
-        var facts = new MessageFacts(patch, CrashAnalyzer.Analyze(m.AllText)) { Description = patch is null ? null : Ktriage.Core.Links.LinkText.CommitMessage(m.Body) };
-        return facts.Prepare();
-    }
+    static MessageFacts Facts(Message m) => MessageFacts.Understand(m).Prepare();
 
     static void Apply(IIngestBatch batch, Parsed item, string list, IngestSummary summary, bool retry)
     {

@@ -110,7 +110,12 @@ public sealed record FixCandidate(
     string Subject = "",
     string CommitMessage = "",
     int SeriesTotal = 1,
-    IReadOnlyList<Culprit>? Culprits = null);
+    IReadOnlyList<Culprit>? Culprits = null)
+{
+    /// <summary><see cref="LinkText.LooksLikeFix"/> of <see cref="Subject"/>, when the caller knows it (the crash
+    /// linker asks it once per subject, not once per cluster a candidate is evaluated for).</summary>
+    public bool? SubjectLooksLikeFix { get; init; }
+}
 
 public static class FixScoring
 {
@@ -250,7 +255,7 @@ public static class FixScoring
         // "subject\nmessage" without building that string for every candidate.
         if (LinkText.BugClassWords(crash.Title) is { } bugClass && (bugClass.Match(fix.Subject) is { Success: true } words || (words = bugClass.Match(fix.CommitMessage)).Success))
             content.Add(new Evidence(EvidenceKinds.Content, "same-bug-class", EvidenceWeights.SameBugClass, $"describes the same kind of bug ({words.Value.ToLowerInvariant()})"));
-        var fixLike = LinkText.LooksLikeFix(fix.Subject) || fix.Trailers.Any(t => t.Name.Equals("Fixes", StringComparison.OrdinalIgnoreCase));
+        var fixLike = (fix.SubjectLooksLikeFix ?? LinkText.LooksLikeFix(fix.Subject)) || fix.Trailers.Any(t => t.Name.Equals("Fixes", StringComparison.OrdinalIgnoreCase));
         if (fixLike)
             content.Add(new Evidence(EvidenceKinds.Content, "fix-like", EvidenceWeights.FixLike, "looks like a fix (subject or Fixes: tag)"));
         else if (fix.SeriesTotal >= 5)
@@ -263,17 +268,33 @@ public static class FixScoring
         return content;
     }
 
-    /// <summary>Whether <paramref name="text"/> contains <paramref name="word"/> as a whole identifier (foo, not foo_bar).</summary>
-    static bool NamesWord(string text, string word)
+    /// <summary>Whether <paramref name="text"/> contains <paramref name="word"/> as a whole identifier (foo, not foo_bar),
+    /// ignoring case (OrdinalIgnoreCase).</summary>
+    internal static bool NamesWord(string text, string word)
     {
         if (word.Length < 4) return false;
-        for (var i = text.IndexOf(word, StringComparison.OrdinalIgnoreCase); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.OrdinalIgnoreCase))
+        var search = WordSearches.TryGetValue(word, out var known) ? known : WordSearch(word);
+        var span = text.AsSpan();
+        for (var from = 0; from < span.Length && span[from..].IndexOfAny(search) is var k and >= 0; from += k + 1)
         {
+            var i = from + k;
             var end = i + word.Length;
             bool Ident(char c) => char.IsLetterOrDigit(c) || c == '_';
             if ((i == 0 || !Ident(text[i - 1])) && (end >= text.Length || !Ident(text[end]))) return true;
         }
         return false;
+    }
+
+    // The key functions of every cluster are searched in the subject and message of every candidate (tens of thousands
+    // of times a refresh): a vectorised search per word, kept, rather than IndexOf(…, OrdinalIgnoreCase), whose path
+    // under invariant globalization is scalar. Bounded: a word past the bound gets a search of its own each time.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Buffers.SearchValues<string>> WordSearches = new(StringComparer.Ordinal);
+
+    static System.Buffers.SearchValues<string> WordSearch(string word)
+    {
+        var search = System.Buffers.SearchValues.Create([word], StringComparison.OrdinalIgnoreCase);
+        if (WordSearches.Count < 20_000) WordSearches.TryAdd(word, search);
+        return search;
     }
 
     static string InFile(CrashFacts crash, HashSet<string> files) =>

@@ -29,7 +29,7 @@ internal sealed partial class CrashLinker
         if (Volatile.Read(ref patchesByTitle) is { } known) return known;
         lock (lazyLock)
         {
-            var map = patchesByTitle ?? Patches().GroupBy(m => SubjectInfo.Parse(m.Subject).Title, StringComparer.Ordinal)
+            var map = patchesByTitle ?? Patches().GroupBy(m => Subject(m).Title, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
             Volatile.Write(ref patchesByTitle, map);
             return map;

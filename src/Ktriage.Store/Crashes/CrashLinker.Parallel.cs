@@ -7,7 +7,10 @@ namespace Ktriage.Store.Crashes;
 /// clusters are computed in any order (every cache holds a pure function of its key) and written in cluster order.</summary>
 /// <param name="Threads">computing threads (1: the calling thread alone).</param>
 /// <param name="Reverse">compute the last cluster first (tests: the result must not depend on the order).</param>
-internal sealed record LinkSchedule(int Threads, bool Reverse = false)
+/// <param name="IgnoreStored">read replies and candidate texts from their raw copies, as for a database ingested before
+/// reply_texts and patches.in_words (tests: what ingest stored must give the same links).</param>
+/// <param name="Counts">what the refresh read (tests).</param>
+internal sealed record LinkSchedule(int Threads, bool Reverse = false, bool IgnoreStored = false, LinkCounts? Counts = null)
 {
     /// <summary>Both cores on the usual machine; KTRIAGE_LINK_THREADS=N to measure, 1 for one thread.</summary>
     public static LinkSchedule Default { get; } = new(
@@ -58,6 +61,13 @@ internal sealed partial class CrashLinker
         }
         return threads;
     }
+}
+
+/// <summary>Messages a refresh parsed from their raw copies, replies it read as ingest stored them, and candidate
+/// texts it did not read because their stored words cannot name the crash.</summary>
+internal sealed class LinkCounts
+{
+    public int Parses, StoredReplies, SkippedTexts;
 }
 
 /// <summary>A cache whose values are computed once per key, on whichever thread asks first; the others wait for it.</summary>

@@ -26,7 +26,11 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     sealed record Msg(long Id, string MessageId, long Thread, string? InReplyTo, string FromName, string FromEmail, DateTimeOffset Date, string Subject);
 
     /// <param name="List">the list of the report's message (only reports need theirs: candidate fixes are read by the thousand).</param>
-    sealed record Rep(long Id, Msg Message, string List, CrashReport Report, IReadOnlyList<NormalizedFrame> Frames, BotReport? Bot, string? BotId);
+    sealed record Rep(long Id, Msg Message, string List, ReportFacts Report, IReadOnlyList<NormalizedFrame> Frames, BotReport? Bot, string? BotId);
+
+    /// <summary>What linking reads of a report once its frames are normalised (the whole report, registers, code
+    /// bytes and all, stayed in the heap for the refresh).</summary>
+    sealed record ReportFacts(string Title, List<string> AltTitles, string Type, bool Corrupted, string? GuiltyFile, string? KernelVersion);
 
     sealed record Member(Rep Rep, Placement Placement);
 
@@ -125,39 +129,56 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         return m;
     }
 
-    /// <summary>Diff facts of a reply that ingest stored none for: it keeps patch facts of a reply only when it carries
-    /// trailers or signals, so a bare "#syz test" diff in a report thread is read here.</summary>
-    sealed record InlineDiff(List<string> Functions, List<string> Files);
+    /// <summary>What the linker keeps of a reply: what its own words say (<see cref="ReplySays"/>), the commit
+    /// message part of its own words when it carries a diff (the message of a diff posted as a reply), its inline
+    /// patch subject and diff. Not the own words themselves: they were the largest cache, and pushed the heap of an
+    /// ingest's link phase into full collections; the few asked again are read again (<see cref="TestedBySender"/>).</summary>
+    /// <param name="Own">the own words when they came from a parse (a reply ingest stored none for, or an older
+    /// database): reading them again would be another parse.</param>
+    sealed record ReplyFacts(ReplySays Says, string? OwnCommit, string? InlineSubject, InlineDiff? Diff, string? Own);
 
-    /// <summary>What one parse of a reply gives: the sender's own words (quotes removed), for signals, references and
-    /// #syz commands, and its <see cref="InlineDiff"/> if any. A pure function of the message, whichever cluster asks
-    /// first: clusters are computed in any order.</summary>
-    sealed record ReplyText(string Own, InlineDiff? Diff);
+    readonly OnceCache<long, ReplyFacts> replies = new();
+    int storedReplies, skippedTexts;
 
-    readonly OnceCache<long, ReplyText> replies = new();
-
-    ReplyText Reply(Msg msg) => replies.Get(msg.Id, id =>
+    /// <summary>A pure function of the message, whichever cluster asks first: clusters are computed in any order.</summary>
+    ReplyFacts Reply(Msg msg) => replies.Get(msg.Id, _ =>
     {
-        if (Parse(id) is not { } m) return new ReplyText("", null);
-        InlineDiff? inline = null;
-        if (msg.InReplyTo is not null && !StoredDiff(id)
-            && (m.AllText.Contains("\n+++ ", StringComparison.Ordinal) || m.AllText.Contains("diff --git", StringComparison.Ordinal)))
-        {
-            var diff = PatchAnalyzer.DiffOf(m);
-            if (!diff.IsEmpty)
-                inline = new InlineDiff(diff.Functions.ToList(), diff.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>()
-                    .Where(x => x != "/dev/null").Select(x => x.Split(' ')[0]).Distinct().ToList());
-        }
-        return new ReplyText(LinkText.OwnText(m.Body), inline);
+        var text = ReplyTextOf(msg, out var stored);
+        if (stored) Interlocked.Increment(ref storedReplies);
+        var own = text.Own;
+        var ok = SyzbotTestedOk().Match(own) is { Success: true } m ? m.Value : null;
+        var head = ok is not null && TestedCommit().Match(own) is { Success: true } h ? h.Groups[1].Value : null;
+        var says = new ReplySays(LinkText.FixReferences(own), LinkText.SyzFixTitles(own), ok, head);
+        var diff = StoredDiff(msg.Id) || (msg.InReplyTo is not null && text.Diff is not null);
+        return new ReplyFacts(says, diff ? OwnCommitOf(own) : null, text.InlineSubject, text.Diff, stored ? null : own);
     });
 
-    string OwnText(Msg m) => Reply(m).Own;
+    /// <summary>A reply's <see cref="ReplyText"/>: as ingest stored it, or else computed from the raw copy.</summary>
+    /// <param name="stored">whether it was stored.</param>
+    ReplyText ReplyTextOf(Msg msg, out bool stored)
+    {
+        var id = msg.Id;
+        stored = false;
+        if (!LinkSchedule.Current.IgnoreStored)
+            using (Db("db: reply text"))
+            {
+                var c = Cmd("SELECT own, inline_subject, diff FROM reply_texts WHERE message = @m");
+                c.Bind("@m", id);
+                using var r = c.ExecuteReader();
+                if (r.Read())
+                {
+                    stored = true;
+                    return ReplyText.FromRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2));
+                }
+            }
+        return Parse(id) is { } m ? ReplyText.Of(m, msg.InReplyTo is null || StoredDiff(id)) : new ReplyText("", null, null);
+    }
 
     /// <summary>Null when the stored diff facts stand: a top-level message, a reply with stored facts, no diff in the text.</summary>
     InlineDiff? InlineDiffOf(Msg m) => m.InReplyTo is null || StoredDiff(m.Id) ? null : Reply(m).Diff;
 
     /// <summary>Subject and whole text, whitespace collapsed and lower-cased, for "does it name the crash".</summary>
-    SearchText FullText(long id) => fullTexts.Get(id, id => new SearchText(Parse(id) is { } m ? Collapse(m.Subject, " ", m.AllText) : ""));
+    SearchText FullText(long id) => fullTexts.Get(id, id => new SearchText(Parse(id) is { } m ? InWords.Collapse(m.Subject, " ", m.AllText) : ""));
 
     /// <summary>A text kept for substring searches, ASCII texts (nearly all mail) as bytes: half the memory of a string,
     /// and these are the linker's largest cache.</summary>
@@ -186,28 +207,41 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         }
     }
 
+    /// <summary>What ingest stored of a patch for linking: its commit message (patches.description) and the words that
+    /// follow " in " in its text (patches.in_words, <see cref="InWords"/>); null where it did not (no patches row, a
+    /// database of before those columns, too many words).</summary>
+    sealed record StoredPatchText(string? Description, string? InWords);
+
+    readonly OnceCache<long, StoredPatchText> storedPatchTexts = new();
+
+    StoredPatchText StoredPatch(long id) => storedPatchTexts.Get(id, id =>
+    {
+        using (Db("db: commit message"))
+        {
+            var c = Cmd("SELECT description, in_words FROM patches WHERE message = @m");
+            c.Bind("@m", id);
+            using var r = c.ExecuteReader();
+            return r.Read() ? new StoredPatchText(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) || LinkSchedule.Current.IgnoreStored ? null : r.GetString(1))
+                : new StoredPatchText(null, null);
+        }
+    });
+
     readonly OnceCache<long, string> commitMessages = new();
 
     /// <summary>A patch's explanation, as stored at ingest (patches.description); parsed again only for messages
     /// stored before that column existed, or without a patches row.</summary>
-    string CommitMessage(long id) => commitMessages.Get(id, id =>
-    {
-        string? stored;
-        using (Db("db: commit message"))
-        {
-            var c = Cmd("SELECT description FROM patches WHERE message = @m");
-            c.Bind("@m", id);
-            stored = c.ExecuteScalar() as string;
-        }
-        return stored ?? LinkText.CommitMessage(Parse(id)?.Body ?? "");
-    });
+    string CommitMessage(long id) => commitMessages.Get(id, id => StoredPatch(id).Description ?? LinkText.CommitMessage(Parse(id)?.Body ?? ""));
 
-    string OwnCommitText(Msg m)
-    {
-        var own = OwnText(m);
-        var cut = own.IndexOf("diff --git", StringComparison.Ordinal);
-        return cut >= 0 ? own[..cut] : own;
-    }
+    static string OwnCommitOf(string own) => own.IndexOf("diff --git", StringComparison.Ordinal) is var cut and >= 0 ? own[..cut] : own;
+
+    readonly OnceCache<long, string> ownCommits = new();
+
+    /// <summary>The explanation of a patch sent as a reply: its own words up to the diff. Kept with the reply when it
+    /// carries a diff; a reply without one is a candidate fix only rarely (named by a Closes: tag, pointed to).</summary>
+    string OwnCommitText(Msg m) => Reply(m).OwnCommit ?? ownCommits.Get(m.Id, _ => OwnCommitOf(OwnWords(m)));
+
+    /// <summary>A reply's own words, again.</summary>
+    string OwnWords(Msg m) => Reply(m).Own ?? ReplyTextOf(m, out _).Own;
 
     readonly OnceCache<long, int> seriesTotals = new();
 
@@ -221,32 +255,12 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         }
     });
 
-    /// <summary>The parts, joined, with every run of white space (what Regex's \s matches: char.IsWhiteSpace) made one
-    /// space, lower-cased: one pass and one string for messages of megabytes.</summary>
-    static string Collapse(params ReadOnlySpan<string> parts)
-    {
-        var length = 0;
-        foreach (var p in parts) length += p.Length;
-        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(length);
-        try
-        {
-            var n = 0;
-            var space = false;
-            foreach (var p in parts)
-                foreach (var c in p)
-                {
-                    if (!char.IsWhiteSpace(c)) buffer[n++] = c;
-                    else if (!space) buffer[n++] = ' ';
-                    space = char.IsWhiteSpace(c);
-                }
-            return string.Create(n, buffer, static (lower, b) => b.AsSpan(0, lower.Length).ToLowerInvariant(lower));
-        }
-        finally { System.Buffers.ArrayPool<char>.Shared.Return(buffer); }
-    }
-
     /// <param name="upto">null: recompute everything; else the last message id the stored results saw.</param>
     public void Run(long? upto)
     {
+        var timing = Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1";
+        var liveBefore = timing ? GC.GetTotalMemory(true) : 0;
+        var cpu = timing ? System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime : default;
         var wall = System.Diagnostics.Stopwatch.StartNew();
         var (gc0, gc1, gc2, paused, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
         var reports = LoadReports();
@@ -283,13 +297,15 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             groups = changed;
         }
         var threads = ComputeAndWrite(groups, closes);
-        if (Environment.GetEnvironmentVariable("KTRIAGE_LINK_TIMING") == "1")
+        if (LinkSchedule.Current.Counts is { } counts)
+            (counts.Parses, counts.StoredReplies, counts.SkippedTexts) = (parses, storedReplies, skippedTexts);
+        if (timing)
             Console.Error.WriteLine($"links: {members.Count} clusters, {groups.Count} recomputed on {threads} threads, {parses} parses, {evaluated} candidates, {replyVisits} replies read (of {replies.Count}), " +
-                $"{wall.Elapsed.TotalSeconds:F2} s; thread time {times}; cached chars: own {replies.Values.Sum(x => (long)x.Own.Length) >> 20}M/{replies.Count} " +
-                $"full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} " +
+                $"{storedReplies} reply texts as stored, {skippedTexts} texts not read for titles, {wall.Elapsed.TotalSeconds:F2} s (process CPU {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F2} s); thread time {times}; cached chars: own commit {replies.Values.Sum(x => (long)(x.OwnCommit?.Length ?? 0)) >> 20}M/{replies.Count} " +
+                $"full {fullTexts.Values.Sum(x => (long)x.Length) >> 20}M/{fullTexts.Count} commit {commitMessages.Values.Sum(x => (long)x.Length) >> 20}M/{commitMessages.Count} in-words {storedPatchTexts.Values.Sum(x => (long)(x.InWords?.Length ?? 0)) >> 20}M " +
                 $"msgs {messages.Count} functions {functionsCache.Count} files {filesCache.Count} trailers {trailersCache.Count}; " +
                 $"GC heap {GC.GetTotalMemory(false) >> 20} MiB, collections {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, " +
-                $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB ({parseAllocated >> 20} MiB parsing), live after {GC.GetTotalMemory(true) >> 20} MiB");
+                $"paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) >> 20} MiB ({parseAllocated >> 20} MiB parsing), live before {liveBefore >> 20} MiB, after {GC.GetTotalMemory(true) >> 20} MiB");
     }
 
     static long ClusterId(List<Member> group) => group.First(m => m.Placement.CopyOf is null).Rep.Id;
@@ -390,7 +406,9 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             if (IsListing(m, report)) continue;
             var bot = Bots.FromSender(m.FromEmail);
             var botId = bot?.Id ?? Bots.SyzbotId(m.FromEmail, r.GetString(2 + MsgColumnCount), null);
-            list.Add(new Rep(r.GetInt64(0), m, r.GetString(3 + MsgColumnCount), report, CrashFrames.Normalize(report), bot, botId));
+            list.Add(new Rep(r.GetInt64(0), m, r.GetString(3 + MsgColumnCount),
+                new ReportFacts(report.Title, report.AltTitles, report.Type, report.Corrupted, report.GuiltyFile, report.KernelVersion),
+                CrashFrames.Normalize(report), bot, botId));
         }
         return list;
     }
@@ -634,7 +652,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var titles = SpecificTitles(facts);
         HashSet<long> mentioning;
         using (times.Time("evaluate: full-text index")) mentioning = Mentioning(titles);
-        var collapsedTitles = titles.Select(t => Collapse(t)).ToList();
+        var collapsedTitles = titles.Select(t => InWords.Collapse(t)).ToList();
         var rows = new List<(Cand Cand, List<Evidence> Evidence, double Score)>();
         foreach (var cand in cands.Values)
         {
@@ -648,13 +666,13 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
             // A reply carrying a whole "git format-patch" (From sha…/Subject: [PATCH]) is a posted patch all the same.
             var subject = m is null ? null : Subject(m);
             var replyDiff = m is not null && m.InReplyTo is not null && subject!.IsReply && PatchSubject(m) == subject.Title;
+            var fixSubject = m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != subject!.Title ? ps : "" : subject!.Title;
             var fix = new FixCandidate(cand.MessageId, m is not null, m?.Thread, m?.Date,
                 m is null ? [] : Files(m), functions, m is null ? [] : Trailers(m.Id),
                 m is not null && !replyDiff && NamesTitle(m.Id, mentioning, collapsedTitles), cand.Confirmations, cand.ReferencedBy, cand.SyzFix,
-                cand.ConfirmedSibling, cand.TestedHead, replyDiff,
-                m is null ? "" : replyDiff ? PatchSubject(m) is var ps && ps != subject!.Title ? ps : "" : subject!.Title,
+                cand.ConfirmedSibling, cand.TestedHead, replyDiff, fixSubject,
                 m is null ? "" : replyDiff ? OwnCommitText(m) : CommitMessage(m.Id), m is null ? 1 : SeriesTotal(m.Id),
-                m is null ? null : Culprits(m));
+                m is null ? null : Culprits(m)) { SubjectLooksLikeFix = LooksLikeFix(fixSubject) };
             gathering.Dispose();
             List<Evidence> evidence;
             using (times.Time("evaluate: scoring")) evidence = FixScoring.Evaluate(facts, fix);
@@ -739,12 +757,18 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
         var all = Volatile.Read(ref fixLike);
         if (all is null)
             lock (lazyLock)
-                Volatile.Write(ref fixLike, all = fixLike ?? Patches().Where(m => LinkText.LooksLikeFix(SubjectInfo.Parse(m.Subject).Title)).Select(m => (m, Files(m))).ToList());
+                Volatile.Write(ref fixLike, all = fixLike ?? Patches().Where(m => LooksLikeFix(Subject(m).Title)).Select(m => (m, Files(m))).ToList());
         var lo = 0;
         var hi = all.Count;
         while (lo < hi) { var mid = (lo + hi) / 2; if (all[mid].Msg.Date < from) lo = mid + 1; else hi = mid; }
         for (var i = lo; i < all.Count && all[i].Msg.Date <= to; i++) yield return all[i];
     }
+
+    readonly OnceCache<string, bool> fixWorded = new();
+
+    /// <summary><see cref="LinkText.LooksLikeFix"/>, once per subject: a regex asked again for every cluster a
+    /// candidate is evaluated for.</summary>
+    bool LooksLikeFix(string subject) => fixWorded.Get(subject, LinkText.LooksLikeFix);
 
     Msg Cache(Msg m) => messages.GetOrAdd(m.Id, m);
 
@@ -825,9 +849,46 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
 
     readonly OnceCache<string, List<Msg>> bySubjectTitle = new();
 
-    // Report threads are read again for every cluster they belong to, with the same #syz commands.
-    List<Msg> FindBySubjectTitle(string title) =>
-        bySubjectTitle.Get(title, title => Patches().Where(m => m.Subject.Contains(title, StringComparison.Ordinal)).Take(5).ToList());
+    /// <summary>The first five patches (by date) whose subject contains <paramref name="title"/>. Kept: report threads
+    /// are read again for every cluster they belong to, with the same #syz commands.</summary>
+    List<Msg> FindBySubjectTitle(string title) => bySubjectTitle.Get(title, title =>
+    {
+        var all = Patches();
+        // The subjects joined by line breaks, searched as one text: one vectorised scan instead of a call per subject.
+        // A title with a line break could match across two subjects there: those are tried one by one.
+        if (title.Length == 0 || title.Contains('\n')) return all.Where(m => m.Subject.Contains(title, StringComparison.Ordinal)).Take(5).ToList();
+        var (text, starts) = Subjects();
+        var found = new List<Msg>();
+        for (var from = 0; found.Count < 5 && text.AsSpan(from).IndexOf(title, StringComparison.Ordinal) is var k and >= 0;)
+        {
+            var i = Array.BinarySearch(starts, from + k);
+            if (i < 0) i = ~i - 1;
+            found.Add(all[i]);
+            if (i + 1 == starts.Length) break;
+            from = starts[i + 1];
+        }
+        return found;
+    });
+
+    /// <summary><see cref="Patches"/>' subjects joined by line breaks, and where each starts.</summary>
+    sealed record SubjectsText(string Text, int[] Starts);
+
+    SubjectsText? subjectsText;
+
+    SubjectsText Subjects()
+    {
+        if (Volatile.Read(ref subjectsText) is { } known) return known;
+        lock (lazyLock)
+        {
+            if (subjectsText is { } made) return made;
+            var all = Patches();
+            var starts = new int[all.Count];
+            for (int i = 0, at = 0; i < all.Count; at += all[i].Subject.Length + 1, i++) starts[i] = at;
+            var joined = new SubjectsText(string.Join('\n', all.Select(m => m.Subject)), starts);
+            Volatile.Write(ref subjectsText, joined);
+            return joined;
+        }
+    }
 
     /// <summary>Whether the message's subject or text contains one of the crash titles. Titles name a function
     /// ("… in io_sqe_buffer_register"): the full-text index says which messages contain that word at all, so
@@ -836,6 +897,12 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     {
         if (!mentioning.Contains(id)) return false;
         using var _ = times.Time("evaluate: names title");
+        // The text of most candidates has no " in " before the titles' words: known from what ingest stored, unparsed.
+        if (StoredPatch(id).InWords is { } words && !collapsedTitles.Any(t => InWords.MayContain(words, t)))
+        {
+            Interlocked.Increment(ref skippedTexts);
+            return false;
+        }
         var text = FullText(id);
         return collapsedTitles.Any(text.Contains);
     }
@@ -901,21 +968,14 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     /// clean test result and the tested tree's head. A report thread is read again for each cluster it has reports of.</summary>
     sealed record ReplySays(IReadOnlyList<FixReference> References, IReadOnlyList<string> SyzFixTitles, string? SyzbotTestedOk, string? TestedHead);
 
-    readonly OnceCache<long, ReplySays> said = new();
-
-    ReplySays Said(Msg reply) => said.Get(reply.Id, _ =>
-    {
-        var own = OwnText(reply);
-        var ok = SyzbotTestedOk().Match(own) is { Success: true } m ? m.Value : null;
-        var head = ok is not null && TestedCommit().Match(own) is { Success: true } h ? h.Groups[1].Value : null;
-        return new ReplySays(LinkText.FixReferences(own), LinkText.SyzFixTitles(own), ok, head);
-    });
+    ReplySays Said(Msg reply) => Reply(reply).Says;
 
     readonly OnceCache<long, ReviewSignal?> testedBySender = new();
 
     /// <summary>The reply's sender saying it works for them (Tested-by, "that fixes it for me").</summary>
+    /// <remarks>Asked for replies by the crash's reporters only: their own words are read again for it (<see cref="OwnWords"/>).</remarks>
     ReviewSignal? TestedBySender(Msg reply) => testedBySender.Get(reply.Id, _ =>
-        ReviewSignals.Find(OwnText(reply), Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList(), Who(reply))
+        ReviewSignals.Find(OwnWords(reply), Trailers(reply.Id).Select(t => Trailer.Create(t.Name, t.Value)).ToList(), Who(reply))
             .FirstOrDefault(s => s.Kind == SignalKind.Tested));
 
     /// <summary>The fix's own title: the subject without [PATCH] tags, or for a patch sent inline in a reply, its Subject: line.</summary>
@@ -937,7 +997,7 @@ internal sealed partial class CrashLinker(DbConnection db, DbTransaction tx, Cra
     string PatchSubjectOf(Msg m)
     {
         var info = Subject(m);
-        if (info.IsReply && LinkText.InlinePatchSubject(Parse(m.Id)?.Body ?? "") is { } inline) return inline;
+        if (info.IsReply && Reply(m).InlineSubject is { } inline) return inline;
         return info.Title;
     }
 

@@ -179,6 +179,9 @@ public sealed partial class PostgresArchiveStore : IArchiveStore
         catch (NpgsqlException e) { throw new StoreException($"{Display}: {e.Message}", e); }
     }
 
+    /// <summary>Kept across this store's batches (<see cref="Crashes.ReportThreads"/>).</summary>
+    internal Crashes.ReportThreads ReportThreads { get; } = new();
+
     public IIngestBatch BeginBatch() =>
         readOnly ? throw new StoreException($"{Display}: opened read-only, cannot ingest") : new PostgresIngestBatch(this);
 

@@ -100,7 +100,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         using (var wait = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PostgresSchema.WriteLock})", conn, tx) { CommandTimeout = 0 })
             wait.ExecuteNonQuery();
         if (Timing) LockSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        var w = new Writer(conn, tx, ops.Count(o => o is AddOp));
+        var w = new Writer(conn, tx, ops.Count(o => o is AddOp), store.ReportThreads);
         foreach (var op in ops)
         {
             switch (op)
@@ -139,14 +139,18 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         readonly Queue<long> messageIds, threadIds;
         NpgsqlBatch pending;
 
-        public Writer(NpgsqlConnection conn, NpgsqlTransaction tx, int adds)
+        public Writer(NpgsqlConnection conn, NpgsqlTransaction tx, int adds, Crashes.ReportThreads threads)
         {
             this.conn = conn;
             this.tx = tx;
             pending = new NpgsqlBatch(conn, tx) { Timeout = 0 };
             messageIds = new Queue<long>(Longs("SELECT nextval('messages_id_seq') FROM generate_series(1, $1)", adds));
             threadIds = new Queue<long>(Longs("SELECT nextval('thread_ids') FROM generate_series(1, $1)", adds));
+            reportThreads = threads.Get(() => Longs(Crashes.ReportThreads.Query));
         }
+
+        /// <summary>Threads holding a crash report: their replies get a reply_texts row (Crashes/ReplyText.cs).</summary>
+        readonly HashSet<long> reportThreads;
 
         static void Bind(NpgsqlParameterCollection ps, object?[] args)
         {
@@ -241,6 +245,9 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
                 var (head, body) = doc ?? PostgresTextIndex.Document(conn, SearchFields.Of(m));
                 Run("INSERT INTO message_doc(message, date, head, body) VALUES($1, $2, $3::tsvector, $4::tsvector)", rowId, m.Date.ToUnixTimeSeconds(), head, body);
                 if (facts is not null) StoreFacts(rowId, facts);
+                if (facts?.Crashes.Count > 0) reportThreads.Add(tid);
+                if (m.InReplyTo is not null && reportThreads.Contains(tid) && Crashes.ReplyText.Row(m, facts) is { } reply)
+                    Run("INSERT INTO reply_texts(message, own, inline_subject, diff) VALUES($1,$2,$3,$4)", rowId, reply.Own, reply.InlineSubject, reply.Diff);
             }
             Run("INSERT INTO copies(message, content_hash, list_id, origin, blob, git_commit, raw) VALUES($1,$2,$3,$4,$5,$6,$7)",
                 rowId, m.ContentHash, listId, raw.Locator.Origin, raw.Locator.Blob, raw.Locator.Commit, raw.Bytes);
@@ -253,9 +260,9 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
         {
             if (facts.HasPatchFacts && facts.Patch is { } p)
             {
-                Run("INSERT INTO patches(message, kind, version, counter, total, patch_id, info, description) VALUES($1,$2,$3,$4,$5,$6,$7,$8)",
+                Run("INSERT INTO patches(message, kind, version, counter, total, patch_id, info, description, in_words) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9)",
                     rowId, p.Kind.ToString(), p.Subject.Version, p.Subject.Counter, p.Subject.Total, p.PatchId, Clean(facts.PatchJson),
-                    facts.Description is null ? null : Clean(facts.Description));
+                    facts.Description is null ? null : Clean(facts.Description), facts.InWords);
                 foreach (var path in p.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>().Where(x => x != "/dev/null").Distinct())
                     Run("INSERT INTO patch_files(message, path) VALUES($1,$2)", rowId, Clean(path));
                 foreach (var f in p.Functions.Distinct()) Run("INSERT INTO patch_functions(message, function) VALUES($1,$2)", rowId, Clean(f));
@@ -286,6 +293,7 @@ internal sealed class PostgresIngestBatch(PostgresArchiveStore store) : IIngestB
             var tid = tids.Count > 0 ? tids.Min : threadIds.Dequeue();
             foreach (var loser in tids.Where(t => t != tid))
             {
+                if (reportThreads.Contains(loser)) reportThreads.Add(tid);
                 Run("UPDATE ids SET tid=$1 WHERE tid=$2", tid, loser);
                 Run("UPDATE messages SET thread_id=$1 WHERE thread_id=$2", tid, loser);
             }

@@ -158,5 +158,14 @@ internal static class PostgresSchema
         CREATE TABLE cluster_frames(frame text NOT NULL, cluster bigint NOT NULL, PRIMARY KEY(frame, cluster));
         CREATE INDEX cluster_frames_cluster ON cluster_frames(cluster);
         """,
+        // 3: what the crash linker reads of the replies in crash report threads, and patches.in_words, as SQLite migration 7.
+        """
+        ALTER TABLE patches ADD COLUMN in_words text;
+        CREATE TABLE reply_texts(
+            message bigint PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            own text NOT NULL,
+            inline_subject text,
+            diff text);
+        """,
     ];
 }

@@ -155,7 +155,9 @@ public sealed partial class SqliteArchiveStore : IArchiveStore
     }
 
     public IIngestBatch BeginBatch() =>
-        new SqliteIngestBatch(db, fts ?? throw new StoreException($"{Path}: opened read-only, cannot ingest"));
+        new SqliteIngestBatch(db, fts ?? throw new StoreException($"{Path}: opened read-only, cannot ingest"), reportThreads);
+
+    readonly Crashes.ReportThreads reportThreads = new();
 
     /// <summary>Waits until the full-text index has caught up with every committed batch.</summary>
     public void FlushIndex() => fts?.Flush();

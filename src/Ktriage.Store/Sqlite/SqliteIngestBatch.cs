@@ -25,7 +25,7 @@ internal sealed class SqliteIngestBatch : IIngestBatch
     long nextTid, nextRowId;
     bool done;
 
-    public SqliteIngestBatch(SqliteConnection db, FtsIndexer fts)
+    public SqliteIngestBatch(SqliteConnection db, FtsIndexer fts, Crashes.ReportThreads threads)
     {
         this.db = db;
         this.fts = fts;
@@ -36,6 +36,21 @@ internal sealed class SqliteIngestBatch : IIngestBatch
         // Microsoft.Data.Sqlite's reader (14 s of a 33k-message ingest). The batch holds the write lock. From the
         // AUTOINCREMENT counter, not max(id): ids of deleted messages are never handed out again.
         nextRowId = Convert.ToInt64(Cmd("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name='messages'), 0) + 1").Scalar());
+        reportThreads = threads.Get(ReadReportThreads);
+    }
+
+    /// <summary>Threads holding a crash report: their replies get a reply_texts row (Crashes/ReplyText.cs).</summary>
+    readonly HashSet<long> reportThreads;
+
+    List<long> ReadReportThreads()
+    {
+        using var c = db.CreateCommand();
+        c.Transaction = tx;
+        c.CommandText = Crashes.ReportThreads.Query;
+        using var r = c.ExecuteReader();
+        var list = new List<long>();
+        while (r.Read()) list.Add(r.GetInt64(0));
+        return list;
     }
 
     RawStatement Cmd(string sql)
@@ -86,6 +101,10 @@ internal sealed class SqliteIngestBatch : IIngestBatch
             t0 = Mark("fts", t0);
             if (facts is not null) StoreFacts(rowId, facts);
             t0 = Mark("facts", t0);
+            if (facts?.Crashes.Count > 0) reportThreads.Add(tid);
+            if (m.InReplyTo is not null && reportThreads.Contains(tid) && Crashes.ReplyText.Row(m, facts) is { } reply)
+                Cmd("INSERT INTO reply_texts(message, own, inline_subject, diff) VALUES($p0,$p1,$p2,$p3)").Bind(rowId, reply.Own, reply.InlineSubject, reply.Diff).Run();
+            t0 = Mark("reply texts", t0);
             outcome = AddOutcome.Added;
         }
         Cmd("INSERT INTO copies(message, content_hash, list_id, origin, blob, git_commit, raw) VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6)").Bind(rowId, m.ContentHash, listId, raw.Locator.Origin, raw.Locator.Blob, raw.Locator.Commit, raw.Bytes).Run();
@@ -97,8 +116,8 @@ internal sealed class SqliteIngestBatch : IIngestBatch
     {
         if (facts.HasPatchFacts && facts.Patch is { } p)
         {
-            Cmd("INSERT INTO patches(message, kind, version, counter, total, patch_id, info, description) VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6,$p7)").Bind(rowId, p.Kind.ToString(), p.Subject.Version, p.Subject.Counter, p.Subject.Total, p.PatchId,
-                facts.PatchJson, facts.Description).Run();
+            Cmd("INSERT INTO patches(message, kind, version, counter, total, patch_id, info, description, in_words) VALUES($p0,$p1,$p2,$p3,$p4,$p5,$p6,$p7,$p8)").Bind(rowId, p.Kind.ToString(), p.Subject.Version, p.Subject.Counter, p.Subject.Total, p.PatchId,
+                facts.PatchJson, facts.Description, facts.InWords).Run();
             var file = Cmd("INSERT INTO patch_files(message, path) VALUES($p0,$p1)");
             foreach (var path in p.Files.SelectMany(f => new[] { f.OldPath, f.NewPath }).OfType<string>().Where(x => x != "/dev/null").Distinct())
                 file.Bind(rowId, path).Run();
@@ -132,6 +151,7 @@ internal sealed class SqliteIngestBatch : IIngestBatch
         var tid = tids.Count > 0 ? tids.Min : nextTid++;
         foreach (var loser in tids.Where(t => t != tid))
         {
+            if (reportThreads.Contains(loser)) reportThreads.Add(tid);
             Cmd("UPDATE ids SET tid=$p0 WHERE tid=$p1").Bind(tid, loser).Run();
             Cmd("UPDATE messages SET thread_id=$p0 WHERE thread_id=$p1").Bind(tid, loser).Run();
         }

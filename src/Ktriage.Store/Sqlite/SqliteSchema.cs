@@ -148,5 +148,19 @@ internal static class SqliteSchema
         """
         CREATE INDEX IF NOT EXISTS messages_date ON messages(date);
         """,
+        // 7: what the crash linker reads of the replies in crash report threads (Crashes/ReplyText.cs), stored at ingest
+        // so that linking does not parse them again: the sender's own words (quotes and signature removed), the subject
+        // of a patch sent inline, the JSON {functions, files} of a diff in the text when there are no patch_files rows.
+        // Databases of before have none: the linker parses those replies. And a patch's InWords (Core/Links/InWords.cs),
+        // which tell the linker when a candidate fix cannot name a crash title (null: parse it to know). (No comment on
+        // the last line: the version pragma is appended to it.)
+        """
+        ALTER TABLE patches ADD COLUMN in_words TEXT;
+        CREATE TABLE reply_texts(
+            message INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            own TEXT NOT NULL,
+            inline_subject TEXT,
+            diff TEXT);
+        """,
     ];
 }
