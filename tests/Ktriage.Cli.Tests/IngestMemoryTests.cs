@@ -85,6 +85,33 @@ public sealed class IngestMemoryTests : IDisposable
     }
 
     [Fact]
+    public void Sixty_mails_of_a_MiB_each_in_a_row_are_all_stored_and_indexed_within_the_heap_limit()
+    {
+        // Before the parse-ahead window and the index queue were bounded by size, 64 such mails in flight (raw bytes,
+        // decoded texts, index fields) filled the limit and the index thread or a parse worker ran out of memory.
+        var path = Path.Combine(dir, "big.mbox");
+        var random = new Random(1);
+        var words = Enumerable.Range(0, 5000).Select(_ => new string(Enumerable.Range(0, random.Next(3, 12)).Select(_ => (char)('a' + random.Next(26))).ToArray())).ToArray();
+        using (var w = new StreamWriter(path, false, new UTF8Encoding(false)))
+            for (var n = 0; n < 60; n++)
+            {
+                w.Write($"From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Dev <dev{n}@example.org>\nTo: l@example.org\n" +
+                        $"Subject: [PATCH {n}/60] big change\nDate: Tue, 04 Mar 2025 09:12:44 +0100\nMessage-ID: <big{n}@example.org>\n\n");
+                for (var size = 0; size < 1 << 20;)
+                {
+                    var line = string.Join(' ', Enumerable.Range(0, 12).Select(_ => words[random.Next(words.Length)])) + "\n";
+                    w.Write(line);
+                    size += line.Length;
+                }
+                w.Write("\n");
+            }
+        var (stdout, _) = Ingest(path);
+        Assert.Contains("\"added\":60", stdout);
+        Assert.Contains("\"problems\":0", stdout);
+        Assert.Equal(60, Ktriage.Run(Db, "search", "s:change", "-n", "100", "--json").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public void Twenty_MiB_console_log_is_analysed_within_the_heap_limit()
     {
         // Patch analysis reads lines as spans of the text (no string per line), so a pasted 20 MiB log fits the limit

@@ -74,7 +74,8 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             statusAtPeak = "gens after last GC " + string.Join("/", info.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes >> 20) + "M")) + " " + string.Join(" ", File.ReadAllLines("/proc/self/status").Where(l => l.StartsWith("Rss") || l.StartsWith("Threads")).Select(l => string.Join("", l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
         }, null, 0, 100);
         var summary = new IngestSummary();
-        var channel = Channel.CreateBounded<Task<Parsed>>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<(Task<Parsed> Parse, int Bytes)>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var ahead = new AheadWindow();
 
         var producer = Task.Run(async () =>
         {
@@ -83,10 +84,11 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
                 await foreach (var raw in items.WithCancellation(ct))
                 {
                     IngestMemory.Fit(raw.Bytes.Length);
+                    await ahead.EnterAsync(raw.Bytes.Length, ct);
                     var parse = raw.Kind == RawKind.Problem
                         ? Task.FromResult(new Parsed(raw, null))
                         : Task.Run(() => Understand(raw), ct);
-                    await channel.Writer.WriteAsync(parse, ct);
+                    await channel.Writer.WriteAsync((parse, raw.Bytes.Length), ct);
                 }
                 channel.Writer.Complete();
             }
@@ -102,7 +104,8 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             await foreach (var pending in channel.Reader.ReadAllAsync(ct))
             {
                 var w0 = Stopwatch.GetTimestamp();
-                var item = await pending;
+                var item = await pending.Parse;
+                ahead.Leave(pending.Bytes);
                 var w1 = Stopwatch.GetTimestamp();
                 Apply(batch, item, list, summary, retry);
                 waitTicks += w1 - w0;
@@ -156,6 +159,30 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             catch (IOException) { /* the thread ended */ }
         }
         return string.Join(", ", byName.Where(kv => kv.Value >= 0.05).OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:F1}"));
+    }
+
+    /// <summary>The parse-ahead window's second bound: at most <see cref="MaxBytes"/> of raw messages read but not yet
+    /// stored (one bigger message is let in alone). 64 messages of a few KiB are nothing, but 64 mails of a MiB each,
+    /// with their decoded texts and analysis, would fill ingest's GC heap limit (<see cref="IngestMemory"/>) and make
+    /// the parse workers and the index thread run out of memory.</summary>
+    sealed class AheadWindow
+    {
+        const long MaxBytes = 8 << 20;
+        long bytes;
+        readonly SemaphoreSlim left = new(0);
+
+        public async ValueTask EnterAsync(long n, CancellationToken ct)
+        {
+            while (Interlocked.Read(ref bytes) is var now && now > 0 && now + n > MaxBytes)
+                await left.WaitAsync(50, ct);
+            Interlocked.Add(ref bytes, n);
+        }
+
+        public void Leave(long n)
+        {
+            Interlocked.Add(ref bytes, -n);
+            if (left.CurrentCount == 0) left.Release();
+        }
     }
 
     static readonly Lock Alone = new();

@@ -57,18 +57,28 @@ internal sealed class FtsIndexer : IDisposable
 
     abstract record Op;
     // The fields are split on the indexer thread (SearchFields.Of), off the store thread.
-    sealed record IndexOp(long RowId, Message Message) : Op;
+    sealed record IndexOp(long RowId, Message Message) : Op
+    {
+        /// <summary>The message's text size in chars, for the queue's memory bound.</summary>
+        public readonly long Chars = Message.Body.Length + Message.Attachments.Sum(a => (long)a.Text.Length);
+    }
     sealed record DeleteOp(long RowId) : Op;
     sealed record CommitOp(long Upto) : Op;
     sealed record RollbackOp : Op;
     sealed record FlushOp(ManualResetEventSlim Done) : Op;
 
     readonly SqliteConnection db;
-    // Bounded: message texts waiting here are the only memory this adds; the store thread blocks when the index lags.
+    // Bounded: message texts waiting here are the only memory this adds; the store thread blocks when the index lags,
+    // after 256 operations or MaxQueuedChars of text, whichever comes first. Without the second bound, 256 big patch
+    // mails waiting here could fill ingest's GC heap limit (shared with the parse workers) and fail the index thread.
     readonly BlockingCollection<Op> queue = new(new ConcurrentQueue<Op>(), 256);
+    const long MaxQueuedChars = 4 << 20;
+    long queuedChars;
+    readonly object queuedLock = new();
     readonly Thread thread;
     SqliteTransaction? tx;
-    SqliteCommand? insert, delete;
+    RawStatement? insert;
+    SqliteCommand? delete;
     volatile Exception? failure;
 
     internal SqliteConnection Connection => db;
@@ -110,7 +120,22 @@ internal sealed class FtsIndexer : IDisposable
     void Post(Op op)
     {
         if (failure is { } f) throw new StoreException($"full-text index: {f.Message}", f);
+        if (op is IndexOp i)
+            lock (queuedLock)
+            {
+                while (queuedChars > 0 && queuedChars + i.Chars > MaxQueuedChars && failure is null) Monitor.Wait(queuedLock, 100);
+                queuedChars += i.Chars;
+            }
         queue.Add(op);
+    }
+
+    void Dequeued(IndexOp i)
+    {
+        lock (queuedLock)
+        {
+            queuedChars -= i.Chars;
+            Monitor.PulseAll(queuedLock);
+        }
     }
 
     public void Index(long rowId, Message message) => Post(new IndexOp(rowId, message));
@@ -134,7 +159,7 @@ internal sealed class FtsIndexer : IDisposable
         foreach (var op in queue.GetConsumingEnumerable())
         {
             if (op is FlushOp flush) { flush.Done.Set(); continue; }
-            if (failure is not null) continue;
+            if (failure is not null) { if (op is IndexOp skipped) Dequeued(skipped); continue; }
             try { Apply(op); }
             catch (Exception e)
             {
@@ -155,10 +180,11 @@ internal sealed class FtsIndexer : IDisposable
                 catch (OutOfMemoryException)
                 {
                     // Ingest's heap limit (IngestMemory) is shared with the parse workers: a big message may meet a full
-                    // heap here (binding its fields copies them as UTF-8). Collect and try once more, as they do.
+                    // heap here (splitting it into fields). Collect and try once more, as they do.
                     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                     Insert(i);
                 }
+                finally { Dequeued(i); }
                 break;
             case DeleteOp d:
                 Begin();
@@ -186,21 +212,21 @@ internal sealed class FtsIndexer : IDisposable
 
     void Insert(IndexOp i)
     {
-        insert!.Parameters[0].Value = i.RowId;
+        var values = new object?[SearchFields.Columns.Length + 1];
+        values[0] = i.RowId;
         var n = 1;
-        foreach (var (_, text) in SearchFields.Of(i.Message).All) insert.Parameters[n++].Value = text;
-        insert.ExecuteNonQuery();
+        foreach (var (_, text) in SearchFields.Of(i.Message).All) values[n++] = text;
+        insert!.Bind(values).Run();
     }
 
     void Begin()
     {
         if (tx is not null) return;
         tx = db.BeginTransaction(deferred: false);
-        insert = db.CreateCommand();
-        insert.Transaction = tx;
+        // Through SQLitePCLRaw (it runs in the connection's transaction): texts are bound as UTF-16 and converted in
+        // SQLite's own memory, not copied into the GC heap as UTF-8 first.
         var columns = SearchFields.Columns.Select(ColumnOf).ToList();
-        insert.CommandText = $"INSERT INTO message_fts(rowid, {string.Join(", ", columns)}) VALUES({string.Join(",", Enumerable.Range(0, columns.Count + 1).Select(i => "$p" + i))})";
-        for (var i = 0; i <= columns.Count; i++) insert.Parameters.Add(new SqliteParameter($"$p{i}", null));
+        insert = new RawStatement(db, $"INSERT INTO message_fts(rowid, {string.Join(", ", columns)}) VALUES({string.Join(",", Enumerable.Range(0, columns.Count + 1).Select(i => "$p" + i))})");
         delete = db.CreateCommand();
         delete.Transaction = tx;
         delete.CommandText = "DELETE FROM message_fts WHERE rowid=$p0";
@@ -212,7 +238,8 @@ internal sealed class FtsIndexer : IDisposable
         insert?.Dispose();
         delete?.Dispose();
         tx?.Dispose();
-        insert = delete = null;
+        insert = null;
+        delete = null;
         tx = null;
     }
 
