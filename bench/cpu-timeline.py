@@ -2,7 +2,6 @@
 # bench/cpu-timeline.py CMD...: runs CMD and prints, per 0.5 s, the cores its threads and child processes used
 # (tp = .NET thread pool: parse workers, store, links; fts = index thread; git; jit = tiered compilation).
 # Shows whether a run is CPU-bound on both cores (then wall time = total CPU / cores) or waits somewhere.
-# Run a command, sample per-thread CPU of it and its children every 50 ms, print 0.5 s buckets of cores used per thread kind.
 import subprocess, sys, time, os, collections
 tick = os.sysconf('SC_CLK_TCK')
 p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
