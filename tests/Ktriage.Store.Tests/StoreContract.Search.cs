@@ -1,5 +1,4 @@
 using System.Text;
-using Ktriage.Core.Crashes;
 using Ktriage.Core.Mail;
 using Ktriage.Core.Patches;
 using Ktriage.TestSupport;
@@ -92,7 +91,7 @@ public abstract partial class StoreContract
         {
             var raw = Mail(text);
             var m = MailParser.Parse(raw);
-            b.Add(m, raw, list, new MessageFacts(PatchAnalyzer.Analyze(m), CrashAnalyzer.Analyze(m.AllText)).Prepare());
+            b.Add(m, raw, list, MessageFacts.Understand(m).Prepare());
         }
         b.Commit();
         return store;

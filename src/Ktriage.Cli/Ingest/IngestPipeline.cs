@@ -75,7 +75,9 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
         }, null, 0, 100);
         var summary = new IngestSummary();
         var channel = Channel.CreateBounded<(Task<Parsed> Parse, int Bytes)>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
-        var ahead = new AheadWindow();
+        // The parse-ahead window's second bound: 8 MiB of raw mail read but not stored. 64 messages of a few KiB are
+        // nothing, but 64 mails of a MiB each, with their decoded texts and analysis, would fill the heap limit.
+        var ahead = new SizeBudget(8 << 20);
 
         var producer = Task.Run(async () =>
         {
@@ -159,30 +161,6 @@ public sealed class IngestPipeline(IArchiveStore store, int batchSize = 2000)
             catch (IOException) { /* the thread ended */ }
         }
         return string.Join(", ", byName.Where(kv => kv.Value >= 0.05).OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:F1}"));
-    }
-
-    /// <summary>The parse-ahead window's second bound: at most <see cref="MaxBytes"/> of raw messages read but not yet
-    /// stored (one bigger message is let in alone). 64 messages of a few KiB are nothing, but 64 mails of a MiB each,
-    /// with their decoded texts and analysis, would fill ingest's GC heap limit (<see cref="IngestMemory"/>) and make
-    /// the parse workers and the index thread run out of memory.</summary>
-    sealed class AheadWindow
-    {
-        const long MaxBytes = 8 << 20;
-        long bytes;
-        readonly SemaphoreSlim left = new(0);
-
-        public async ValueTask EnterAsync(long n, CancellationToken ct)
-        {
-            while (Interlocked.Read(ref bytes) is var now && now > 0 && now + n > MaxBytes)
-                await left.WaitAsync(50, ct);
-            Interlocked.Add(ref bytes, n);
-        }
-
-        public void Leave(long n)
-        {
-            Interlocked.Add(ref bytes, -n);
-            if (left.CurrentCount == 0) left.Release();
-        }
     }
 
     static readonly Lock Alone = new();

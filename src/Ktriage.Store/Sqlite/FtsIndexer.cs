@@ -69,12 +69,10 @@ internal sealed class FtsIndexer : IDisposable
 
     readonly SqliteConnection db;
     // Bounded: message texts waiting here are the only memory this adds; the store thread blocks when the index lags,
-    // after 256 operations or MaxQueuedChars of text, whichever comes first. Without the second bound, 256 big patch
-    // mails waiting here could fill ingest's GC heap limit (shared with the parse workers) and fail the index thread.
+    // after 256 operations or 4 Mi chars of text, whichever comes first (256 big patch mails would fill ingest's GC
+    // heap limit, shared with the parse workers, and fail the index thread).
     readonly BlockingCollection<Op> queue = new(new ConcurrentQueue<Op>(), 256);
-    const long MaxQueuedChars = 4 << 20;
-    long queuedChars;
-    readonly object queuedLock = new();
+    readonly SizeBudget queuedText = new(4 << 20);
     readonly Thread thread;
     SqliteTransaction? tx;
     RawStatement? insert;
@@ -98,15 +96,21 @@ internal sealed class FtsIndexer : IDisposable
     /// or replaced database would hold rows for ids the new one reuses, so it is emptied instead.</summary>
     public void Bind(SqliteConnection main)
     {
-        var token = SqliteArchiveStore.Scalar(main, "SELECT value FROM meta WHERE key='fts_token'") as string;
-        if (token is null)
+        // Two processes opening a new database at once both find no token: the first one's insert wins.
+        SqliteArchiveStore.Exec(main, $"INSERT INTO meta(key, value) VALUES('fts_token', '{Guid.NewGuid():N}') ON CONFLICT(key) DO NOTHING");
+        var token = (string)SqliteArchiveStore.Scalar(main, "SELECT value FROM meta WHERE key='fts_token'")!;
+        bool Current(SqliteTransaction? tx = null)
         {
-            token = Guid.NewGuid().ToString("N");
-            SqliteArchiveStore.Exec(main, $"INSERT INTO meta(key, value) VALUES('fts_token', '{token}')");
+            using var c = db.CreateCommand();
+            c.Transaction = tx;
+            c.CommandText = "SELECT count(*) FROM fts_meta WHERE (key='token' AND value=$t) OR (key='version' AND value=$v)";
+            c.Parameters.AddWithValue("$t", token);
+            c.Parameters.AddWithValue("$v", IndexVersion);
+            return Convert.ToInt64(c.ExecuteScalar()) == 2;
         }
-        if (SqliteArchiveStore.Scalar(db, "SELECT value FROM fts_meta WHERE key='token'") as string == token
-            && SqliteArchiveStore.Scalar(db, "SELECT value FROM fts_meta WHERE key='version'") as string == IndexVersion) return;
+        if (Current()) return;
         using var t = db.BeginTransaction();
+        if (Current(t)) return; // another process rebuilt it while this one waited for the write lock
         SqliteArchiveStore.Exec(db, "DROP TABLE message_fts; DELETE FROM fts_meta;", t);
         SqliteArchiveStore.Exec(db, Schema, t);
         SqliteArchiveStore.Exec(db, Tuning, t);
@@ -120,22 +124,8 @@ internal sealed class FtsIndexer : IDisposable
     void Post(Op op)
     {
         if (failure is { } f) throw new StoreException($"full-text index: {f.Message}", f);
-        if (op is IndexOp i)
-            lock (queuedLock)
-            {
-                while (queuedChars > 0 && queuedChars + i.Chars > MaxQueuedChars && failure is null) Monitor.Wait(queuedLock, 100);
-                queuedChars += i.Chars;
-            }
+        if (op is IndexOp i) queuedText.Enter(i.Chars);
         queue.Add(op);
-    }
-
-    void Dequeued(IndexOp i)
-    {
-        lock (queuedLock)
-        {
-            queuedChars -= i.Chars;
-            Monitor.PulseAll(queuedLock);
-        }
     }
 
     public void Index(long rowId, Message message) => Post(new IndexOp(rowId, message));
@@ -159,7 +149,7 @@ internal sealed class FtsIndexer : IDisposable
         foreach (var op in queue.GetConsumingEnumerable())
         {
             if (op is FlushOp flush) { flush.Done.Set(); continue; }
-            if (failure is not null) { if (op is IndexOp skipped) Dequeued(skipped); continue; }
+            if (failure is not null) { if (op is IndexOp skipped) queuedText.Leave(skipped.Chars); continue; }
             try { Apply(op); }
             catch (Exception e)
             {
@@ -184,7 +174,7 @@ internal sealed class FtsIndexer : IDisposable
                     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                     Insert(i);
                 }
-                finally { Dequeued(i); }
+                finally { queuedText.Leave(i.Chars); }
                 break;
             case DeleteOp d:
                 Begin();
